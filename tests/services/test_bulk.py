@@ -1,0 +1,46 @@
+"""Bulk writes of the ingest hot path, on the database under test (SQLite or PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from tests import factories as f
+from webcare.db import utcnow
+from webcare.models import Contact, Ticket
+from webcare.services.bulk import bulk_insert, in_list, write_changed_columns
+
+
+def test_bulk_insert_skips_conflicts_and_returns_the_new_rows(session):
+    rows = [{"platform": "mastodon", "platform_user_id": f"u{n}@x", "handle": f"@u{n}", "display_name": "",
+             "profile_url": None, "created_at": utcnow()} for n in range(3)]
+    first = bulk_insert(session, Contact.__table__, rows[:2], conflict=("platform", "platform_user_id"),
+                        returning=("platform_user_id",))
+    second = bulk_insert(session, Contact.__table__, rows, conflict=("platform", "platform_user_id"),
+                         returning=("platform_user_id",))
+    assert sorted(first) == [("u0@x",), ("u1@x",)] and second == [("u2@x",)]
+    found = session.scalars(select(Contact.handle).where(in_list(session, Contact.platform_user_id, ["u1@x", "u2@x"])))
+    assert sorted(found) == ["@u1", "@u2"]
+
+
+def test_write_changed_columns_updates_many_tickets_in_one_go(session, runtime):
+    f.seeded(session)
+    tickets = [f.ticket(session) for _ in range(3)]
+    session.commit()
+    due = utcnow() + timedelta(hours=4)
+    kcc = f.department(session, "KCC")
+    for n, ticket in enumerate(tickets):
+        ticket.department_id, ticket.first_response_due_at = kcc.id, due
+        ticket.sla_targets = {"first_response": {"business_minutes": 60 * (n + 1)}}
+    tickets[0].priority = "urgent"
+    assert write_changed_columns(session, tickets) == 3
+    assert not any(session.is_modified(t) for t in tickets)  # nothing left for the unit of work
+    session.commit()
+
+    with runtime.transaction() as other:
+        stored = other.scalars(select(Ticket).order_by(Ticket.id)).all()
+        assert [t.priority for t in stored] == ["urgent", "normal", "normal"]
+        assert {t.department_id for t in stored} == {kcc.id} and stored[2].first_response_due_at == due
+        assert stored[1].sla_targets == {"first_response": {"business_minutes": 120}}
+    assert write_changed_columns(session, tickets) == 0

@@ -1,0 +1,196 @@
+"""Replies from the inbox (platform rules, stale views, personal data) and the inbox list (filters, paging)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from rq import Queue
+from sqlalchemy import select
+
+from tests import factories as f
+from webcare.db import utcnow
+from webcare.errors import ValidationFailed
+from webcare.models import Message, Ticket
+from webcare.services import compose, inbox, presence, realtime, ticket_actions
+from webcare.services.replies import PersonalDataInPublicReply
+
+
+@pytest.fixture
+def people(session):
+    f.seeded(session)
+    result = {"agent": f.user(session, "agent"), "agent2": f.user(session, "agent"),
+              "ow": f.user(session, "department", ("OW",))}
+    session.commit()
+    return result
+
+
+def test_reply_is_queued_and_ticket_moves(session, people, redis):
+    ticket = f.ticket(session, department_code="KCC")
+    message = compose.send_reply(session, ticket, people["agent"], "Dank voor uw melding", "public")
+    session.commit()
+    assert message.delivery_state == "queued" and ticket.status == "open" and ticket.activity_seq == 1
+    assert ticket.assignee_id == people["agent"].id and ticket.awaiting == "citizen"
+    assert Queue("replies", connection=redis).count == 1
+
+
+@pytest.mark.parametrize(("platform", "limit"), [("x", 280), ("mastodon", 500), ("bluesky", 300),
+                                                 ("linkedin", 1250)])
+def test_length_limit_per_platform(session, people, platform, limit):
+    ticket = f.ticket(session, f.channel(session, platform), department_code="KCC")
+    compose.send_reply(session, ticket, people["agent"], "a" * limit, "public")
+    with pytest.raises(ValidationFailed) as caught:
+        compose.send_reply(session, ticket, people["agent"], "a" * (limit + 1), "public")
+    assert "text" in caught.value.fields
+
+
+def test_private_reply_only_where_platform_allows(session, people):
+    ticket = f.ticket(session, f.channel(session, "linkedin"), department_code="KCC")
+    with pytest.raises(ValidationFailed):
+        compose.send_reply(session, ticket, people["agent"], "Stuur ons een bericht", "private")
+
+
+def test_public_reply_with_personal_data_is_held_until_override(session, people):
+    ticket = f.ticket(session, department_code="KCC")
+    with pytest.raises(PersonalDataInPublicReply) as caught:
+        compose.send_reply(session, ticket, people["agent"], "Mail naar jan@example.nl", "public")
+    assert caught.value.fields["findings"][0]["kind"] == "email"
+    compose.send_reply(session, ticket, people["agent"], "Mail naar jan@example.nl", "private")
+    message = compose.send_reply(session, ticket, people["agent"], "Mail naar info@gemeente.nl", "public",
+                                 override_reason="algemeen adres van de gemeente")
+    assert message.pii_override_reason == "algemeen adres van de gemeente"  # queue_reply logs the override
+
+
+def test_stale_view_holds_reply(session, people):
+    ticket = f.ticket(session, department_code="KCC")
+    seen_seq, seen_id = ticket.activity_seq, compose.last_message_id(session, ticket)
+    compose.send_reply(session, ticket, people["agent2"], "Collega antwoordt", "public")
+    with pytest.raises(compose.StaleView) as caught:
+        compose.send_reply(session, ticket, people["agent"], "Ik ook", "public", seen_seq=seen_seq,
+                           seen_message_id=seen_id)
+    assert caught.value.fields["new_messages"][0]["text"] == "Collega antwoordt"
+    assert session.scalar(select(Message).where(Message.text == "Ik ook")) is None
+    # my own earlier reply does not make my view stale
+    mine = compose.send_reply(session, ticket, people["agent"], "Eerste", "public",
+                              seen_message_id=compose.last_message_id(session, ticket))
+    compose.send_reply(session, ticket, people["agent"], "Tweede", "public", seen_message_id=mine.id - 0)
+    # without a message id, any change of activity_seq since the view holds the reply
+    with pytest.raises(compose.StaleView):
+        compose.send_reply(session, ticket, people["agent"], "Derde", "public", seen_seq=0)
+
+
+def test_canned_responses_per_category(session, people):
+    ticket = f.ticket(session, department_code="OVL")
+    ticket.category_id = f.category(session, "wegen.straatverlichting").id
+    titles = [r.title for r in compose.canned_for(session, ticket)]
+    assert titles[0] in ("Lantaarnpaal defect", "Melding openbare ruimte")
+    assert "Ontvangstbevestiging" in titles and "Container vol" not in titles
+    assert compose.fill_variables("Beste {naam}, {afdeling} {x}", {"naam": "Jan", "afdeling": "OVL"}) == \
+        "Beste Jan, OVL {x}"
+
+
+# -- the inbox list ------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def many(session, people):
+    now = utcnow()
+    tickets = []
+    for i in range(7):
+        t = f.ticket(session, department_code="OW" if i % 2 else "AFV", text=f"melding {i}")
+        t.next_due_at = now + timedelta(minutes=10 * (7 - i)) if i < 5 else None
+        tickets.append(t)
+    f.ticket(session, department_code="OW", status="resolved")
+    session.commit()
+    return tickets
+
+
+def test_most_urgent_first_with_cursor_paging(session, people, many):
+    seen, cursor = [], None
+    while True:
+        page = inbox.list_tickets(session, people["agent"], inbox.Filters(), limit=2, cursor=cursor)
+        seen += [t.id for t in page.items]
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    expected = [many[i].id for i in (4, 3, 2, 1, 0, 6, 5)]  # clockless ones newest first
+    assert seen == expected
+
+
+def test_scope_and_filters(session, people, many):
+    ow = inbox.list_tickets(session, people["ow"], inbox.Filters()).items
+    assert {t.department.code for t in ow} == {"OW"} and len(ow) == 3
+    by_dept = inbox.list_tickets(session, people["agent"], inbox.Filters(department="afv")).items
+    assert len(by_dept) == 4
+    assert [t.subject for t in inbox.list_tickets(session, people["agent"], inbox.Filters(q="melding 3")).items] == \
+        ["melding 3"]
+    assert inbox.list_tickets(session, people["agent"], inbox.Filters(q=f"#{many[2].id}")).items == [many[2]]
+    closed = inbox.list_tickets(session, people["agent"], inbox.Filters(statuses=inbox.parse_statuses("closed")))
+    assert len(closed.items) == 1
+    with pytest.raises(ValidationFailed):
+        inbox.list_tickets(session, people["agent"], inbox.Filters(department="NOPE"))
+    with pytest.raises(ValidationFailed):
+        inbox.list_tickets(session, people["agent"], inbox.Filters(), cursor="garbage!")
+
+
+def test_label_assignee_and_views(session, people, many):
+    ticket_actions.set_labels(session, many[0], people["agent"], ["pers"])
+    ticket_actions.claim(session, many[1], people["agent"])
+    session.commit()
+    agent = people["agent"]
+    assert inbox.list_tickets(session, agent, inbox.Filters(label="pers")).items == [many[0]]
+    assert inbox.list_tickets(session, agent, inbox.Filters(assignee="me")).items == [many[1]]
+    assert inbox.list_tickets(session, agent, inbox.Filters(assignee=agent.email)).items == [many[1]]
+    counts = inbox.view_counts(session, agent)
+    assert counts["mine"] == 1 and counts["unanswered"] == 7 and counts["with_departments"] == 0
+    assert counts["almost_late"] == 3  # due in 30, 40 and 50 minutes
+    late = inbox.list_tickets(session, agent, inbox.Filters(view="almost_late")).items
+    assert len(late) == counts["almost_late"]
+
+
+def test_presence_shows_others_typing(redis, session, people):
+    presence.touch(redis, 5, people["agent"])
+    presence.touch(redis, 5, people["agent2"], typing=True)
+    others = presence.others(redis, 5, people["agent"])
+    assert [(p.user_id, p.typing) for p in others] == [(people["agent2"].id, True)]
+    assert presence.others(redis, 5, people["agent"], now=__import__("time").time() + 60) == []
+    presence.leave(redis, 5, people["agent2"])
+    assert presence.others(redis, 5, people["agent"]) == []
+
+
+def test_realtime_scope(session, people):
+    ow = realtime.Scope.of(people["ow"])
+    agent = realtime.Scope.of(people["agent"])
+    dept_id = f.department(session, "OW").id
+    event = {"type": "ticket_created", "ticket_id": 1, "department_id": dept_id, "threat": False}
+    assert realtime.visible(ow, event) and realtime.visible(agent, event)
+    assert not realtime.visible(ow, {**event, "department_id": dept_id + 1})
+    assert realtime.visible(ow, {"type": "notification", "user_ids": [people["ow"].id]})
+    assert not realtime.visible(agent, {"type": "notification", "user_ids": [people["ow"].id]})
+    assert not realtime.visible(agent, {"type": "something_else"})
+
+
+def test_stream_forwards_only_visible_events(redis, session, people):
+    import json
+    import threading
+    import time
+
+    ow = realtime.Scope.of(people["ow"])
+    dept_id = f.department(session, "OW").id
+    frames = []
+
+    def consume():
+        for frame in realtime.stream(redis, ow, lifetime=1.5, keepalive=0.5):
+            frames.append(frame)
+
+    thread = threading.Thread(target=consume)
+    thread.start()
+    time.sleep(0.4)
+    redis.publish("webcare:events", json.dumps({"type": "ticket_created", "ticket_id": 9, "department_id": dept_id}))
+    redis.publish("webcare:events", '{"type": "ticket_created", "ticket_id": 10, "department_id": -1}')
+    thread.join(5)
+    text = "".join(frames)
+    assert '"ticket_id": 9' in text and '"ticket_id": 10' not in text and "event: bye" in text
+
+
+def test_ticket_count_unchanged(session, people, many):
+    assert session.scalar(select(Ticket.id).where(Ticket.status == "resolved")) is not None

@@ -1,0 +1,102 @@
+"""Citizens' rights: export all data about one contact (JSON and a readable page) and erase it; logged, admin-only."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from tests import factories as f
+from webcare.errors import ValidationFailed
+from webcare.models import AuditEntry, Contact, Message, Note, Ticket, TicketEvent
+from webcare.services import subject_rights
+
+
+@pytest.fixture
+def world(session):
+    return build_world(session)
+
+
+def build_world(session) -> dict:
+    """An admin, an agent, a citizen with three tickets (one a threat) and another citizen's ticket."""
+    f.seeded(session)
+    admin = f.user(session, "admin", email="beheer@voorbeeldstad.nl")
+    agent = f.user(session, "agent")
+    first = f.ticket(session, department_code="OW", status="resolved", text="Mijn stoep is kapot, Dorpsstraat 12, 1234 AB")
+    contact = session.get(Contact, first.contact_id)
+    contact.handle, contact.display_name = "@jan_jansen", "Jan Jansen"
+    second = f.ticket(session, department_code="AFV", text="Container vol")
+    threat = f.ticket(session, department_code="VB", threat=True, text="Ik weet waar de wethouder woont")
+    for ticket in (second, threat):
+        ticket.contact_id = contact.id
+        for message in session.scalars(select(Message).where(Message.ticket_id == ticket.id)):
+            message.contact_id = contact.id
+    evidence = session.scalar(select(Message).where(Message.ticket_id == threat.id))
+    evidence.raw, evidence.url = {"id": "77", "account": {"acct": "jan_jansen"}}, "https://mastodon.example/@jan_jansen/77"
+    session.add(Note(ticket_id=first.id, author_id=agent.id, text="Jansen belde nog over de stoep"))
+    other = f.ticket(session, department_code="OW", text="Iemand anders")
+    session.commit()
+    return {"admin": admin, "agent": agent, "contact": contact, "tickets": [first, second, threat], "other": other}
+
+
+def test_find_contacts_by_handle_or_name(session, world):
+    found = subject_rights.find_contacts(session, "jansen")
+    assert [(c.id, n) for c, n in found] == [(world["contact"].id, 3)]
+    assert subject_rights.find_contacts(session, "@jan_j")[0][0].id == world["contact"].id
+    with pytest.raises(ValidationFailed):
+        subject_rights.find_contacts(session, "j")
+
+
+def test_export_holds_everything_about_the_contact_and_is_logged(session, world):
+    data = subject_rights.export_contact(session, world["contact"], world["admin"], "json")
+    session.commit()
+    assert data["contact"]["handle"] == "@jan_jansen"
+    assert [t["id"] for t in data["tickets"]] == [t.id for t in world["tickets"]]
+    first = data["tickets"][0]
+    assert first["messages"][0]["text"].startswith("Mijn stoep is kapot")
+    assert first["notes"][0]["text"] == "Jansen belde nog over de stoep"
+    assert "Iemand anders" not in json.dumps(data, default=str)
+    entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "contact.export"))
+    assert (entry.actor_id, entry.target_type, entry.target_id) == (world["admin"].id, "contact", str(world["contact"].id))
+    assert entry.data == {"format": "json", "tickets": [t.id for t in world["tickets"]]}
+    exported = session.scalars(select(TicketEvent.ticket_id).where(TicketEvent.type == "exported")).all()
+    assert sorted(exported) == sorted(t.id for t in world["tickets"])
+
+
+def test_erase_anonymises_all_but_threat_evidence_and_is_logged(session, world):
+    result = subject_rights.erase_contact(session, world["contact"], world["admin"], "AVG-verzoek 2026-0042")
+    session.commit()
+    first, second, threat = (session.get(Ticket, t.id) for t in world["tickets"])
+    assert result["tickets_anonymised"] == [first.id, second.id]
+    assert result["threat_tickets_kept"] == [threat.id]
+    assert result["contact_anonymised"] is False  # still on the evidence
+    for ticket in (first, second):
+        assert ticket.anonymised_at is not None and ticket.subject == ""
+        assert {m.text for m in session.scalars(select(Message).where(Message.ticket_id == ticket.id))} == {""}
+    assert session.scalar(select(Note.text).where(Note.ticket_id == first.id)) == ""
+    evidence = session.scalar(select(Message).where(Message.ticket_id == threat.id))
+    assert evidence.text.startswith("Ik weet waar") and evidence.url and evidence.raw["id"] == "77"
+    assert session.scalar(select(Message.text).where(Message.ticket_id == world["other"].id)) == "Iemand anders"
+    entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "contact.erase"))
+    assert entry.actor_id == world["admin"].id and entry.data["reason"] == "AVG-verzoek 2026-0042"
+    event = session.scalar(select(TicketEvent).where(TicketEvent.ticket_id == first.id, TicketEvent.type == "anonymised"))
+    assert event.data == {"cause": "erasure"}
+
+
+def test_erase_without_threats_forgets_the_contact(session, world):
+    threat = world["tickets"][2]
+    threat.contact_id = None
+    session.commit()
+    result = subject_rights.erase_contact(session, world["contact"], world["admin"], "verzoek per brief")
+    session.commit()
+    contact = session.get(Contact, world["contact"].id)
+    assert result["contact_anonymised"] is True
+    assert (contact.handle, contact.display_name, contact.platform_user_id) == ("", "", f"anonymised-{contact.id}")
+    again = subject_rights.erase_contact(session, contact, world["admin"], "nog eens")
+    assert again["tickets_anonymised"] == [] and again["contact_anonymised"] is False  # idempotent
+
+
+def test_erase_needs_a_reason(session, world):
+    with pytest.raises(ValidationFailed):
+        subject_rights.erase_contact(session, world["contact"], world["admin"], "  ")

@@ -1,0 +1,187 @@
+"""Ticket actions: assignment, status moves with texts, labels, priority, notes, department work, merge."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from tests import factories as f
+from webcare.errors import Conflict, Forbidden, ValidationFailed
+from webcare.models import Message, Note, Notification, TicketEvent
+from webcare.services import department_actions as dept
+from webcare.services import ticket_actions as actions
+from webcare.services.ticket_merge import merge
+
+
+@pytest.fixture
+def world(session):
+    f.seeded(session)
+    people = {"agent": f.user(session, "agent"), "agent2": f.user(session, "agent"),
+              "ow": f.user(session, "department", ("OW",)), "afv": f.user(session, "department", ("AFV",))}
+    ticket = f.ticket(session, department_code="KCC")
+    session.commit()
+    return people, ticket
+
+
+def events(session, ticket, type_):
+    return list(session.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id,
+                                                          TicketEvent.type == type_).order_by(TicketEvent.id)))
+
+
+def test_claim_assigns_and_opens(session, world):
+    people, ticket = world
+    actions.claim(session, ticket, people["agent"])
+    assert ticket.assignee_id == people["agent"].id and ticket.status == "open"
+    assert events(session, ticket, "assigned")[0].data == {"from_user_id": None, "to_user_id": people["agent"].id}
+    assert events(session, ticket, "status_changed")[0].data["to"] == "open"
+
+
+def test_assign_to_someone_outside_scope_is_refused(session, world):
+    people, ticket = world
+    with pytest.raises(ValidationFailed):
+        actions.assign(session, ticket, people["agent"], people["ow"])
+
+
+def test_department_user_cannot_assign_others(session, world):
+    people, ticket = world
+    ticket.department_id = f.department(session, "OW").id
+    with pytest.raises(Forbidden):
+        actions.assign(session, ticket, people["ow"], people["agent"])
+
+
+@pytest.mark.parametrize(("target", "text", "error"), [
+    ("resolved", "", ValidationFailed), ("cancelled", None, ValidationFailed), ("nonsense", "x", ValidationFailed),
+    ("with_department", "x", ValidationFailed),
+])
+def test_status_needs_rules(session, world, target, text, error):
+    people, ticket = world
+    with pytest.raises(error):
+        actions.change_status(session, ticket, people["agent"], target, text)
+
+
+def test_status_move_not_allowed_is_conflict(session, world):
+    people, ticket = world
+    actions.change_status(session, ticket, people["agent"], "resolved", "Opgelost")
+    with pytest.raises(Conflict):
+        actions.change_status(session, ticket, people["agent"], "waiting_citizen", "vraag")
+
+
+def test_resolve_sets_times_and_awaiting(session, world):
+    people, ticket = world
+    actions.change_status(session, ticket, people["agent"], "resolved", "Lamp vervangen")
+    assert ticket.status == "resolved" and ticket.resolved_at is not None and ticket.awaiting == "nobody"
+    assert events(session, ticket, "status_changed")[-1].data == {"from": "new", "to": "resolved",
+                                                                  "text": "Lamp vervangen"}
+    actions.change_status(session, ticket, people["agent"], "open")
+    assert ticket.resolved_at is None and ticket.awaiting == "webcare"
+
+
+def test_department_user_cannot_change_status_without_take_over(session, world):
+    people, ticket = world
+    dept.handoff(session, ticket, people["agent"], "OW", "Wanneer wordt dit gerepareerd?")
+    with pytest.raises(Forbidden):
+        actions.change_status(session, ticket, people["ow"], "resolved", "klaar")
+
+
+def test_labels_and_priority(session, world):
+    people, ticket = world
+    actions.set_labels(session, ticket, people["agent"], ["Pers", "pers", " wethouder "])
+    assert ticket.label_names == ["pers", "wethouder"]
+    actions.set_labels(session, ticket, people["agent"], ["wethouder", "spoed"])
+    session.flush()
+    assert sorted(ticket.label_names) == ["spoed", "wethouder"]
+    assert events(session, ticket, "labels_changed")[-1].data == {"added": ["spoed"], "removed": ["pers"]}
+    actions.set_priority(session, ticket, people["agent"], "urgent")
+    assert events(session, ticket, "priority_changed")[0].data == {"from": "normal", "to": "urgent"}
+    with pytest.raises(ValidationFailed):
+        actions.set_priority(session, ticket, people["agent"], "asap")
+    with pytest.raises(Forbidden):
+        actions.set_labels(session, ticket, people["ow"], ["x"])
+
+
+def test_note_is_internal(session, world):
+    people, ticket = world
+    note = actions.add_note(session, ticket, people["agent"], "Bewoner belde ook al")
+    assert not note.is_feedback
+    assert events(session, ticket, "note")[0].data == {"note_id": note.id}
+    with pytest.raises(ValidationFailed):
+        actions.add_note(session, ticket, people["agent"], "   ")
+
+
+def test_handoff_feedback_cycle_notifies_agent(session, world):
+    people, ticket = world
+    actions.claim(session, ticket, people["agent"])
+    dept.handoff(session, ticket, people["agent"], "OW", "Wanneer wordt de lamp vervangen?")
+    assert (ticket.status, ticket.awaiting, ticket.department.code) == ("with_department", "department", "OW")
+    assert ticket.department_feedback_started_at is not None
+    handoff = events(session, ticket, "handoff")[0]
+    assert handoff.data["to_department"] == "OW" and handoff.data["from_department"] == "KCC"
+    assert handoff.department_id == f.department(session, "OW").id
+    assert session.scalar(select(Notification).where(Notification.user_id == people["ow"].id)).kind == "handoff"
+
+    with pytest.raises(Forbidden):
+        dept.give_feedback(session, ticket, people["afv"], "niet van ons")
+    note = dept.give_feedback(session, ticket, people["ow"], "Donderdag vervangen")
+    assert note.is_feedback and ticket.awaiting == "webcare"
+    assert events(session, ticket, "feedback")[0].department_id == ticket.department_id
+    assert session.scalar(select(Notification).where(Notification.user_id == people["agent"].id)).kind == "feedback"
+
+
+def test_handoff_to_external_or_unknown_is_refused(session, world):
+    people, ticket = world
+    for code in ("EXT", "NOPE"):
+        with pytest.raises(ValidationFailed):
+            dept.handoff(session, ticket, people["agent"], code, "vraag")
+    with pytest.raises(Forbidden):
+        dept.handoff(session, ticket, people["ow"], "AFV", "vraag")
+
+
+def test_take_over_and_send_back(session, world):
+    people, ticket = world
+    actions.claim(session, ticket, people["agent"])
+    dept.handoff(session, ticket, people["agent"], "OW", "Kunnen jullie dit oppakken?")
+    dept.take_over(session, ticket, people["ow"])
+    assert ticket.assignee_id == people["ow"].id and ticket.status == "open" and ticket.awaiting == "department"
+    assert actions.may_work(people["ow"], ticket)
+    dept.send_back(session, ticket, people["ow"], "Dit is van Verkeer, niet van ons")
+    assert ticket.department.code == "KCC" and ticket.assignee_id is None and ticket.awaiting == "webcare"
+    assert events(session, ticket, "rerouted")[0].data == {"from_department": "OW", "to_department": "KCC",
+                                                           "reason": "Dit is van Verkeer, niet van ons"}
+
+
+def test_send_back_needs_reason(session, world):
+    people, ticket = world
+    dept.handoff(session, ticket, people["agent"], "OW", "vraag")
+    with pytest.raises(ValidationFailed):
+        dept.send_back(session, ticket, people["ow"], " ")
+
+
+def test_merge_same_citizen(session, world):
+    people, first = world
+    second = f.ticket(session, department_code="KCC", text="Nog steeds kapot")
+    second.contact_id = first.contact_id
+    actions.set_labels(session, second, people["agent"], ["herhaling"])
+    session.flush()
+    merge(session, second, first, people["agent"])
+    session.flush()
+    assert second.status == "cancelled" and second.merged_into_id == first.id and second.current_thread_key is None
+    assert session.scalar(select(Message.ticket_id).where(Message.text == "Nog steeds kapot")) == first.id
+    assert "herhaling" in first.label_names
+    assert events(session, first, "merged")[0].data["from_ticket_id"] == second.id
+    with pytest.raises(Conflict):
+        merge(session, second, first, people["agent"])
+
+
+def test_merge_other_citizen_refused(session, world):
+    people, first = world
+    other = f.ticket(session, department_code="KCC")
+    with pytest.raises(Conflict):
+        merge(session, other, first, people["agent"])
+    with pytest.raises(ValidationFailed):
+        merge(session, first, first, people["agent"])
+
+
+def test_notes_count(session, world):
+    people, ticket = world
+    actions.add_note(session, ticket, people["agent"], "een")
+    assert session.scalar(select(Note.text).where(Note.ticket_id == ticket.id)) == "een"

@@ -1,0 +1,44 @@
+"""`webcare channels add|list|test`: JSON out, exit 2 on bad input, tokens only via stdin."""
+
+from __future__ import annotations
+
+import json
+
+from tests.fakes.mastodon import mastodon  # noqa: F401  (fixture)
+
+
+def test_add_list_and_test_a_mastodon_channel(cli, mastodon):  # noqa: F811
+    result = cli("channels", "add", "--platform", "mastodon", "--name", "Mastodon gemeente",
+                 "--base-url", mastodon.base_url, "--token-stdin", input="gemeente-token\n")
+    assert result.exit_code == 0, result.output
+    added = json.loads(result.output)
+    assert added["name"] == "Mastodon gemeente" and "token" not in result.output.lower()
+
+    tested = cli("channels", "test", str(added["id"]))
+    assert tested.exit_code == 0, tested.output
+    assert json.loads(tested.output)["account"]["handle"] == "@gemeente@mock.local"
+
+    [listed] = json.loads(cli("channels", "list").output)
+    assert listed["handle"] == "@gemeente@mock.local" and listed["state"] == "never_polled"
+
+
+def test_a_refused_token_exits_1_and_marks_the_channel(cli, mastodon):  # noqa: F811
+    added = json.loads(cli("channels", "add", "--platform", "mastodon", "--name", "M", "--base-url",
+                           mastodon.base_url, "--token-stdin", input="fout\n").output)
+    result = cli("channels", "test", str(added["id"]))
+    assert result.exit_code == 1 and json.loads(result.output)["kind"] == "NeedsReauth"
+    assert json.loads(cli("channels", "list").output)[0]["state"] == "needs_reauth"
+
+
+def test_bad_input_exits_2(cli):
+    base = ["channels", "add", "--platform", "mastodon", "--name", "M", "--base-url", "https://a.example"]
+    assert cli(*base).exit_code == 2  # no --token-stdin
+    assert cli(*base, "--token-stdin", input="\n").exit_code == 2  # empty token
+    no_adapter = cli("channels", "add", "--platform", "linkedin", "--name", "L", "--token-stdin", input="t\n")
+    assert no_adapter.exit_code == 2 and "not supported" in no_adapter.output
+    assert cli(*base, "--token-stdin", input="t\n").exit_code == 0
+    duplicate = cli(*base, "--token-stdin", input="t\n")
+    assert duplicate.exit_code == 2 and "already exists" in duplicate.output
+    assert cli("channels", "test", "999").exit_code == 2
+    assert cli("channels", "add", "--platform", "mastodon", "--name", "N", "--base-url", "ftp://x",
+               "--token-stdin", input="t\n").exit_code == 2

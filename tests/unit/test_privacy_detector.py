@@ -1,0 +1,134 @@
+"""The personal-data detector: checksums, formats, and precision/recall on a labelled table of Dutch texts.
+
+tests/data/privacy_labelled.jsonl holds texts with and without personal data (hard negatives: order
+numbers, 9-digit numbers failing the elfproef, amounts, dates that are not birth dates, times, house
+numbers without postcode, role mailboxes, service numbers). A finding counts as right when its kind
+matches a labelled finding and their spans overlap.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+
+from tests.conftest import DATA_DIR
+from webcare.privacy import KINDS, scan
+from webcare.privacy.checks import dutch_national_number, iban_checks, is_bsn, is_licence_plate
+
+LABELLED = DATA_DIR / "privacy_labelled.jsonl"
+
+
+def _cases() -> list[dict]:
+    return [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _expected_spans(case: dict) -> list[tuple[str, int, int]]:
+    spans = []
+    for finding in case["findings"]:
+        start = case["text"].index(finding["text"])
+        spans.append((finding["kind"], start, start + len(finding["text"])))
+    return spans
+
+
+def _evaluate(cases: list[dict]) -> tuple[Counter, list[str]]:
+    counts: Counter = Counter()
+    mistakes = []
+    for case in cases:
+        expected = _expected_spans(case)
+        unmatched = list(expected)
+        for found in scan(case["text"]):
+            hit = next((e for e in unmatched if e[0] == found.kind and found.start < e[2] and e[1] < found.end), None)
+            if hit:
+                unmatched.remove(hit)
+                counts["tp", found.kind] += 1
+            else:
+                counts["fp", found.kind] += 1
+                mistakes.append(f"false alarm #{case['id']}: {found.kind} {found.text!r} in {case['text']!r}")
+        for kind, start, end in unmatched:
+            counts["fn", kind] += 1
+            mistakes.append(f"missed #{case['id']}: {kind} {case['text'][start:end]!r} in {case['text']!r}")
+    return counts, mistakes
+
+
+def _total(counts: Counter, outcome: str) -> int:
+    return sum(n for (o, _kind), n in counts.items() if o == outcome)
+
+
+def test_labelled_table_precision_and_recall(request, capsys):
+    cases = _cases()
+    assert len(cases) >= 100
+    assert sum(1 for c in cases if c["findings"]) >= 40 and sum(1 for c in cases if not c["findings"]) >= 40
+    counts, mistakes = _evaluate(cases)
+    tp, fp, fn = _total(counts, "tp"), _total(counts, "fp"), _total(counts, "fn")
+    precision, recall = tp / (tp + fp), tp / (tp + fn)
+    lines = [f"privacy detector on {len(cases)} labelled texts: precision {precision:.1%}, recall {recall:.1%} "
+             f"(tp {tp}, fp {fp}, fn {fn})"]
+    for kind in KINDS:
+        k_tp, k_fp, k_fn = counts["tp", kind], counts["fp", kind], counts["fn", kind]
+        lines.append(f"  {kind:<22} tp {k_tp:>3}  fp {k_fp:>2}  fn {k_fn:>2}")
+    report = "\n".join(lines + mistakes)
+    with capsys.disabled():  # the figures are the point of this test: always show them
+        print("\n" + report)
+    request.node.user_properties.append(("privacy_precision", round(precision, 4)))
+    request.node.user_properties.append(("privacy_recall", round(recall, 4)))
+    assert precision >= 0.95, report
+    assert recall >= 0.95, report
+
+
+def test_every_kind_is_in_the_table():
+    kinds = {f["kind"] for case in _cases() for f in case["findings"]}
+    assert kinds == set(KINDS)
+
+
+def test_findings_point_into_the_text():
+    for case in _cases():
+        found = scan(case["text"])
+        for finding in found:
+            assert case["text"][finding.start:finding.end] == finding.text
+        spans = sorted((f.start, f.end) for f in found)
+        assert all(a_end <= b_start for (_, a_end), (b_start, _) in zip(spans, spans[1:], strict=False)), "findings overlap"
+
+
+@pytest.mark.parametrize("number, valid", [
+    ("123456782", True), ("111222333", True), ("725763863", True), ("1234.56.782", True), ("12345672", True),
+    ("123456789", False), ("000000000", False), ("725763864", False), ("12345", False), ("1234567890", False),
+])
+def test_elfproef(number, valid):
+    assert is_bsn(number) is valid
+
+
+@pytest.mark.parametrize("iban, valid", [
+    ("NL91ABNA0417164300", True), ("NL91 ABNA 0417 1643 00", True), ("BE68539007547034", True),
+    ("DE89370400440532013000", True), ("GB29NWBK60161331926819", True), ("nl20ingb0001234567", True),
+    ("NL91ABNA0417164301", False), ("NL91ABNA041716430", False), ("XX91ABNA0417164300", False),
+    ("DE89370400440532013001", False),
+])
+def test_iban_mod97_and_length(iban, valid):
+    assert iban_checks(iban) is valid
+
+
+@pytest.mark.parametrize("raw, national", [
+    ("0612345678", "612345678"), ("06-12345678", "612345678"), ("+31 6 12345678", "612345678"),
+    ("0031612345678", "612345678"), ("+31 (0)20 123 4567", "201234567"), ("020-1234567", "201234567"),
+    ("0511-123456", "511123456"), ("0800-1234567", None), ("0900-1234567", None), ("06-1234567", None),
+    ("00441234567890", None),
+])
+def test_dutch_phone_numbers(raw, national):
+    assert dutch_national_number(raw) == national
+
+
+@pytest.mark.parametrize("plate, valid", [
+    ("12-BXT-3", True), ("GZ-412-B", True), ("T-123-BG", True), ("1-KBR-23", True), ("XDS-12-F", True),
+    ("AB-12-34", True),  # sidecode 1 (old plates may have vowels)
+    ("12-ABC-3", False),  # vowels and C do not occur on new plates
+    ("12-34-56", False), ("ABC-DEF-G", False), ("N-201", False),
+])
+def test_licence_plate_sidecodes(plate, valid):
+    assert is_licence_plate(plate) is valid
+
+
+def test_nothing_in_empty_or_plain_text():
+    assert scan("") == []
+    assert scan("Dank voor uw melding, wij pakken het op.") == []

@@ -1,0 +1,97 @@
+"""Administration of users and departments: admin only, validated, audited."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from tests import factories as f
+from webcare.models import AuditEntry, Department, User
+
+
+@pytest.fixture
+def admin(session):
+    f.seeded(session)
+    user = f.user(session, "admin")
+    session.commit()
+    return user
+
+
+def _token(client, url: str) -> str:
+    return f.csrf_token(client.get(url).get_data(as_text=True))
+
+
+@pytest.mark.parametrize("role", ["agent", "manager", "department"])
+def test_only_admins(client, session, role):
+    f.seeded(session)
+    user = f.user(session, role, ("OW",) if role == "department" else ())
+    session.commit()
+    f.login(client, user.email)
+    for url in ("/admin/", "/admin/users", "/admin/departments"):
+        assert client.get(url).status_code == 403
+
+
+def test_admin_creates_a_department_user(client, session, admin):
+    f.login(client, admin.email)
+    token = _token(client, "/admin/users")
+    response = client.post("/admin/users", data={"csrf_token": token, "email": "Nieuw@Voorbeeldstad.nl",
+                                                 "name": "Nieuw", "role": "department", "departments": ["GRN"],
+                                                 "password": "tijdelijk-wachtwoord"})
+    assert response.status_code == 302
+    created = session.scalar(select(User).where(User.email == "nieuw@voorbeeldstad.nl"))
+    assert [d.code for d in created.departments] == ["GRN"]
+    assert session.scalar(select(AuditEntry).where(AuditEntry.action == "user.create")).actor_id == admin.id
+    client.post("/logout", data={"csrf_token": _token(client, "/")})
+    assert f.login(client, "nieuw@voorbeeldstad.nl", "tijdelijk-wachtwoord").status_code == 302
+
+
+def test_department_user_without_department_is_refused(client, admin):
+    f.login(client, admin.email)
+    token = _token(client, "/admin/users")
+    response = client.post("/admin/users", data={"csrf_token": token, "email": "x@voorbeeldstad.nl",
+                                                 "role": "department", "password": "tijdelijk-wachtwoord"})
+    assert response.status_code == 400
+
+
+def test_deactivating_a_user_ends_their_sessions(client, session, admin, app):
+    agent = f.user(session, "agent")
+    session.commit()
+    other = app.test_client()
+    f.login(other, agent.email)
+    assert other.get("/").status_code == 200
+    f.login(client, admin.email)
+    url = f"/admin/users/{agent.id}"
+    response = client.post(url, data={"csrf_token": _token(client, url), "name": "x", "role": "agent"})
+    assert response.status_code == 302
+    assert other.get("/").status_code == 302
+    entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "user.update"))
+    assert entry.data["active"] == [True, False]
+
+
+def test_admin_cannot_lock_themselves_out(client, admin):
+    f.login(client, admin.email)
+    url = f"/admin/users/{admin.id}"
+    response = client.post(url, data={"csrf_token": _token(client, url), "name": "x", "role": "agent",
+                                      "active": "y"})
+    assert response.status_code == 409
+
+
+def test_admin_edits_a_department(client, session, admin):
+    f.login(client, admin.email)
+    ow = session.scalar(select(Department).where(Department.code == "OW"))
+    url = f"/admin/departments/{ow.id}"
+    response = client.post(url, data={"csrf_token": _token(client, url), "name": "Beheer Openbare Ruimte",
+                                      "email": "bor@voorbeeldstad.nl", "active": "y",
+                                      "feedback_working_days": "2"})
+    assert response.status_code == 302
+    session.expire_all()
+    ow = session.get(Department, ow.id)
+    assert (ow.name, ow.email, ow.feedback_working_days) == ("Beheer Openbare Ruimte", "bor@voorbeeldstad.nl", 2)
+
+
+def test_duplicate_department_code_is_refused(client, admin):
+    f.login(client, admin.email)
+    token = _token(client, "/admin/departments")
+    response = client.post("/admin/departments", data={"csrf_token": token, "code": "ow", "name": "Dubbel",
+                                                       "active": "y"})
+    assert response.status_code == 409

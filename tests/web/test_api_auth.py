@@ -1,0 +1,75 @@
+"""API authentication: Bearer tokens (stored hashed, revocable), the UI session with CSRF, JSON errors."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from tests import factories as f
+from webcare.models import ApiToken
+from webcare.services.users import revoke_api_token
+
+
+def auth(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_no_credentials_is_401_json(client):
+    response = client.get("/api/v1/departments")
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "unauthorized"
+
+
+def test_bad_token_is_401(client, session):
+    f.seeded(session)
+    session.commit()
+    assert client.get("/api/v1/departments", headers=auth("wc_nonsense")).status_code == 401
+
+
+def test_valid_token(client, session, cli):
+    f.seeded(session)
+    user = f.user(session, "agent")
+    session.commit()
+    token = cli("create-token", user.email, "--name", "script").output.strip()
+    assert token.startswith("wc_")
+    response = client.get("/api/v1/departments", headers=auth(token))
+    assert response.status_code == 200
+    codes = {d["code"] for d in response.get_json()["items"]}
+    assert {"KCC", "OW", "VB"} <= codes
+    stored = session.scalar(select(ApiToken))
+    assert stored.token_hash != token and token not in stored.token_hash
+
+
+def test_revoked_token_is_refused(client, session, cli):
+    f.seeded(session)
+    user = f.user(session, "agent")
+    session.commit()
+    token = cli("create-token", user.email).output.strip()
+    revoke_api_token(session, session.scalar(select(ApiToken.id)))
+    session.commit()
+    assert client.get("/api/v1/departments", headers=auth(token)).status_code == 401
+
+
+def test_token_of_inactive_user_is_refused(client, session, cli):
+    f.seeded(session)
+    user = f.user(session, "agent")
+    session.commit()
+    token = cli("create-token", user.email).output.strip()
+    user.active = False
+    session.commit()
+    assert client.get("/api/v1/departments", headers=auth(token)).status_code == 401
+
+
+def test_ui_session_works_for_reads(client, session):
+    f.seeded(session)
+    user = f.user(session, "agent")
+    session.commit()
+    f.login(client, user.email)
+    assert client.get("/api/v1/categories").status_code == 200
+
+
+def test_openapi_document(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    doc = response.get_json()
+    assert doc["openapi"].startswith("3.")
+    assert "/tickets/{ticket_id}" in doc["paths"]

@@ -1,0 +1,34 @@
+"""The `sla` block of the ticket JSON: target, due, met, breached, paused and level per clock."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests import factories as f
+from webcare.db import utcnow
+from webcare.services import sla
+from webcare.services.events import record_event
+from webcare.services.users import create_api_token
+
+
+def test_ticket_json_shows_the_clocks(client, session):
+    f.seeded(session)
+    agent = f.user(session, "agent")
+    _, token = create_api_token(session, agent.email, "test")
+    created = utcnow() - timedelta(days=30)  # long ago: first response 3x late, handling too
+    ticket = f.ticket(session, created_at=created)
+    ticket.category_id = f.category(session, "afval.zwerfvuil").id
+    sla.start_clocks(session, [ticket], created)
+    record_event(session, ticket, "status_changed", at=created + timedelta(days=29), actor=agent,
+                 data={"from": "new", "to": "waiting_citizen", "text": "Welke straat?"})
+    sla.recompute(session, ticket)
+    session.commit()
+    body = client.get(f"/api/v1/tickets/{ticket.id}", headers={"Authorization": f"Bearer {token}"}).get_json()
+    clocks = body["sla"]
+    assert clocks["first_response"]["level"] == "late_3x"
+    assert clocks["first_response"]["target"] == {"value": 240, "unit": "business_minutes"}
+    assert clocks["first_response"]["breached_at"] == clocks["first_response"]["due_at"]
+    assert clocks["handling"]["paused"] is True and clocks["handling"]["level"] == "late_3x"
+    assert clocks["handling"]["target"] == {"value": 3, "unit": "working_days"}
+    assert clocks["next_response"] == {"target": None, "due_at": None, "met_at": None, "breached_at": None,
+                                       "paused": False, "level": "none"}

@@ -1,0 +1,139 @@
+"""Admin pages for channels and dead letters, and the retry button for a failed reply."""
+
+from __future__ import annotations
+
+import pytest
+from rq import Queue, SimpleWorker
+from sqlalchemy import select
+
+from tests import factories as f
+from tests.fakes.mastodon import mastodon  # noqa: F401  (fixture)
+from webcare.models import AuditEntry, Channel, Message
+from webcare.services import channels, deadletters
+
+
+@pytest.fixture
+def admin(session, client):
+    f.seeded(session)
+    user = f.user(session, "admin")
+    session.commit()
+    f.login(client, user.email)
+    return user
+
+
+def form_post(client, url, data=None, page=None):
+    token = f.csrf_token(client.get(page or url).get_data(as_text=True))
+    return client.post(url, data={**(data or {}), "csrf_token": token})
+
+
+def test_only_admins_see_channels(client, session):
+    agent = f.user(session, "agent")
+    session.commit()
+    f.login(client, agent.email)
+    assert client.get("/admin/channels/").status_code == 403
+    assert client.get("/admin/dead-letters/").status_code == 403
+
+
+def test_admin_adds_a_channel_and_the_token_is_never_shown(client, session, admin, runtime):
+    response = form_post(client, "/admin/channels/new", {
+        "platform": "mastodon", "name": "Mastodon gemeente", "base_url": "https://social.voorbeeldstad.nl/",
+        "handle": "@gemeente", "poll_interval_seconds": "30", "token": "geheim-token-123"})
+    assert response.status_code == 302
+    channel = session.scalars(select(Channel)).one()
+    assert channel.base_url == "https://social.voorbeeldstad.nl" and channel.poll_interval_seconds == 30
+    assert "geheim-token-123" not in channel.credentials_encrypted
+    assert runtime.secrets.decrypt_json(channel.credentials_encrypted) == {"access_token": "geheim-token-123"}
+    for page in ("/admin/channels/", f"/admin/channels/{channel.id}/edit"):
+        assert "geheim-token-123" not in client.get(page).get_data(as_text=True)
+    assert "channel.create" in session.scalars(select(AuditEntry.action)).all()
+
+
+def test_bad_input_is_refused_with_a_message(client, session, admin):
+    response = form_post(client, "/admin/channels/new", {"platform": "mastodon", "name": "Zonder server",
+                                                           "poll_interval_seconds": "60", "token": "t"})
+    assert response.status_code == 400
+    assert "server" in response.get_data(as_text=True)
+    assert session.scalars(select(Channel)).all() == []
+
+
+def test_edit_keeps_the_token_unless_a_new_one_is_given(client, session, admin, runtime):
+    channel = channels.create_channel(session, platform="mastodon", name="M", base_url="https://a.example",
+                                      token="oud")
+    channel.needs_reauth = True
+    session.commit()
+    url = f"/admin/channels/{channel.id}/edit"
+    form_post(client, url, {"name": "M2", "base_url": "https://a.example", "poll_interval_seconds": "60", "token": ""})
+    session.expire_all()
+    assert (channel.name, channel.needs_reauth) == ("M2", True)
+    assert runtime.secrets.decrypt_json(channel.credentials_encrypted)["access_token"] == "oud"
+    form_post(client, url, {"name": "M2", "base_url": "https://a.example", "poll_interval_seconds": "60",
+                            "token": "nieuw"})
+    session.expire_all()
+    assert channel.needs_reauth is False
+    assert runtime.secrets.decrypt_json(channel.credentials_encrypted)["access_token"] == "nieuw"
+
+
+def test_pause_resume_test_and_poll_now(client, session, admin, mastodon, redis):  # noqa: F811
+    channel = mastodon.channel(session)
+    form_post(client, f"/admin/channels/{channel.id}/pause", page="/admin/channels/")
+    session.expire_all()
+    assert channel.enabled is False
+    form_post(client, f"/admin/channels/{channel.id}/resume", page="/admin/channels/")
+    session.expire_all()
+    assert channel.enabled is True
+
+    response = form_post(client, f"/admin/channels/{channel.id}/test", page="/admin/channels/")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "@gemeente@mock.local" in page
+
+    form_post(client, f"/admin/channels/{channel.id}/poll", page="/admin/channels/")
+    assert Queue("poll", connection=redis).job_ids == [f"poll-channel-{channel.id}"]
+    mastodon.post("jan", "Kapotte bank in het park.")
+    SimpleWorker(["poll", "ingest"], connection=redis).work(burst=True)
+    page = client.get("/admin/channels/").get_data(as_text=True)
+    assert "<td>1</td>" in page  # messages in the last 24 hours
+
+
+def test_dead_letters_can_be_inspected_retried_and_discarded(client, session, admin, redis):
+    queue = Queue("ingest", connection=redis)
+    job = queue.enqueue("workers.ingest.ingest_batch", 424242, [])  # a channel that does not exist
+    SimpleWorker(["ingest"], connection=redis).work(burst=True)
+    page = client.get("/admin/dead-letters/").get_data(as_text=True)
+    assert "workers.ingest.ingest_batch" in page and "channel 424242 not found" in page and "424242" in page
+
+    form_post(client, f"/admin/dead-letters/{job.id}/retry", page="/admin/dead-letters/")
+    assert queue.job_ids == [job.id]
+    SimpleWorker(["ingest"], connection=redis).work(burst=True)
+    assert [letter.job_id for letter in deadletters.dead_letters(redis)] == [job.id]
+    form_post(client, f"/admin/dead-letters/{job.id}/discard", page="/admin/dead-letters/")
+    assert deadletters.dead_letters(redis) == []
+    actions = session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert [a for a in actions if a.startswith("deadletter")] == ["deadletter.retry", "deadletter.discard"]
+
+
+def test_failed_reply_can_be_sent_again_by_someone_who_sees_the_ticket(client, session, redis):
+    f.seeded(session)
+    ticket = f.ticket(session, department_code="OW")
+    agent, outsider = f.user(session, "agent"), f.user(session, "department", ("AFV",))
+    reply = Message(ticket_id=ticket.id, channel_id=ticket.channel_id, direction="out", platform="mastodon",
+                    thread_key=ticket.thread_key, kind="reply", visibility="public", text="Wij zijn ermee bezig.",
+                    delivery_state="failed", delivery_error="HTTP 503", idempotency_key="k-1")
+    session.add(reply)
+    session.commit()
+
+    f.login(client, outsider.email)
+    token = f.csrf_token(client.get("/").get_data(as_text=True))
+    assert client.post(f"/deliveries/{reply.id}/retry", data={"csrf_token": token}).status_code == 404
+    client.post("/logout", data={"csrf_token": token})
+
+    f.login(client, agent.email)
+    token = f.csrf_token(client.get("/").get_data(as_text=True))
+    response = client.post(f"/deliveries/{reply.id}/retry", data={"csrf_token": token},
+                           headers={"Accept": "application/json"})
+    assert response.status_code == 202 and response.json["delivery"]["state"] == "queued"
+    session.expire_all()
+    assert session.get(Message, reply.id).delivery_state == "queued"
+    assert Queue("replies", connection=redis).job_ids == [f"send-reply-{reply.id}"]
+    again = client.post(f"/deliveries/{reply.id}/retry", data={"csrf_token": token},
+                        headers={"Accept": "application/json"})
+    assert again.status_code == 409

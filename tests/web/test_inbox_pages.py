@@ -1,0 +1,176 @@
+"""The inbox, ticket and department pages: scoping, acts through forms, held replies, presence, stream."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from tests import factories as f
+from webcare.models import Message, Note, Ticket
+
+
+@pytest.fixture
+def world(session):
+    f.seeded(session)
+    people = {"agent": f.user(session, "agent"), "agent2": f.user(session, "agent"),
+              "ow": f.user(session, "department", ("OW",)), "afv": f.user(session, "department", ("AFV",)),
+              "manager": f.user(session, "manager")}
+    tickets = {"kcc": f.ticket(session, department_code="KCC", text="Wanneer wordt het grofvuil opgehaald?"),
+               "ow": f.ticket(session, department_code="OW", text="Losse stoeptegel bij de school"),
+               "afv": f.ticket(session, department_code="AFV", text="Afvalbak puilt uit")}
+    session.commit()
+    return people, tickets
+
+
+def post(client, url, data):
+    page = client.get(url.rsplit("/", 1)[0])
+    return client.post(url, data={"csrf_token": f.csrf_token(page.get_data(as_text=True)), **data})
+
+
+def test_agent_lands_in_inbox_with_views(client, world):
+    people, tickets = world
+    f.login(client, people["agent"].email)
+    assert 'href="/inbox"' in client.get("/").get_data(as_text=True)
+    page = client.get("/inbox").get_data(as_text=True)
+    assert "Losse stoeptegel" in page and "Afvalbak puilt uit" in page and 'data-view="unanswered"' in page
+    filtered = client.get("/inbox?department=OW").get_data(as_text=True)
+    assert "Losse stoeptegel" in filtered and "Afvalbak puilt uit" not in filtered
+    assert client.get("/inbox?department=NOPE").status_code == 200
+    rows = client.get("/inbox?fragment=rows").get_data(as_text=True)
+    assert "<html" not in rows and "ticket-row" in rows
+
+
+def test_department_user_sees_only_own(client, world):
+    people, tickets = world
+    f.login(client, people["ow"].email)
+    assert 'href="/department"' in client.get("/").get_data(as_text=True)
+    page = client.get("/department").get_data(as_text=True)
+    assert "Losse stoeptegel" in page and "Afvalbak puilt uit" not in page
+    inbox = client.get("/inbox").get_data(as_text=True)
+    assert "Afvalbak puilt uit" not in inbox
+    assert client.get(f"/tickets/{tickets['afv'].id}").status_code == 404
+    assert post(client, f"/tickets/{tickets['ow'].id}/note", {"text": "x"}).status_code == 302
+    response = client.post(f"/tickets/{tickets['afv'].id}/feedback",
+                           data={"csrf_token": f.csrf_token(client.get("/department").get_data(as_text=True)),
+                                 "text": "x"})
+    assert response.status_code == 404
+
+
+def test_handoff_feedback_resolve_through_pages(client, session, world):
+    people, tickets = world
+    ticket_id = tickets["kcc"].id
+    f.login(client, people["agent"].email)
+    response = post(client, f"/tickets/{ticket_id}/handoff", {"department": "OW", "question": "Wanneer?"})
+    assert response.status_code == 302
+    client.post("/logout", data={"csrf_token": f.csrf_token(client.get("/inbox").get_data(as_text=True))})
+    f.login(client, people["ow"].email)
+    assert "Wanneer?" in client.get("/department").get_data(as_text=True)
+    post(client, f"/tickets/{ticket_id}/feedback", {"text": "Donderdag opgehaald", "propose_reply": "y"})
+    note = session.scalar(select(Note).where(Note.is_feedback.is_(True)))
+    assert note.text == "Donderdag opgehaald"
+    client.post("/logout", data={"csrf_token": f.csrf_token(client.get("/department").get_data(as_text=True))})
+    f.login(client, people["agent"].email)
+    page = client.get(f"/tickets/{ticket_id}").get_data(as_text=True)
+    assert "Donderdag opgehaald" in page and "use-reply" in page
+    post(client, f"/tickets/{ticket_id}/status", {"status": "resolved", "text": "Opgelost"})
+    session.expire_all()
+    assert session.get(Ticket, ticket_id).status == "resolved"
+
+
+def test_refused_status_is_flashed(client, session, world):
+    people, tickets = world
+    f.login(client, people["agent"].email)
+    response = post(client, f"/tickets/{tickets['kcc'].id}/status", {"status": "resolved", "text": ""})
+    assert response.status_code == 302
+    page = client.get(f"/tickets/{tickets['kcc'].id}").get_data(as_text=True)
+    assert "flash-error" in page
+
+
+def test_reply_with_personal_data_is_held_with_choices(client, session, world):
+    people, tickets = world
+    ticket = tickets["kcc"]
+    f.login(client, people["agent"].email)
+    page = client.get(f"/tickets/{ticket.id}").get_data(as_text=True)
+    last = session.scalar(select(Message.id).where(Message.ticket_id == ticket.id))
+    assert f'name="seen_message_id" type="hidden" value="{last}"' in page
+    data = {"csrf_token": f.csrf_token(page), "text": "Mail ons op jan@example.nl", "visibility": "public",
+            "seen_seq": "0", "seen_message_id": str(last)}
+    held = client.post(f"/tickets/{ticket.id}/reply", data=data)
+    assert held.status_code == 422
+    body = held.get_data(as_text=True)
+    assert "jan@example.nl" in body and 'name="switch_private"' in body and 'name="override"' in body
+    assert session.scalar(select(Message).where(Message.direction == "out")) is None
+    sent = client.post(f"/tickets/{ticket.id}/reply", data={**data, "switch_private": "1"})
+    assert sent.status_code == 302
+    assert session.scalar(select(Message.visibility).where(Message.direction == "out")) == "private"
+
+
+def test_stale_reply_is_held_then_confirmed(client, session, world):
+    people, tickets = world
+    ticket = tickets["kcc"]
+    f.login(client, people["agent"].email)
+    page = client.get(f"/tickets/{ticket.id}").get_data(as_text=True)
+    last = session.scalar(select(Message.id).where(Message.ticket_id == ticket.id))
+    session.add(Message(ticket_id=ticket.id, channel_id=ticket.channel_id, direction="in", platform="mastodon",
+                        external_id="late-1", thread_key=ticket.thread_key, kind="mention", visibility="public",
+                        text="Hallo? Nog iemand?"))
+    session.commit()
+    data = {"csrf_token": f.csrf_token(page), "text": "We kijken ernaar", "visibility": "public",
+            "seen_seq": "0", "seen_message_id": str(last)}
+    held = client.post(f"/tickets/{ticket.id}/reply", data=data)
+    assert held.status_code == 409 and "Hallo? Nog iemand?" in held.get_data(as_text=True)
+    assert client.post(f"/tickets/{ticket.id}/reply", data={**data, "confirm_stale": "1"}).status_code == 302
+
+
+def test_presence_heartbeat(client, app, world):
+    people, tickets = world
+    other = app.test_client()
+    f.login(client, people["agent"].email)
+    f.login(other, people["agent2"].email)
+    token = f.csrf_token(other.get(f"/tickets/{tickets['kcc'].id}").get_data(as_text=True))
+    other.post(f"/tickets/{tickets['kcc'].id}/presence", data={"typing": "1"}, headers={"X-CSRFToken": token})
+    token = f.csrf_token(client.get(f"/tickets/{tickets['kcc'].id}").get_data(as_text=True))
+    answer = client.post(f"/tickets/{tickets['kcc'].id}/presence", data={}, headers={"X-CSRFToken": token})
+    assert answer.get_json()["others"] == [{"name": people["agent2"].name, "typing": True}]
+
+
+def test_event_stream_requires_login_and_streams(client, app, world):
+    people, _ = world
+    assert client.get("/events/stream").status_code == 302
+    app.config["WEBCARE_STREAM_SECONDS"] = 0.2
+    f.login(client, people["agent"].email)
+    response = client.get("/events/stream")
+    assert response.mimetype == "text/event-stream"
+    assert "event: bye" in response.get_data(as_text=True)
+
+
+def test_take_over_and_send_back_through_pages(client, session, world):
+    people, tickets = world
+    ticket_id = tickets["ow"].id
+    f.login(client, people["ow"].email)
+    assert post(client, f"/tickets/{ticket_id}/take-over", {}).status_code == 302
+    session.expire_all()
+    assert session.get(Ticket, ticket_id).assignee_id == people["ow"].id
+    page = client.get(f"/tickets/{ticket_id}").get_data(as_text=True)
+    assert 'id="reply-form"' in page  # the department that took it over replies itself
+    assert post(client, f"/tickets/{ticket_id}/send-back", {"reason": "Dit is voor Verkeer"}).status_code == 302
+    session.expire_all()
+    ticket = session.get(Ticket, ticket_id)
+    assert ticket.department.code == "KCC" and ticket.assignee_id is None and ticket.awaiting == "webcare"
+    assert client.get(f"/tickets/{ticket_id}").status_code == 404  # no longer theirs
+
+
+def test_merge_labels_priority_through_pages(client, session, world):
+    people, tickets = world
+    source, target = tickets["kcc"], tickets["ow"]
+    source.contact_id = target.contact_id
+    session.commit()
+    f.login(client, people["agent"].email)
+    post(client, f"/tickets/{target.id}/labels", {"labels": "pers, wethouder"})
+    post(client, f"/tickets/{target.id}/priority", {"priority": "urgent"})
+    assert post(client, f"/tickets/{source.id}/merge", {"other_id": str(target.id)}).status_code == 302
+    session.expire_all()
+    merged, kept = session.get(Ticket, source.id), session.get(Ticket, target.id)
+    assert merged.merged_into_id == kept.id and merged.status == "cancelled"
+    assert kept.label_names == ["pers", "wethouder"] and kept.priority == "urgent"
+    assert "Wanneer wordt het grofvuil opgehaald?" in client.get(f"/tickets/{kept.id}").get_data(as_text=True)

@@ -1,0 +1,157 @@
+"""The ticket endpoints of the JSON API: list with filters and cursors, detail, replies, notes, hand-off,
+status and assignment, with the same permissions as the UI and 400/404/409/422 as API.md says."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from tests import factories as f
+from webcare.db import utcnow
+
+
+@pytest.fixture
+def api(client, session, cli):
+    f.seeded(session)
+    people = {"agent": f.user(session, "agent"), "ow": f.user(session, "department", ("OW",)),
+              "afv": f.user(session, "department", ("AFV",))}
+    now = utcnow()
+    tickets = []
+    for i in range(5):
+        t = f.ticket(session, department_code="OW" if i < 3 else "AFV", text=f"melding {i}")
+        t.next_due_at = now + timedelta(hours=5 - i)
+        tickets.append(t)
+    session.commit()
+    tokens = {who: cli("create-token", p.email).output.strip() for who, p in people.items()}
+
+    def call(method, path, who="agent", **kwargs):
+        return client.open(f"/api/v1{path}", method=method, headers={"Authorization": f"Bearer {tokens[who]}"},
+                           **kwargs)
+
+    return call, people, tickets
+
+
+def test_list_most_urgent_first_with_cursor(api):
+    call, _, tickets = api
+    first = call("GET", "/tickets?limit=2").get_json()
+    assert [t["id"] for t in first["items"]] == [tickets[4].id, tickets[3].id]
+    assert first["items"][0]["sla"]["first_response"]["level"] in ("on_time", "none")
+    rest = call("GET", f"/tickets?limit=10&cursor={first['next_cursor']}").get_json()
+    assert [t["id"] for t in rest["items"]] == [tickets[2].id, tickets[1].id, tickets[0].id]
+    assert rest["next_cursor"] is None
+
+
+def test_list_scoped_and_filtered(api):
+    call, _, tickets = api
+    assert {t["department"] for t in call("GET", "/tickets", "ow").get_json()["items"]} == {"OW"}
+    assert len(call("GET", "/tickets?department=AFV").get_json()["items"]) == 2
+    assert call("GET", "/tickets?q=melding%201").get_json()["items"][0]["id"] == tickets[1].id
+
+
+@pytest.mark.parametrize("query", ["limit=0", "limit=500", "sla=soon", "priority=asap", "cursor=%%%", "bogus=1",
+                                   "status=sleeping", "department=NOPE"])
+def test_list_bad_input_is_400_with_fields(api, query):
+    call, _, _ = api
+    response = call("GET", f"/tickets?{query}")
+    assert response.status_code == 400
+    assert response.get_json()["error"]["fields"]
+
+
+def test_reply_202_and_422(api):
+    call, _, tickets = api
+    response = call("POST", f"/tickets/{tickets[0].id}/replies", json={"text": "Wij pakken het op"})
+    assert response.status_code == 202
+    body = response.get_json()
+    assert body["delivery"]["state"] == "queued" and body["direction"] == "out" and body["visibility"] == "public"
+    held = call("POST", f"/tickets/{tickets[0].id}/replies", json={"text": "Mail jan@example.nl"})
+    assert held.status_code == 422
+    assert held.get_json()["error"]["fields"]["findings"][0]["kind"] == "email"
+    assert call("POST", f"/tickets/{tickets[0].id}/replies",
+                json={"text": "Mail jan@example.nl", "override_pii": True}).status_code == 400
+    assert call("POST", f"/tickets/{tickets[0].id}/replies",
+                json={"text": "Mail jan@example.nl", "override_pii": True,
+                      "override_reason": "op verzoek"}).status_code == 202
+    assert call("POST", f"/tickets/{tickets[0].id}/replies", json={"text": ""}).status_code == 400
+    stale = call("POST", f"/tickets/{tickets[0].id}/replies", json={"text": "x", "seen_seq": 0})
+    assert stale.status_code == 409 and stale.get_json()["error"]["code"] == "stale_view"
+
+
+def test_notes_handoff_status_assign(api):
+    call, people, tickets = api
+    ticket = tickets[3]  # AFV
+    assert call("POST", f"/tickets/{ticket.id}/notes", json={"text": "intern"}).status_code == 201
+    assert call("POST", f"/tickets/{ticket.id}/notes", json={"text": "fb", "feedback": True}).status_code == 403
+    response = call("POST", f"/tickets/{ticket.id}/handoff", json={"department": "OW", "question": "Van jullie?"})
+    assert response.status_code == 200 and response.get_json()["status"] == "with_department"
+    assert response.get_json()["awaiting"] == "department"
+    feedback = call("POST", f"/tickets/{ticket.id}/notes", "ow", json={"text": "Ja, morgen", "feedback": True})
+    assert feedback.status_code == 201 and feedback.get_json()["is_feedback"] is True
+    assert call("POST", f"/tickets/{ticket.id}/notes", "afv", json={"text": "x"}).status_code == 404
+    assert call("POST", f"/tickets/{ticket.id}/status", json={"status": "resolved"}).status_code == 400
+    done = call("POST", f"/tickets/{ticket.id}/status", json={"status": "resolved", "text": "Gemaakt"})
+    assert done.status_code == 200 and done.get_json()["status"] == "resolved"
+    refused = call("POST", f"/tickets/{ticket.id}/status", json={"status": "waiting_citizen", "text": "?"})
+    assert refused.status_code == 409
+    assign = call("POST", f"/tickets/{tickets[0].id}/assign", json={"user": people["agent"].email})
+    assert assign.status_code == 200 and assign.get_json()["assignee"] == people["agent"].email
+    assert call("POST", f"/tickets/{tickets[0].id}/assign", json={"user": None}).get_json()["assignee"] is None
+    assert call("POST", f"/tickets/{tickets[0].id}/assign", json={"user": "nobody@x.nl"}).status_code == 400
+    assert call("POST", f"/tickets/{tickets[0].id}/assign", json={}).status_code == 400
+
+
+def test_department_cannot_act_outside_scope(api):
+    call, _, tickets = api
+    assert call("GET", f"/tickets/{tickets[3].id}", "ow").status_code == 404
+    assert call("POST", f"/tickets/{tickets[3].id}/replies", "ow", json={"text": "x"}).status_code == 404
+    assert call("POST", f"/tickets/{tickets[0].id}/replies", "ow", json={"text": "x"}).status_code == 403
+    assert call("POST", f"/tickets/{tickets[0].id}/handoff", "ow",
+                json={"department": "AFV", "question": "?"}).status_code == 403
+
+
+def test_openapi_lists_ticket_endpoints(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    for path in ("/tickets", "/tickets/{ticket_id}/replies", "/tickets/{ticket_id}/notes",
+                 "/tickets/{ticket_id}/handoff", "/tickets/{ticket_id}/status", "/tickets/{ticket_id}/assign"):
+        assert path in paths
+    assert "requestBody" in paths["/tickets/{ticket_id}/replies"]["post"]
+
+
+def test_fast_list_dump_equals_the_schema(session, api):
+    from webcare.models import Ticket
+    from webcare.schemas.ticket import SlaSchema, TicketSchema
+    from webcare.schemas.ticket_fast import dump_ticket
+    from webcare.services import ticket_actions
+    from webcare.services.sla_state import clocks_of
+
+    call, people, tickets = api
+    call("POST", f"/tickets/{tickets[0].id}/assign", json={"user": people["agent"].email})
+    session.expire_all()
+    ticket = session.get(Ticket, tickets[0].id)
+    ticket_actions.set_labels(session, ticket, people["agent"], ["pers", "wethouder"])
+    ticket.contact = None
+    ticket.handling_paused_at = utcnow()
+    now = utcnow()
+    for t in session.scalars(select(Ticket)):
+        expected = {**TicketSchema().dump(t), "sla": SlaSchema().dump(clocks_of(t, now))}
+        assert dump_ticket(t, now) == expected
+
+
+def test_list_rows_dump_like_the_orm_tickets(session, api):
+    from webcare.models import Ticket
+    from webcare.schemas.ticket import SlaSchema, TicketSchema
+    from webcare.schemas.ticket_fast import dump_ticket
+    from webcare.services import inbox
+    from webcare.services.sla_state import clocks_of
+
+    call, people, tickets = api
+    call("POST", f"/tickets/{tickets[1].id}/assign", json={"user": people["agent"].email})
+    call("POST", f"/tickets/{tickets[2].id}/status", json={"status": "resolved", "text": "klaar"})
+    now = utcnow()
+    rows = inbox.list_tickets(session, people["agent"], inbox.Filters(statuses=inbox.parse_statuses("all"))).items
+    assert len(rows) == len(tickets)
+    session.expire_all()
+    for row in rows:
+        ticket = session.get(Ticket, row.id)
+        assert dump_ticket(row, now) == {**TicketSchema().dump(ticket), "sla": SlaSchema().dump(clocks_of(ticket, now))}

@@ -1,0 +1,182 @@
+"""Mastodon -> tickets, end to end: a real mock server, the real poll and ingest jobs, real rq workers."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import timedelta
+
+import pytest
+from rq import SimpleWorker
+from sqlalchemy import func, select
+
+from tests import factories as f
+from tests.fakes.mastodon import mastodon  # noqa: F401  (fixture)
+from webcare.db import utcnow
+from webcare.models import Channel, Contact, Message, Ticket, TicketEvent
+from webcare.services import polling
+
+
+def work(redis) -> None:
+    SimpleWorker(["poll", "ingest", "replies"], connection=redis).work(burst=True)
+
+
+def poll_now(runtime, redis, channel_id: int) -> None:
+    """What the scheduler does: the sweep enqueues a poll, a worker runs it and the ingest jobs."""
+    with runtime.transaction() as s:
+        s.get(Channel, channel_id).last_polled_at = None
+    polling.sweep(runtime)
+    work(redis)
+
+
+def tickets(session) -> list[Ticket]:
+    session.expire_all()
+    return list(session.scalars(select(Ticket).order_by(Ticket.id)))
+
+
+def inbound(session) -> int:
+    """Citizens' messages (routing may add automatic acknowledgements as outbound messages)."""
+    return session.scalar(select(func.count()).select_from(Message).where(Message.direction == "in"))
+
+
+def count(session, model) -> int:
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def events(session, ticket_id: int) -> list[str]:
+    return list(session.scalars(select(TicketEvent.type).where(TicketEvent.ticket_id == ticket_id)
+                                .order_by(TicketEvent.id)))
+
+
+@pytest.fixture
+def channel(session, mastodon):  # noqa: F811
+    f.seeded(session)
+    return mastodon.channel(session)
+
+
+def test_public_mention_becomes_one_ticket(runtime, redis, session, mastodon, channel):  # noqa: F811
+    pubsub = redis.pubsub(ignore_subscribe_messages=True)
+    pubsub.subscribe("webcare:events")
+    status = mastodon.post("jan", "De lantaarnpaal in de Dorpsstraat is al een week kapot.")
+    poll_now(runtime, redis, channel.id)
+
+    [ticket] = tickets(session)
+    [message] = session.scalars(select(Message).where(Message.direction == "in")).all()
+    assert (ticket.kind, ticket.visibility, ticket.status) == ("mention", "public", "new")
+    assert ticket.thread_key == ticket.current_thread_key == f"status:{status['id']}"
+    assert ticket.subject == "De lantaarnpaal in de Dorpsstraat is al een week kapot."
+    assert ticket.department.code == "OVL" and ticket.first_response_due_at is not None  # routed
+    assert message.external_id == str(status["id"]) and message.ticket_id == ticket.id
+    assert message.text.startswith("@gemeente De lantaarnpaal")
+    assert ticket.contact.handle == message.author_handle == "@jan@mock.local"
+    assert events(session, ticket.id)[:2] == ["created", "routed"]
+    # `in`, not `==`: pub/sub is not per Redis database, and the test server may be shared
+    assert {"type": "ticket_created", "ticket_id": ticket.id, "department_id": ticket.department_id,
+            "threat": False, "message_id": message.id} in _published(pubsub)
+    with runtime.transaction() as s:
+        polled = s.get(Channel, channel.id)
+        assert polled.last_success_at is not None and polled.cursor["min_id"]
+
+
+def _published(pubsub) -> list[dict]:
+    found, deadline = [], time.monotonic() + 1.5
+    while time.monotonic() < deadline:
+        item = pubsub.get_message(timeout=0.2)
+        if item is not None:
+            found.append(json.loads(item["data"]))
+    return found
+
+
+def test_filtered_dm_becomes_one_ticket_and_the_request_is_accepted(runtime, redis, session, mastodon, channel):  # noqa: F811
+    mastodon.post("fatima", "Mijn adres is Dorpsstraat 1, wanneer wordt de container geleegd?", visibility="direct")
+    assert mastodon.municipality.notifications(types=["mention"]) == []  # filtered, as on a real server
+    assert len(mastodon.municipality.notification_requests()) == 1
+
+    poll_now(runtime, redis, channel.id)
+
+    [ticket] = tickets(session)
+    assert (ticket.kind, ticket.visibility) == ("dm", "private")
+    assert ticket.thread_key.startswith("dm:")
+    assert mastodon.municipality.notification_requests() == []
+    assert len(mastodon.municipality.notifications(types=["mention"])) == 1  # accepted: visible in Mastodon too
+
+
+def test_policy_mode_sets_the_account_to_accept_private_mentions(runtime, redis, session, mastodon, channel):  # noqa: F811
+    with runtime.transaction() as s:
+        s.get(Channel, channel.id).settings = {"adapter": {"dm_requests": "policy"}}
+    mastodon.post("piet", "Er ligt een dode kat op de stoep bij de school.", visibility="direct")
+    poll_now(runtime, redis, channel.id)
+    assert len(tickets(session)) == 1
+    assert mastodon.municipality.notifications_policy()["for_private_mentions"] == "accept"
+
+
+def test_second_message_in_a_thread_joins_its_ticket(runtime, redis, session, mastodon, channel):  # noqa: F811
+    first = mastodon.post("jan", "Grofvuil gedumpt naast de container aan de Kerkstraat.")
+    dm = mastodon.post("piet", "Hoe vraag ik een parkeervergunning aan?", visibility="direct")
+    poll_now(runtime, redis, channel.id)
+    mastodon.post("jan", "Inmiddels ligt er nog meer, ook een matras.", in_reply_to=first["id"])
+    mastodon.post("piet", "En wat kost dat?", visibility="direct", in_reply_to=dm["id"])
+    mastodon.post("piet", "Nog een vraag: geldt dat ook voor bezoek?", visibility="direct")
+    poll_now(runtime, redis, channel.id)
+
+    public, private = sorted(tickets(session), key=lambda t: t.kind != "mention")
+    assert count(session, Ticket) == 2 and inbound(session) == 5
+    citizen = lambda t: [m for m in t.messages if m.direction == "in"]  # noqa: E731  (not the acknowledgement)
+    assert len(citizen(public)) == 2 and len(citizen(private)) == 3
+    without_ack = lambda t: [e for e in events(session, t.id) if e not in ("reply_queued", "auto_ack_sent",  # noqa: E731
+                                                                              "reply_sent")]
+    assert without_ack(public) == ["created", "routed", "message_in"]
+    assert without_ack(private) == ["created", "routed", "message_in", "message_in"]
+    ours = len([m for m in public.messages if m.direction == "out" and m.delivery_state == "sent"])
+    assert public.activity_seq == 2 + ours and public.last_inbound_at >= public.created_at
+
+
+def test_a_reply_under_our_own_post_is_a_comment_thread_of_its_own(runtime, redis, session, mastodon, channel):  # noqa: F811
+    announcement = mastodon.municipality.status_post("Vanaf maandag is de Dorpsstraat afgesloten.")
+    mastodon.citizen("jan").status_post("@gemeente Hoe lang duurt dat?", in_reply_to_id=announcement["id"])
+    mastodon.citizen("fatima").status_post("@gemeente En de bus?", in_reply_to_id=announcement["id"])
+    poll_now(runtime, redis, channel.id)
+    found = tickets(session)
+    assert [t.kind for t in found] == ["comment", "comment"]
+    assert len({t.thread_key for t in found}) == 2
+
+
+def test_the_same_message_delivered_twice_is_stored_once(runtime, redis, session, mastodon, channel):  # noqa: F811
+    mastodon.post("jan", "Er hangt een wespennest bij de speeltuin.")
+    poll_now(runtime, redis, channel.id)
+    with runtime.transaction() as s:  # forget the cursor: the platform delivers everything again
+        s.get(Channel, channel.id).cursor = {}
+    poll_now(runtime, redis, channel.id)
+    assert inbound(session) == 1 and count(session, Ticket) == 1 and count(session, Contact) == 1
+
+
+def test_citizen_writing_again_reopens_a_recently_resolved_ticket(runtime, redis, session, mastodon, channel):  # noqa: F811
+    first = mastodon.post("jan", "De stoeptegels liggen los voor nummer 12.")
+    poll_now(runtime, redis, channel.id)
+    _resolve(session, days_ago=3)
+    mastodon.post("jan", "Ze liggen er nog steeds los!", in_reply_to=first["id"])
+    poll_now(runtime, redis, channel.id)
+
+    [ticket] = tickets(session)
+    assert (ticket.status, ticket.reopen_count, ticket.resolved_at) == ("open", 1, None)
+    assert events(session, ticket.id)[-2:] == ["reopened", "message_in"]
+
+
+def test_citizen_writing_after_the_reopen_window_opens_a_linked_ticket(runtime, redis, session, mastodon, channel):  # noqa: F811
+    first = mastodon.post("jan", "De stoeptegels liggen los voor nummer 12.")
+    poll_now(runtime, redis, channel.id)
+    old = _resolve(session, days_ago=runtime.settings.reopen_days + 1)
+    mastodon.post("jan", "Ze liggen er weer los!", in_reply_to=first["id"])
+    poll_now(runtime, redis, channel.id)
+
+    closed, new = tickets(session)
+    assert closed.id == old and closed.status == "resolved" and closed.current_thread_key is None
+    assert new.previous_ticket_id == old and new.current_thread_key == closed.thread_key == new.thread_key
+    assert new.status == "new" and events(session, new.id) == ["created", "routed"]
+
+
+def _resolve(session, days_ago: int) -> int:
+    [ticket] = tickets(session)
+    ticket.status, ticket.resolved_at = "resolved", utcnow() - timedelta(days=days_ago)
+    session.commit()
+    return ticket.id

@@ -1,0 +1,185 @@
+"""Replies land on the (mock) Mastodon server in the citizen's thread exactly once, whatever goes wrong."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from rq import SimpleWorker
+from sqlalchemy import select
+
+from tests import factories as f
+from tests.fakes.mastodon import mastodon  # noqa: F401  (fixture)
+from webcare.db import utcnow
+from webcare.models import Channel, Message, Notification, Ticket, TicketEvent
+from webcare.services import polling, replies
+from workers.replies import recover_stuck_replies
+
+
+def work(redis, queues=("poll", "ingest", "replies")) -> None:
+    SimpleWorker(list(queues), connection=redis).work(burst=True)
+
+
+def ticket_from(runtime, redis, session, mastodon, channel, **post) -> tuple[Ticket, dict]:  # noqa: F811
+    status = mastodon.post(**post)
+    with runtime.transaction() as s:
+        s.get(Channel, channel.id).last_polled_at = None
+    polling.sweep(runtime)
+    work(redis)
+    session.expire_all()
+    return session.scalars(select(Ticket).order_by(Ticket.id.desc())).first(), status
+
+
+def our_replies(mastodon, to_status, session) -> list:  # noqa: F811
+    """Our statuses in reply to the citizen's, without the automatic acknowledgement routing sent."""
+    session.expire_all()
+    automatic = set(session.scalars(select(Message.external_id).where(Message.is_automatic.is_(True))))
+    return [s for s in mastodon.statuses_by_municipality()
+            if str(s["in_reply_to_id"]) == str(to_status["id"]) and str(s["id"]) not in automatic]
+
+
+@pytest.fixture
+def channel(session, mastodon):  # noqa: F811
+    f.seeded(session)
+    return mastodon.channel(session)
+
+
+@pytest.fixture
+def agent(session):
+    user = f.user(session, "agent")
+    session.commit()
+    return user
+
+
+def reply(session, ticket, agent, text, visibility) -> Message:
+    message = replies.queue_reply(session, ticket, agent, text, visibility)
+    session.commit()
+    return message
+
+
+def test_public_reply_lands_in_the_thread_once(runtime, redis, session, mastodon, channel, agent):  # noqa: F811
+    ticket, status = ticket_from(runtime, redis, session, mastodon, channel, name="jan",
+                                 text="De lantaarnpaal bij de school is kapot.")
+    message = reply(session, ticket, agent, "Dank voor uw melding, we geven het door aan Openbare Verlichting.",
+                    "public")
+    work(redis)
+
+    [posted] = our_replies(mastodon, status, session)
+    assert posted["visibility"] == "public" and "@jan" in posted["content"]
+    session.expire_all()
+    sent = session.get(Message, message.id)
+    assert (sent.delivery_state, sent.external_id, sent.delivery_attempts) == ("sent", str(posted["id"]), 1)
+    assert session.get(Ticket, ticket.id).last_outbound_at == sent.sent_at
+    [event] = [e for e in session.scalars(select(TicketEvent).where(TicketEvent.type == "reply_sent"))
+               if not e.data["automatic"]]
+    assert event.actor_id == agent.id and event.data == {"message_id": message.id, "visibility": "public",
+                                                          "automatic": False}
+    assert session.get(Ticket, ticket.id).first_response_met_at == event.at
+
+
+def test_private_reply_is_a_direct_message_to_the_citizen(runtime, redis, session, mastodon, channel, agent):  # noqa: F811
+    ticket, status = ticket_from(runtime, redis, session, mastodon, channel, name="fatima",
+                                 text="Mijn adres is Lindelaan 4, wanneer komt de grofvuilwagen?", visibility="direct")
+    reply(session, ticket, agent, "De grofvuilwagen komt donderdag bij u langs.", "private")
+    work(redis)
+
+    [posted] = our_replies(mastodon, status, session)
+    assert posted["visibility"] == "direct"
+    assert [m["acct"] for m in posted["mentions"]] == ["fatima"]
+    assert any(str(n["status"]["id"]) == str(posted["id"])
+               for n in mastodon.citizen("fatima").notifications(types=["mention"]))
+
+
+def test_a_job_that_died_after_posting_does_not_post_twice(runtime, redis, session, mastodon, channel, agent):  # noqa: F811
+    """Posted, then the worker died before committing `sent`: the rerun finds the same post."""
+    ticket, status = ticket_from(runtime, redis, session, mastodon, channel, name="jan", text="Hondenpoep overal!")
+    message = reply(session, ticket, agent, "We sturen een handhaver langs.", "public")
+    work(redis)
+    [posted] = our_replies(mastodon, status, session)
+    for window_passed in (False, True):
+        _as_if_the_commit_was_lost(session, message.id, hours_ago=2 if window_passed else 0)
+        replies_queue_job(runtime, message.id)
+        work(redis)
+        assert len(our_replies(mastodon, status, session)) == 1
+        session.expire_all()
+        again = session.get(Message, message.id)
+        assert (again.delivery_state, again.external_id) == ("sent", str(posted["id"]))
+    events = session.scalars(select(TicketEvent.type).where(TicketEvent.type == "reply_sent")).all()
+    assert events == ["reply_sent"]
+
+
+def _as_if_the_commit_was_lost(session, message_id: int, hours_ago: int) -> None:
+    message = session.get(Message, message_id)
+    first = (utcnow() - timedelta(hours=hours_ago)).isoformat()
+    message.delivery_state, message.external_id, message.sent_at = "sending", None, None
+    message.raw = {"delivery": {"first_attempt_at": first, "last_attempt_at": first}}
+    if hours_ago:  # beyond Mastodon's idempotency window: prove the lookup, not the key, prevents a repeat
+        message.idempotency_key = "a-key-the-server-has-forgotten"
+    session.query(TicketEvent).filter(TicketEvent.type == "reply_sent").delete()
+    session.commit()
+
+
+def replies_queue_job(runtime, message_id: int) -> None:
+    runtime.broker.enqueue_now([replies_job_spec(message_id)])
+
+
+def replies_job_spec(message_id: int):
+    from workers.replies import _delivery_spec
+
+    return _delivery_spec(message_id)
+
+
+def test_a_refused_reply_is_failed_visibly_and_can_be_retried(runtime, redis, session, mastodon, channel, agent):  # noqa: F811
+    ticket, status = ticket_from(runtime, redis, session, mastodon, channel, name="jan", text="Graffiti op de brug.")
+    mastodon.fault("/api/v1/statuses", {"type": "status", "status": 422,
+                                        "body": {"error": "Validation failed: Text character limit of 500 exceeded"}},
+                   methods=["POST"])
+    message = reply(session, ticket, agent, "We verwijderen de graffiti deze week.", "public")
+    work(redis)
+
+    session.expire_all()
+    failed = session.get(Message, message.id)
+    assert failed.delivery_state == "failed" and "character limit" in failed.delivery_error
+    event = session.scalars(select(TicketEvent).where(TicketEvent.type == "reply_failed")).one()
+    assert event.data["permanent"] is True and "character limit" in event.data["error"]
+    [note] = session.scalars(select(Notification).where(Notification.user_id == agent.id)).all()
+    assert note.kind == "delivery_failed"
+    assert our_replies(mastodon, status, session) == []
+
+    replies.retry_delivery(session, message.id, agent)
+    session.commit()
+    work(redis)
+    session.expire_all()
+    assert session.get(Message, message.id).delivery_state == "sent"
+    assert len(our_replies(mastodon, status, session)) == 1
+
+
+def test_a_reply_whose_job_was_lost_is_recovered(runtime, redis, session, mastodon, channel, agent):  # noqa: F811
+    ticket, status = ticket_from(runtime, redis, session, mastodon, channel, name="jan", text="Drijfvuil in de gracht.")
+    message = reply(session, ticket, agent, "We halen het weg.", "public")
+    redis.delete(*redis.keys("rq:*"))  # the job is gone (e.g. Redis lost its data)
+    assert recover_stuck_replies()["requeued"] == []  # too recent to call stuck
+    with runtime.transaction() as s:
+        s.get(Message, message.id).received_at = utcnow() - timedelta(minutes=5)
+    assert recover_stuck_replies()["requeued"] == [message.id]
+    assert recover_stuck_replies()["requeued"] == []  # its job is queued now: not twice
+    work(redis)
+    assert len(our_replies(mastodon, status, session)) == 1
+
+
+def test_a_delivery_knows_only_our_other_replies_to_the_same_post(runtime, redis, session, mastodon, channel,  # noqa: F811
+                                                                   agent):
+    """What `find_sent_reply` may return instead of this reply: not the whole channel's history."""
+    ticket, _ = ticket_from(runtime, redis, session, mastodon, channel, name="jan", text="Losse tegel op de stoep")
+    other, _ = ticket_from(runtime, redis, session, mastodon, channel, name="piet", text="Wespennest in de boom")
+    first = reply(session, ticket, agent, "We komen kijken.", "public")
+    elsewhere = reply(session, other, agent, "We sturen iemand.", "public")
+    work(redis)
+    second = reply(session, ticket, agent, "We komen vandaag nog.", "public")
+    session.expire_all()
+    ours = {m.id: m for m in session.scalars(select(Message).where(Message.direction == "out"))}
+    ack = next(m for m in ours.values() if m.is_automatic and m.ticket_id == ticket.id)
+    assert ours[first.id].external_id and ours[elsewhere.id].external_id and ack.external_id
+    with runtime.transaction() as s:
+        attempt = replies.begin_delivery(s, second.id)
+    assert attempt.known_external_ids == {ours[first.id].external_id, ack.external_id}

@@ -1,0 +1,87 @@
+"""The `webcare` command line. Commands print JSON where they return data, exit 0 on success and
+2 on bad input with a message on stderr (see API.md)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from typing import Any
+
+import click
+from sqlalchemy.orm import Session
+
+from webcare.config import ConfigError, Settings, load_settings
+from webcare.errors import DomainError
+from webcare.runtime import Runtime, build_runtime
+
+EXIT_BAD_INPUT = 2
+
+
+class Context:
+    """Lazily built settings and runtime, shared by the commands of one invocation."""
+
+    def __init__(self) -> None:
+        self._settings: Settings | None = None
+        self._runtime: Runtime | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings()
+        return self._settings
+
+    @property
+    def runtime(self) -> Runtime:
+        if self._runtime is None:
+            self._runtime = build_runtime(self.settings)
+        return self._runtime
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with self.runtime.transaction() as session:
+            yield session
+
+
+pass_ctx = click.make_pass_decorator(Context, ensure=True)
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def emit(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def handles_errors(command: Callable) -> Callable:
+    """Turn configuration and domain errors into a message on stderr and exit code 2."""
+
+    @wraps(command)
+    def wrapped(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except ConfigError as exc:
+            fail(f"invalid configuration: {exc}")
+        except DomainError as exc:
+            fail(exc.message)
+
+    return wrapped
+
+
+@click.group(help="Webcare: the municipality's social-media backoffice.")
+@click.version_option(package_name="webcare")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    ctx.ensure_object(Context)
+
+
+def _register() -> None:
+    from webcare.cli import channels, core, demo_feed, keys, privacy, processes, routing, sla  # noqa: F401  (commands attach to `main`)
+    from webcare.cli import history_import, metrics  # noqa: F401
+
+
+_register()

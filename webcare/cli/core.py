@@ -1,0 +1,95 @@
+"""Database, users, tokens and configuration commands."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from webcare import migrate
+from webcare.cli import Context, emit, fail, handles_errors, main, pass_ctx
+from webcare.services import audit, demo, seed
+from webcare.services import users as user_service
+from webcare.models.user import ROLES
+
+
+@main.command("init-db")
+@pass_ctx
+@handles_errors
+def init_db(ctx: Context) -> None:
+    """Apply the database migrations (alembic upgrade head)."""
+    migrate.upgrade(ctx.settings.database_url)
+    click.echo("database is up to date", err=True)
+
+
+@main.command("seed-defaults")
+@pass_ctx
+@handles_errors
+def seed_defaults(ctx: Context) -> None:
+    """Add the default departments, categories, routing rules, SLA policy and calendar (idempotent)."""
+    with ctx.transaction() as session:
+        emit({"added": seed.seed_defaults(session)})
+
+
+@main.command("create-user")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--department", "departments", multiple=True, help="Department code; repeat for more.")
+@click.option("--name", default="", help="Display name.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@pass_ctx
+@handles_errors
+def create_user(ctx: Context, email: str, role: str, departments: tuple[str, ...], name: str,
+                password_stdin: bool) -> None:
+    """Add a user. Without --password-stdin the account has no password until one is set."""
+    password = _read_password() if password_stdin else None
+    with ctx.transaction() as session:
+        user = user_service.create_user(session, email, role, password=password, name=name,
+                                        department_codes=departments)
+        audit.record(session, None, "user.create", target=("user", user.id), data={"role": role})
+        emit({"id": user.id, "email": user.email, "role": user.role,
+              "departments": sorted(d.code for d in user.departments)})
+
+
+def _read_password() -> str:
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        fail("no password on standard input")
+    return password
+
+
+@main.command("create-token")
+@click.argument("email")
+@click.option("--name", default="", help="What the token is for.")
+@pass_ctx
+@handles_errors
+def create_token(ctx: Context, email: str, name: str) -> None:
+    """Print a new API token for that user (shown once; only its hash is stored)."""
+    with ctx.transaction() as session:
+        record, token = user_service.create_api_token(session, email, name)
+        audit.record(session, None, "token.create", target=("api_token", record.id))
+    click.echo(token)
+
+
+@main.command("demo")
+@pass_ctx
+@handles_errors
+def demo_data(ctx: Context) -> None:
+    """Create the demo users (and demo data) on top of the defaults."""
+    with ctx.transaction() as session:
+        seed.seed_defaults(session)
+        result = demo.create_demo(session)
+    emit({**result, "password": demo.DEMO_PASSWORD})
+
+
+@main.command("check-config")
+@pass_ctx
+@handles_errors
+def check_config(ctx: Context) -> None:
+    """Validate the configuration and print it (secrets masked)."""
+    settings = ctx.settings
+    shown = {key: getattr(settings, key) for key in settings.__dataclass_fields__ if key != "extra"}
+    for secret in ("secret_key", "smtp_password", "encryption_keys"):
+        if shown.get(secret):
+            shown[secret] = "***"
+    emit({"ok": True, "settings": shown})

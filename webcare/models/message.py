@@ -1,0 +1,68 @@
+"""Messages: one inbound or outbound post, comment or DM, unique per channel and external id.
+
+Outbound messages (our replies) carry a delivery state; their `idempotency_key` is sent to the platform
+so that a retried job never posts twice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from webcare.db import Base, utcnow
+
+DIRECTIONS = ("in", "out")
+KINDS = ("mention", "comment", "dm", "reply")
+VISIBILITIES = ("public", "private")
+DELIVERY_STATES = ("queued", "sending", "sent", "failed", "held")
+
+
+class Message(Base):
+    __tablename__ = "messages"
+    __table_args__ = (
+        UniqueConstraint("channel_id", "external_id"),
+        UniqueConstraint("idempotency_key"),
+        Index("ix_messages_ticket_id_id", "ticket_id", "id"),
+        Index("ix_messages_channel_id_thread_key", "channel_id", "thread_key"),
+        Index("ix_messages_received_at", "received_at"),
+        Index("ix_messages_contact_id", "contact_id"),
+        Index("ix_messages_delivery_state", "delivery_state"),
+        CheckConstraint("direction IN ('in', 'out')", name="direction"),
+        CheckConstraint("visibility IN ('public', 'private')", name="visibility"),
+        CheckConstraint("kind IN ('mention', 'comment', 'dm', 'reply')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
+    direction: Mapped[str] = mapped_column(String(3))
+    platform: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str | None] = mapped_column(String(255))
+    thread_key: Mapped[str] = mapped_column(String(255))
+    in_reply_to: Mapped[str | None] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(8))
+    visibility: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str | None] = mapped_column(String(1024))
+    language: Mapped[str | None] = mapped_column(String(8))
+    author_handle: Mapped[str] = mapped_column(String(255), default="")
+    author_name: Mapped[str] = mapped_column(String(255), default="")
+    author_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    platform_created_at: Mapped[datetime | None] = mapped_column()
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    raw: Mapped[dict | None] = mapped_column()
+    is_automatic: Mapped[bool] = mapped_column(default=False)
+    based_on_message_id: Mapped[int | None] = mapped_column()
+    delivery_state: Mapped[str | None] = mapped_column(String(8))
+    delivery_error: Mapped[str | None] = mapped_column(Text)
+    delivery_attempts: Mapped[int] = mapped_column(default=0)
+    idempotency_key: Mapped[str | None] = mapped_column(String(64))
+    sent_at: Mapped[datetime | None] = mapped_column()
+    pii_override_reason: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def is_inbound(self) -> bool:
+        return self.direction == "in"

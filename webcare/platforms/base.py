@@ -1,0 +1,142 @@
+"""The interface every platform adapter implements, and the normalised shapes it speaks.
+
+Adapters know HTTP and the platform's wire format; they know nothing of the database or Flask. Polling
+calls `fetch(cursor)` with no transaction open, enqueues the messages, stores `FetchResult.cursor` and
+then calls `after_enqueue()`. Delivery calls `send_reply()` with the message's idempotency key; when an
+earlier attempt may have reached the platform longer ago than the platform remembers idempotency keys
+(`idempotency_window`), it first asks `find_sent_reply()`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from contextlib import AbstractContextManager
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+KINDS = ("mention", "comment", "dm")
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    """A citizen's message as every platform looks after normalisation."""
+
+    external_id: str
+    thread_key: str
+    kind: str  # mention | comment | dm
+    visibility: str  # public | private
+    text: str
+    author_id: str  # stable and unique per platform (e.g. a fediverse address)
+    author_handle: str
+    author_name: str = ""
+    author_url: str | None = None
+    in_reply_to: str | None = None
+    url: str | None = None
+    language: str | None = None
+    created_at: datetime | None = None
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-friendly form for the ingest queue."""
+        data = asdict(self)
+        data["created_at"] = self.created_at.isoformat() if self.created_at else None
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> InboundMessage:
+        values = dict(data)
+        created = values.get("created_at")
+        values["created_at"] = datetime.fromisoformat(created) if isinstance(created, str) else created
+        return cls(**values)
+
+
+@dataclass
+class FetchResult:
+    messages: list[InboundMessage]
+    cursor: dict[str, Any]
+    more: bool = False  # the platform has more right now: poll again soon
+    throttle_until: datetime | None = None  # the quota is nearly used up: wait until then
+    fetched: int = 0  # items read from the platform, including ones that were not citizens' messages
+
+
+@dataclass(frozen=True)
+class ReplyRequest:
+    text: str
+    visibility: str  # public | private
+    in_reply_to: str | None
+    recipient: str | None  # the citizen's address as the platform knows it (Mastodon: acct)
+    idempotency_key: str
+    language: str | None = "nl"
+    thread_key: str | None = None  # our thread key of the ticket (platform conversation or root post)
+    context: dict[str, Any] = field(default_factory=dict)  # raw payload of the message we answer
+    written_at: datetime | None = None  # when the agent wrote the reply (stable across attempts)
+
+
+@dataclass(frozen=True)
+class SentReply:
+    external_id: str
+    url: str | None = None
+    created_at: datetime | None = None
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    id: str
+    handle: str
+    display_name: str = ""
+    url: str | None = None
+
+
+class CredentialStore(Protocol):
+    """Where an adapter that renews its tokens (X OAuth 2.0 refresh, a Bluesky session) keeps them.
+
+    `renewing()` holds the channel's renewal lock (one renewal per channel at a time, across processes)
+    and yields the newest stored credentials, which another process may have renewed meanwhile;
+    `save()` stores renewed credentials (encrypted) at once. Implemented in `services.channels`.
+    """
+
+    def renewing(self) -> AbstractContextManager[dict[str, Any]]: ...
+
+    def save(self, credentials: dict[str, Any]) -> None: ...
+
+
+class PlatformAdapter(ABC):
+    """One platform account, reachable over HTTP. Raise `webcare.platforms.errors` only.
+
+    Class attributes describe what the platform allows, for the reply composer (`capabilities()`):
+    `max_reply_length` in characters, and whether public and private replies are possible at all.
+    """
+
+    platform: str = ""
+    idempotency_window: timedelta | None = None
+    max_reply_length: int = 500
+    public_replies: bool = True
+    private_replies: bool = True
+    private_reply_note: str = ""  # when private replies are limited (e.g. a 24-hour window), in English
+    credential_store: CredentialStore | None = None  # set by the channel service; None: renewals are not kept
+
+    @classmethod
+    def can_reply_privately(cls, kind: str, context: dict[str, Any]) -> bool:
+        """Whether a private reply is possible in this thread (kind: mention | comment | dm)."""
+        return cls.private_replies
+
+    @abstractmethod
+    def verify(self) -> AccountInfo:
+        """Check the credentials and return the account they belong to."""
+
+    @abstractmethod
+    def fetch(self, cursor: dict[str, Any], *, max_messages: int = 1000) -> FetchResult:
+        """What is new since `cursor` (mentions, comments, DMs), oldest first, and the next cursor."""
+
+    def after_enqueue(self, result: FetchResult) -> None:  # noqa: B027  (optional hook)
+        """Housekeeping once `result` is safely enqueued (e.g. accept Mastodon's message requests)."""
+
+    @abstractmethod
+    def send_reply(self, request: ReplyRequest) -> SentReply:
+        """Post a public or private reply; the idempotency key makes a repeat harmless."""
+
+    def find_sent_reply(self, request: ReplyRequest) -> SentReply | None:
+        """Our earlier reply to `request.in_reply_to` with this text, if the platform has it."""
+        return None

@@ -1,0 +1,117 @@
+"""Mastodon statuses to normalised messages: text, author, kind and thread key.
+
+Thread keys (see docs/INGEST.md):
+- a DM (`visibility=direct`) belongs to the private conversation with its participants:
+  `dm:<sorted account ids other than ours>`; Mastodon's own conversation id is not stable on every
+  server and two DMs of one citizen are one conversation for a municipality;
+- a public post belongs to the thread rooted at the first post in its reply chain that is not ours:
+  `status:<id>`. A citizen replying under one of our own posts gets their own thread (kind `comment`),
+  so two citizens reacting to one announcement are two tickets.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlparse
+
+from webcare.platforms.base import InboundMessage
+from webcare.platforms.html import html_to_text
+
+MAX_TEXT = 20_000
+
+
+def qualified_acct(account: dict[str, Any], default_host: str) -> str:
+    """`user@domain` for remote and local accounts alike (local ones get the server's host)."""
+    acct = str(account.get("acct") or account.get("username") or "")
+    if "@" in acct:
+        return acct.lower()
+    host = urlparse(str(account.get("url") or "")).hostname or default_host
+    return f"{acct}@{host}".lower()
+
+
+def status_text(status: dict[str, Any]) -> str:
+    """The post as plain text: content warning first, links kept, media as links at the end."""
+    text = html_to_text(status.get("content"))
+    spoiler = (status.get("spoiler_text") or "").strip()
+    if spoiler:
+        text = f"CW: {spoiler}\n\n{text}"
+    media = [m.get("url") or m.get("remote_url") for m in status.get("media_attachments") or []]
+    media = [url for url in media if url]
+    if media:
+        text = text + "\n\n" + "\n".join(media)
+    return text[:MAX_TEXT]
+
+
+def created_at(status: dict[str, Any]) -> datetime | None:
+    value = status.get("created_at")
+    if not value:
+        return None
+    if not isinstance(value, datetime):
+        value = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def dm_thread_key(status: dict[str, Any], own_id: str) -> str:
+    participants = {str(status["account"]["id"])}
+    participants |= {str(m.get("id")) for m in status.get("mentions") or [] if m.get("id") is not None}
+    participants.discard(own_id)
+    return "dm:" + ",".join(sorted(participants))
+
+
+def public_thread(status: dict[str, Any], ancestors: list[dict[str, Any]], own_id: str) -> tuple[str, str]:
+    """(thread key, kind) of a public post given its ancestors, oldest first."""
+    if not ancestors:
+        return f"status:{status['id']}", "mention"
+    kind = "comment" if str(ancestors[0]["account"]["id"]) == own_id else "mention"
+    root = next((a for a in ancestors if str(a["account"]["id"]) != own_id), status)
+    return f"status:{root['id']}", kind
+
+
+def normalise(notification: dict[str, Any], thread: tuple[str, str], default_host: str) -> InboundMessage:
+    """A mention notification as an `InboundMessage`; `thread` is (thread key, kind)."""
+    status = notification["status"]
+    account = status["account"]
+    direct = status.get("visibility") == "direct"
+    thread_key, kind = thread
+    address = qualified_acct(account, default_host)
+    return InboundMessage(
+        external_id=str(status["id"]),
+        thread_key=thread_key,
+        kind="dm" if direct else kind,
+        visibility="private" if direct else "public",
+        text=status_text(status),
+        author_id=address,
+        author_handle="@" + address,
+        author_name=str(account.get("display_name") or account.get("username") or "")[:255],
+        author_url=account.get("url"),
+        in_reply_to=str(status["in_reply_to_id"]) if status.get("in_reply_to_id") else None,
+        url=status.get("url") or status.get("uri"),
+        language=(status.get("language") or None),
+        created_at=created_at(status),
+        raw={
+            "notification_id": str(notification["id"]),
+            "status_id": str(status["id"]),
+            "visibility": status.get("visibility"),
+            "account_id": str(account["id"]),
+            "acct": str(account.get("acct") or ""),
+            "in_reply_to_account_id": _str_or_none(status.get("in_reply_to_account_id")),
+            "filtered": bool(notification.get("filtered")),
+        },
+    )
+
+
+def is_citizen_mention(notification: dict[str, Any], own_id: str) -> bool:
+    status = notification.get("status")
+    if notification.get("type") != "mention" or not status or status.get("reblog"):
+        return False
+    return str(status["account"]["id"]) != own_id
+
+
+def id_key(value: str) -> tuple[int, str]:
+    """Mastodon ids are opaque strings that sort by length, then lexically."""
+    return len(value), value
+
+
+def _str_or_none(value: Any) -> str | None:
+    return None if value is None else str(value)

@@ -1,0 +1,186 @@
+"""Redis and rq wiring: queue names, deferred enqueueing and realtime publishing after commit.
+
+A `Broker` travels with every session (`session.info["broker"]`), so a service can say "enqueue this
+job" or "publish this event" without knowing Redis; both happen only after the transaction commits.
+Jobs are named by dotted path, so `webcare` never imports `workers`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from redis import Redis
+from redis.exceptions import RedisError, WatchError
+from rq import Queue, Retry
+from rq.exceptions import DuplicateJobError
+from rq.job import Job
+from sqlalchemy.orm import Session
+
+from webcare.db import on_commit
+
+log = logging.getLogger(__name__)
+
+QUEUE_INGEST = "ingest"
+QUEUE_DEFAULT = "default"
+QUEUE_REPLIES = "replies"
+QUEUE_POLL = "poll"
+QUEUE_LOW = "low"
+ALL_QUEUES = (QUEUE_INGEST, QUEUE_REPLIES, QUEUE_DEFAULT, QUEUE_POLL, QUEUE_LOW)
+REALTIME_CHANNEL = "webcare:events"
+
+
+def redis_from_url(url: str) -> Redis:
+    return Redis.from_url(url, health_check_interval=30, socket_connect_timeout=5, socket_timeout=30)
+
+
+@dataclass
+class JobSpec:
+    func: str
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+    queue: str = QUEUE_DEFAULT
+    job_id: str | None = None
+    unique: bool = False
+    retry: Retry | None = None
+    timeout: int | None = None
+    result_ttl: int | None = None
+    failure_ttl: int | None = None
+
+
+class Broker:
+    """Enqueue jobs and publish realtime events, deferred to after the session commits."""
+
+    def __init__(self, redis: Redis):
+        self.redis = redis
+
+    def queue(self, name: str) -> Queue:
+        return Queue(name, connection=self.redis)
+
+    # -- immediate --------------------------------------------------------------------------------
+    def enqueue_now(self, specs: list[JobSpec]) -> list[str]:
+        """Enqueue now, in one pipeline per queue; return the ids of enqueued jobs.
+
+        A unique job whose id exists already (queued, running, or kept as finished or failed) is left out.
+        """
+        enqueued: list[str] = []
+        plain: dict[str, list[JobSpec]] = defaultdict(list)
+        unique: dict[str, list[JobSpec]] = defaultdict(list)
+        for spec in specs:
+            (unique if spec.unique else plain)[spec.queue].append(spec)
+        for name, batch in unique.items():
+            if len(batch) == 1:
+                enqueued.extend(self._enqueue_unique(batch[0]))
+            else:
+                enqueued.extend(self._enqueue_unique_many(name, batch))
+        for name, batch in plain.items():
+            queue = self.queue(name)
+            jobs = queue.enqueue_many([_prepare(queue, spec) for spec in batch])
+            enqueued.extend(job.id for job in jobs)
+        return enqueued
+
+    def _enqueue_unique(self, spec: JobSpec) -> list[str]:
+        queue = self.queue(spec.queue)
+        try:
+            job = queue.enqueue_call(spec.func, args=spec.args, kwargs=spec.kwargs, job_id=spec.job_id,
+                                     unique=True, retry=spec.retry, timeout=spec.timeout,
+                                     result_ttl=spec.result_ttl, failure_ttl=spec.failure_ttl)
+        except DuplicateJobError:
+            log.debug("job %s already exists; not enqueued again", spec.job_id)
+            return []
+        return [job.id]
+
+    def _enqueue_unique_many(self, name: str, specs: list[JobSpec]) -> list[str]:
+        """Many unique jobs on one queue in one MULTI/EXEC, atomic like rq's unique enqueue of one job.
+
+        WATCH the job keys, leave out the ids that exist, write the rest with `enqueue_many`; when a watched
+        key was written meanwhile (another process enqueued one of them), EXEC fails and it starts over.
+        """
+        queue = self.queue(name)
+        keys = [Job.key_for(spec.job_id) for spec in specs]
+        with self.redis.pipeline() as pipe:
+            while True:
+                try:
+                    pipe.watch(*keys)
+                    fresh = [spec for spec, exists in zip(specs, self._exist(keys), strict=True) if not exists]
+                    pipe.multi()
+                    if fresh:
+                        queue.enqueue_many([_prepare(queue, spec) for spec in fresh], pipeline=pipe)
+                    pipe.execute()
+                except WatchError:
+                    continue
+                if len(fresh) < len(specs):
+                    log.debug("%d job(s) already exist; not enqueued again", len(specs) - len(fresh))
+                return [spec.job_id for spec in fresh]
+
+    def _exist(self, keys: list[str]) -> list[bool]:
+        if not self.redis.exists(*keys):  # the usual case, e.g. jobs of rows just inserted: one command
+            return [False] * len(keys)
+        pipe = self.redis.pipeline(transaction=False)
+        for key in keys:
+            pipe.exists(key)
+        return [bool(found) for found in pipe.execute()]
+
+    def publish_now(self, event: dict[str, Any]) -> None:
+        self.redis.publish(REALTIME_CHANNEL, json.dumps(event, default=str))
+
+    # -- after commit ---------------------------------------------------------------------------
+    def enqueue_after_commit(self, session: Session, spec: JobSpec) -> None:
+        pending = session.info.get("broker_pending_jobs")
+        if pending is None:
+            pending = session.info["broker_pending_jobs"] = []
+            on_commit(session, lambda: self.enqueue_now(session.info.pop("broker_pending_jobs", [])))
+        pending.append(spec)
+
+    def publish_after_commit(self, session: Session, event: dict[str, Any]) -> None:
+        on_commit(session, lambda: self._publish_quietly(event))
+
+    def publish_many_after_commit(self, session: Session, events: list[dict[str, Any]]) -> None:
+        """Many events in one Redis round trip (a pipeline) after commit; for batch work such as ingest."""
+        if events:
+            on_commit(session, lambda: self._publish_many_quietly(list(events)))
+
+    def _publish_many_quietly(self, events: list[dict[str, Any]]) -> None:
+        try:
+            pipe = self.redis.pipeline(transaction=False)
+            for event in events:
+                pipe.publish(REALTIME_CHANNEL, json.dumps(event, default=str))
+            pipe.execute()
+        except RedisError as exc:
+            log.warning("%d realtime events not published: %s", len(events), exc)
+
+    def _publish_quietly(self, event: dict[str, Any]) -> None:
+        """Realtime events are a convenience: a Redis hiccup must not fail the committed request."""
+        try:
+            self.publish_now(event)
+        except RedisError as exc:
+            log.warning("realtime event not published: %s", exc)
+
+
+def _prepare(queue: Queue, spec: JobSpec):
+    return Queue.prepare_data(spec.func, args=spec.args, kwargs=spec.kwargs, job_id=spec.job_id,
+                              retry=spec.retry, timeout=spec.timeout, result_ttl=spec.result_ttl,
+                              failure_ttl=spec.failure_ttl)
+
+
+def broker_for(session: Session) -> Broker:
+    broker = session.info.get("broker")
+    if broker is None:
+        raise RuntimeError("this session has no broker; create it from the runtime's session factory")
+    return broker
+
+
+def enqueue_after_commit(session: Session, func: str, *args: Any, queue: str = QUEUE_DEFAULT, **options: Any) -> None:
+    """Shortcut for services: enqueue `func(*args)` by dotted path once the session commits."""
+    broker_for(session).enqueue_after_commit(session, JobSpec(func=func, args=args, queue=queue, **options))
+
+
+def publish_after_commit(session: Session, event: dict[str, Any]) -> None:
+    broker_for(session).publish_after_commit(session, event)
+
+
+def publish_many_after_commit(session: Session, events: list[dict[str, Any]]) -> None:
+    broker_for(session).publish_many_after_commit(session, events)

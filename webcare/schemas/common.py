@@ -1,0 +1,29 @@
+"""Shared schema pieces: aware ISO 8601 datetimes, the error body and paged lists."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+
+class ErrorBodySchema(Schema):
+    code = fields.String(required=True)
+    message = fields.String(required=True)
+    fields = fields.Dict()
+
+
+class ErrorSchema(Schema):
+    error = fields.Nested(ErrorBodySchema, required=True)
+
+
+def page_schema(item_schema: type[Schema], name: str) -> type[Schema]:
+    """A `{"items": [...], "next_cursor": ...}` schema for a list endpoint."""
+    return Schema.from_dict(
+        {"items": fields.List(fields.Nested(item_schema)), "next_cursor": fields.String(allow_none=True)},
+        name=name,
+    )
+
+
+class ListQuerySchema(Schema):
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200),
+                           metadata={"description": "1-200, default 50"})
+    cursor = fields.String(load_default=None)

@@ -1,0 +1,40 @@
+"""Departments, categories and channels as the API shows them."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+
+class DepartmentSchema(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+    is_front_office = fields.Boolean()
+    is_safety_team = fields.Boolean()
+    active = fields.Boolean()
+
+
+class CategorySchema(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+    parent_id = fields.Integer(allow_none=True)
+    department = fields.Function(lambda c: c.department.code if c.department else None, allow_none=True)
+    handling_target = fields.Integer(allow_none=True)
+    handling_unit = fields.String()
+    active = fields.Boolean()
+
+
+class ChannelSchema(Schema):
+    id = fields.Integer()
+    platform = fields.String()
+    name = fields.String()
+    handle = fields.String()
+    base_url = fields.String(allow_none=True)
+    enabled = fields.Boolean()
+    poll_interval_seconds = fields.Integer()
+    last_polled_at = fields.AwareDateTime(allow_none=True)
+    last_success_at = fields.AwareDateTime(allow_none=True)
+    last_error = fields.String(allow_none=True)
+    rate_limited_until = fields.AwareDateTime(allow_none=True)
+    needs_reauth = fields.Boolean()

@@ -1,0 +1,48 @@
+"""Business calendars from the database as pure `webcare.calendar.Calendar` objects.
+
+Without any calendar row (a fresh database) the built-in default applies: Monday to Friday
+08:30-17:00 Europe/Amsterdam with the statutory holidays.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from webcare.calendar import Calendar
+from webcare.errors import NotFound
+from webcare.models import BusinessCalendar
+from webcare.services import defaults
+
+
+def from_model(model: BusinessCalendar) -> Calendar:
+    return Calendar(model.name, timezone=model.timezone, opening_hours=model.opening_hours,
+                    statutory_holidays=model.statutory_holidays,
+                    closing_days={day.day: day.name for day in model.closing_days}, calendar_id=model.id)
+
+
+def builtin_default() -> Calendar:
+    return Calendar(defaults.DEFAULT_CALENDAR)
+
+
+def load_all(session: Session) -> dict[int, Calendar]:
+    """Every calendar by id, in two queries."""
+    models = session.scalars(select(BusinessCalendar).options(selectinload(BusinessCalendar.closing_days)))
+    return {model.id: from_model(model) for model in models}
+
+
+def default_id(session: Session) -> int | None:
+    return session.scalar(select(BusinessCalendar.id).where(BusinessCalendar.is_default.is_(True))
+                          .order_by(BusinessCalendar.id).limit(1))
+
+
+def by_name(session: Session, name: str | None) -> Calendar:
+    """The calendar called `name`; without a name the default one (or the built-in default)."""
+    if name:
+        model = session.scalar(select(BusinessCalendar).where(BusinessCalendar.name == name))
+        if model is None:
+            known = ", ".join(session.scalars(select(BusinessCalendar.name).order_by(BusinessCalendar.name)))
+            raise NotFound(f"no calendar named {name!r} (known: {known or 'none'})")
+        return from_model(model)
+    calendar_id = default_id(session)
+    return from_model(session.get(BusinessCalendar, calendar_id)) if calendar_id else builtin_default()

@@ -1,0 +1,84 @@
+"""What an administrator enters to connect a channel, shaped into the credentials its adapter reads.
+
+Every platform gets one function `(token, extra, handle, previous) -> credentials`; `build()` picks it.
+The result is stored encrypted (`services.channels`) and never shown again.
+
+- Mastodon and platforms without their own function: `{"access_token": token}`.
+- X: an OAuth 2.0 user-context access token (Authorization Code with PKCE, scopes `tweet.read users.read
+  tweet.write dm.read dm.write offline.access`), optionally with the refresh token and the app's client id
+  (and client secret for a confidential client) so Webcare renews the two-hour token itself. The token
+  may also be given as the JSON answer of X's token endpoint (`{"access_token": ..., "refresh_token": ...,
+  "expires_in": 7200}`, plus `client_id`), which is what `webcare channels add --token-stdin` accepts.
+- Bluesky: the account's handle (or DID) and an app password (with access to direct messages);
+  Webcare logs in once and keeps the session (`session`) with the credentials.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+from webcare.errors import ValidationFailed
+
+Builder = Callable[[str, dict[str, str], str, dict[str, Any]], dict[str, Any]]
+X_FIELDS = ("refresh_token", "client_id", "client_secret")
+
+
+def build(platform: str, token: str, extra: dict[str, str] | None = None, *, handle: str = "",
+          previous: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The credentials to store for `platform`; raises ValidationFailed with a clear message."""
+    token = (token or "").strip()
+    if not token:
+        raise ValidationFailed("an access token is needed", fields={"token": "required"})
+    extra = {key: str(value).strip() for key, value in (extra or {}).items() if value and str(value).strip()}
+    return BUILDERS.get(platform, _access_token)(token, extra, handle, previous or {})
+
+
+def _access_token(token: str, extra: dict[str, str], handle: str, previous: dict[str, Any]) -> dict[str, Any]:
+    return {"access_token": token}
+
+
+# -- X ------------------------------------------------------------------------------------------
+def _x(token: str, extra: dict[str, str], handle: str, previous: dict[str, Any]) -> dict[str, Any]:
+    given = _x_token_json(token) if token.startswith("{") else {"access_token": token}
+    given.update({key: value for key, value in extra.items() if key in X_FIELDS})
+    credentials = {"access_token": given.get("access_token", "").strip()}
+    if not credentials["access_token"]:
+        raise ValidationFailed("the X token answer has no access_token", fields={"token": "access_token"})
+    for key in X_FIELDS:  # the app's client id and secret stay when only a new token is entered
+        value = given.get(key) or (previous.get(key) if key != "refresh_token" else None)
+        if value:
+            credentials[key] = str(value)
+    if credentials.get("refresh_token") and not credentials.get("client_id"):
+        raise ValidationFailed("renewing an X token needs the app's OAuth 2.0 client ID",
+                               fields={"client_id": "required"})
+    expires_in = given.get("expires_in")
+    credentials["expires_at"] = int(time.time()) + int(expires_in) if str(expires_in or "").isdigit() else None
+    return credentials
+
+
+def _x_token_json(token: str) -> dict[str, Any]:
+    try:
+        data = json.loads(token)
+    except ValueError as exc:
+        raise ValidationFailed("the X token looks like JSON but cannot be read", fields={"token": "json"}) from exc
+    if not isinstance(data, dict):
+        raise ValidationFailed("the X token JSON must be an object", fields={"token": "json"})
+    return dict(data)
+
+
+# -- Bluesky ------------------------------------------------------------------------------------
+def _bluesky(token: str, extra: dict[str, str], handle: str, previous: dict[str, Any]) -> dict[str, Any]:
+    identifier = (extra.get("identifier") or handle or previous.get("identifier") or "").strip().lstrip("@")
+    if not identifier:
+        raise ValidationFailed("a Bluesky channel needs the account's handle, e.g. voorbeeldstad.nl",
+                               fields={"handle": "required"})
+    return {"identifier": identifier, "app_password": token}
+
+
+BUILDERS: dict[str, Builder] = {
+    "x": _x,
+    "bluesky": _bluesky,
+}

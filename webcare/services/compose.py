@@ -1,0 +1,149 @@
+"""Replying to the citizen from the inbox: platform rules, canned responses and collision detection.
+
+`send_reply` is the one way people reply (UI and API). Before it hands the text to
+`services.replies.queue_reply` (which holds public text with personal data unless overridden) it
+checks the platform's rules (private replies where the platform has them, the length limit) and
+whether the reply is based on a stale view: when a citizen message or another person's reply arrived
+after the view the author wrote in (`seen_seq` = the ticket's `activity_seq` then), the reply is held
+with `StaleView` (409, with what is new) and nothing is sent until the author confirms. The view
+tells which message it showed last (`seen_message_id`); without it, any change of `activity_seq`
+since the view holds the reply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from webcare.db import utcnow
+from webcare.errors import Conflict, ValidationFailed
+from webcare.models import CannedResponse, Category, Message, Ticket, User
+from webcare.services import sla
+from webcare.services.replies import queue_reply
+from webcare.services.ticket_actions import _move, require_worker, touch
+
+# Reply length limits in characters per platform (a channel may lower or raise it: settings.max_chars).
+REPLY_LIMITS = {"x": 280, "mastodon": 500, "bluesky": 300, "facebook": 8000, "instagram": 2200,
+                "linkedin": 1250, "tiktok": 150}
+DEFAULT_LIMIT = 2000
+# Platforms on which the municipality can answer privately (PLATFORM-FACTS.md section 0).
+PRIVATE_REPLIES = frozenset({"mastodon", "x", "facebook", "instagram", "bluesky"})
+
+
+class StaleView(Conflict):
+    code = "stale_view"
+
+
+@dataclass(frozen=True)
+class PlatformRules:
+    platform: str
+    limit: int
+    private_allowed: bool
+    public_allowed: bool
+
+
+def rules_for(ticket: Ticket) -> PlatformRules:
+    channel = ticket.channel
+    limit = int((channel.settings or {}).get("max_chars") or REPLY_LIMITS.get(channel.platform, DEFAULT_LIMIT))
+    private_allowed = channel.platform in PRIVATE_REPLIES
+    # A DM conversation is answered in the DM: there is no public post to reply under.
+    public_allowed = ticket.visibility == "public"
+    return PlatformRules(channel.platform, limit, private_allowed, public_allowed)
+
+
+def default_visibility(ticket: Ticket) -> str:
+    return "private" if ticket.visibility == "private" else "public"
+
+
+def send_reply(session: Session, ticket: Ticket, actor: User, text: str, visibility: str, *,
+               override_reason: str | None = None, seen_seq: int | None = None,
+               seen_message_id: int | None = None, at: datetime | None = None) -> Message:
+    """Queue a reply by a person; raises StaleView, ValidationFailed or PersonalDataInPublicReply."""
+    require_worker(actor, ticket)
+    text = (text or "").strip()
+    _check_platform(ticket, text, visibility)
+    _check_fresh(session, ticket, actor, seen_seq, seen_message_id)
+    at = at or utcnow()
+    reason = (override_reason or "").strip() or None
+    message = queue_reply(session, ticket, actor, text, visibility, override_reason=reason, at=at)
+    _after_reply(session, ticket, actor, at)
+    touch(session, ticket, at, "message_created", message_id=message.id)
+    return message
+
+
+def _check_platform(ticket: Ticket, text: str, visibility: str) -> None:
+    rules = rules_for(ticket)
+    if visibility == "private" and not rules.private_allowed:
+        raise ValidationFailed(f"{rules.platform} has no private replies", fields={"visibility": "not available"})
+    if visibility == "public" and not rules.public_allowed:
+        raise ValidationFailed("a private conversation is answered privately", fields={"visibility": "private only"})
+    if len(text) > rules.limit:
+        raise ValidationFailed(f"{rules.platform} allows at most {rules.limit} characters ({len(text)} given)",
+                               fields={"text": f"longer than {rules.limit}"})
+
+
+def _check_fresh(session: Session, ticket: Ticket, actor: User, seen_seq: int | None,
+                 seen_message_id: int | None) -> None:
+    """Hold the reply when someone else's message arrived after the author's view."""
+    if seen_message_id is None:
+        if seen_seq is not None and ticket.activity_seq > seen_seq:
+            raise StaleView("this ticket changed since you opened it; reload and send again",
+                            fields={"activity_seq": ticket.activity_seq, "new_messages": []})
+        return
+    newer = list(session.scalars(select(Message).where(
+        Message.ticket_id == ticket.id, Message.id > seen_message_id, Message.is_automatic.is_(False),
+        or_(Message.direction == "in", Message.author_user_id.is_(None), Message.author_user_id != actor.id),
+    ).order_by(Message.id)))
+    if newer:
+        raise StaleView(
+            "new messages arrived since you opened this ticket; read them and send again",
+            fields={"activity_seq": ticket.activity_seq, "last_message_id": newer[-1].id,
+                    "new_messages": [{"id": m.id, "direction": m.direction, "author": m.author_name or m.author_handle,
+                                      "text": m.text[:500]} for m in newer]},
+        )
+
+
+def last_message_id(session: Session, ticket: Ticket) -> int:
+    return session.scalar(select(func.max(Message.id)).where(Message.ticket_id == ticket.id)) or 0
+
+
+def _after_reply(session: Session, ticket: Ticket, actor: User, at: datetime) -> None:
+    ticket.activity_seq += 1
+    ticket.last_outbound_at = at
+    if ticket.assignee_id is None:
+        ticket.assignee_id, ticket.assignee = actor.id, actor
+    if ticket.status == "new":
+        _move(session, ticket, actor, "open", "", at)
+    if ticket.awaiting == "webcare":
+        ticket.awaiting = "citizen"
+    sla.recompute(session, ticket, at)
+
+
+# -- canned responses --------------------------------------------------------------------------------------
+
+def canned_for(session: Session, ticket: Ticket, language: str = "nl") -> list[CannedResponse]:
+    """Active canned responses for the ticket's category (and its main category), then general ones."""
+    category_ids = _category_chain(session, ticket.category_id)
+    statement = select(CannedResponse).where(CannedResponse.active.is_(True), CannedResponse.language == language,
+                                             or_(CannedResponse.category_id.is_(None),
+                                                 CannedResponse.category_id.in_(category_ids)))
+    rows = list(session.scalars(statement.order_by(CannedResponse.title)))
+    return sorted(rows, key=lambda r: (r.category_id is None, r.title))
+
+
+def _category_chain(session: Session, category_id: int | None) -> list[int]:
+    chain: list[int] = []
+    while category_id is not None and category_id not in chain:
+        chain.append(category_id)
+        category_id = session.scalar(select(Category.parent_id).where(Category.id == category_id))
+    return chain
+
+
+def fill_variables(text: str, values: dict[str, str]) -> str:
+    """Replace {naam}, {afdeling} and {termijn}; unknown braces are left as they are."""
+    for key, value in values.items():
+        text = text.replace("{" + key + "}", value)
+    return text

@@ -1,0 +1,44 @@
+"""The department workspace's read model: its tickets waiting for feedback first, then its other open ones."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from webcare.models import Ticket, TicketEvent, User
+from webcare.services.access import visible_tickets
+from webcare.workflow import OPEN_STATUSES
+
+LIMIT = 200
+
+
+@dataclass
+class DepartmentLists:
+    awaiting: list[Ticket]
+    others: list[Ticket]
+    questions: dict[int, str]
+
+
+def lists_for(session: Session, user: User) -> DepartmentLists:
+    """Tickets the department must answer (oldest question first by feedback due time), then the rest."""
+    options = (joinedload(Ticket.channel), joinedload(Ticket.contact), joinedload(Ticket.department),
+               joinedload(Ticket.category), joinedload(Ticket.assignee), selectinload(Ticket.labels))
+    own = visible_tickets(user).where(Ticket.status.in_(OPEN_STATUSES)).options(*options)
+    waiting = Ticket.awaiting == "department"
+    awaiting = session.scalars(own.where(waiting).order_by(
+        Ticket.department_feedback_due_at.asc().nulls_last(), Ticket.department_feedback_started_at.asc().nulls_last(),
+        Ticket.id).limit(LIMIT)).unique().all()
+    others = session.scalars(own.where(~waiting).order_by(Ticket.next_due_at.asc().nulls_last(), Ticket.id)
+                             .limit(LIMIT)).unique().all()
+    return DepartmentLists(list(awaiting), list(others), _questions(session, [t.id for t in awaiting]))
+
+
+def _questions(session: Session, ticket_ids: list[int]) -> dict[int, str]:
+    """The latest hand-off question per ticket."""
+    if not ticket_ids:
+        return {}
+    rows = session.execute(select(TicketEvent.ticket_id, TicketEvent.data).where(
+        TicketEvent.ticket_id.in_(ticket_ids), TicketEvent.type == "handoff").order_by(TicketEvent.id))
+    return {ticket_id: (data or {}).get("question", "") for ticket_id, data in rows}

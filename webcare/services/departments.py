@@ -1,0 +1,51 @@
+"""Departments as administrators maintain them."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webcare.errors import Conflict, NotFound, ValidationFailed
+from webcare.models import Department
+
+EDITABLE = ("name", "email", "active", "feedback_working_days")
+
+
+def list_departments(session: Session) -> list[Department]:
+    return list(session.scalars(select(Department).order_by(Department.code)))
+
+
+def get_department(session: Session, department_id: int) -> Department:
+    department = session.get(Department, department_id)
+    if department is None:
+        raise NotFound(f"department {department_id} not found")
+    return department
+
+
+def create_department(session: Session, code: str, name: str, **fields) -> Department:
+    code = code.strip().upper()
+    if not code.isalnum() or len(code) > 16:
+        raise ValidationFailed("the code is letters and digits, at most 16", fields={"code": code})
+    if session.scalar(select(Department.id).where(Department.code == code)) is not None:
+        raise Conflict(f"department {code} already exists")
+    department = Department(code=code, name=name.strip())
+    session.add(department)
+    update_department(session, department, **fields)
+    session.flush()
+    return department
+
+
+def update_department(session: Session, department: Department, **fields) -> dict:
+    """Apply the editable fields; return {field: [old, new]} of what changed (for the audit log)."""
+    changes = {}
+    for key, value in fields.items():
+        if key not in EDITABLE:
+            raise ValidationFailed(f"{key} cannot be changed here", fields={key: "not editable"})
+        if key == "feedback_working_days" and value is not None and not 1 <= value <= 60:
+            raise ValidationFailed("feedback target is 1 to 60 working days", fields={key: value})
+        if getattr(department, key) != value:
+            changes[key] = [getattr(department, key), value]
+            setattr(department, key, value)
+    if not department.name:
+        raise ValidationFailed("a department needs a name", fields={"name": "required"})
+    return changes

@@ -1,0 +1,240 @@
+"""`webcare import`: replay a municipality's history from its previous tool through the live services.
+
+Every line goes through the same code as live traffic, with its historic time: an inbound message through
+`services.ingest.ingest_batch` (threading, routing, SLA clocks), a reply through `services.replies`
+(queued, then accepted by the platform at `at`), hand-offs, feedback and status changes through the ticket
+actions of the inbox. So the clocks, the metric facts and the dashboards have a past from day one.
+
+- `parse()` checks every line before anything is stored (JSON, shape, known type, time order); a bad line is
+  a `LineError` naming its number.
+- `Importer.apply()` applies one line; the CLI wraps each in a savepoint, so a line that the services refuse
+  leaves nothing behind, and the lines before it stay imported.
+- Idempotent: each applied line's SHA-256 goes into `imported_lines`; a line found there is skipped, so
+  importing the same file twice changes nothing (and a fixed file can be imported again to finish the job).
+- Nothing leaves the building: the session's broker is a `ReplayBroker` that drops the jobs and realtime
+  events the services ask for (no reply is sent to a platform again, nobody is notified of the past).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from marshmallow import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webcare.errors import DomainError, NotFound, ValidationFailed
+from webcare.models import Channel, Department, ImportedLine, Message, Ticket, User
+from webcare.platforms.base import InboundMessage, SentReply
+from webcare.schemas.history_import import LINE_SCHEMAS
+from webcare.services import department_actions, ingest, replies, ticket_actions
+from webcare.services.users import normalise_email
+
+LEDGER_CHUNK = 500
+
+
+# The import format has no question for a hand-off (API.md); the history must still say what was asked.
+IMPORTED_HANDOFF_QUESTION = "Overgedragen in het vorige systeem (geïmporteerd)"
+
+
+class LineError(ValidationFailed):
+    """A line that cannot be imported; `number` is its line number in the file (1-based)."""
+
+    def __init__(self, number: int, message: str, fields: dict | None = None):
+        super().__init__(f"line {number}: {message}", fields=fields)
+        self.number = number
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int
+    type: str
+    data: dict
+    key: str
+
+
+def parse(lines: Iterable[str]) -> list[Line]:
+    """Every non-blank line, checked for shape and time order; the first bad one raises LineError."""
+    parsed: list[Line] = []
+    previous: datetime | None = None
+    for number, raw in enumerate(lines, 1):
+        if not raw.strip():
+            continue
+        line = _parse_line(number, raw)
+        if previous is not None and line.data["at"] < previous:
+            raise LineError(number, f"not in time order: {line.data['at'].isoformat()} is before the line above")
+        previous = line.data["at"]
+        parsed.append(line)
+    return parsed
+
+
+def _parse_line(number: int, raw: str) -> Line:
+    try:
+        obj = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise LineError(number, f"not valid JSON ({exc.msg})") from exc
+    if not isinstance(obj, dict):
+        raise LineError(number, "a line must be a JSON object")
+    schema = LINE_SCHEMAS.get(obj.get("type"))
+    if schema is None:
+        raise LineError(number, f"unknown type {obj.get('type')!r} (one of {', '.join(LINE_SCHEMAS)})")
+    try:
+        data = schema().load(obj)
+    except ValidationError as exc:
+        fields = exc.messages_dict
+        first = next(iter(fields))
+        raise LineError(number, f"{first}: {'; '.join(map(str, _flat(fields[first])))}", fields=fields) from exc
+    key = hashlib.sha256(json.dumps(obj, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return Line(number, obj["type"], data, key)
+
+
+def _flat(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def already_imported(session: Session, lines: list[Line]) -> set[str]:
+    keys = [line.key for line in lines]
+    found: set[str] = set()
+    for start in range(0, len(keys), LEDGER_CHUNK):
+        found.update(session.scalars(select(ImportedLine.key).where(ImportedLine.key.in_(keys[start:start + LEDGER_CHUNK]))))
+    return found
+
+
+class ReplayBroker:
+    """A broker for replayed history: the jobs and realtime events the services ask for are counted, not sent."""
+
+    def __init__(self) -> None:
+        self.dropped: Counter[str] = Counter()
+
+    def enqueue_after_commit(self, session: Session, spec: Any) -> None:
+        self.dropped[spec.func] += 1
+
+    def publish_after_commit(self, session: Session, event: dict) -> None:
+        self.dropped["realtime"] += 1
+
+    def publish_many_after_commit(self, session: Session, events: list[dict]) -> None:
+        self.dropped["realtime"] += len(events)
+
+
+@dataclass
+class Importer:
+    """Applies lines in one session; remembers channels, people, departments and threads it has seen."""
+
+    session: Session
+    broker: ReplayBroker = field(default_factory=ReplayBroker)
+    applied: Counter = field(default_factory=Counter)
+    touched: set[int] = field(default_factory=set)
+    _threads: dict[str, int] = field(default_factory=dict)  # thread -> channel id
+
+    def check_references(self, lines: list[Line]) -> None:
+        """Every channel, person and department the file names exists (before anything is stored)."""
+        for line in lines:
+            data = line.data
+            try:
+                if line.type == "message":
+                    self.channel(data["channel"])
+                if data.get("agent"):
+                    self.user(data["agent"])
+                if line.type in ("handoff", "feedback"):
+                    self.department(data["department"])
+            except NotFound as exc:
+                raise LineError(line.number, exc.message) from exc
+
+    def apply(self, line: Line) -> int | None:
+        """Apply one line through the live services; the id of the ticket it touched."""
+        data = line.data
+        try:
+            if line.type == "message":
+                ticket_id = self._message(data)
+            else:
+                ticket = self.ticket(data["thread"])
+                getattr(self, f"_{line.type}")(ticket, data, line)
+                ticket_id = ticket.id
+        except DomainError as exc:  # refused by a service (unknown thread, a move that is not allowed, ...)
+            raise LineError(line.number, exc.message, fields=exc.fields) from exc
+        self.session.add(ImportedLine(key=line.key, type=line.type, ticket_id=ticket_id))
+        self.applied[line.type] += 1
+        if ticket_id is not None:
+            self.touched.add(ticket_id)
+        return ticket_id
+
+    # -- lines ---------------------------------------------------------------------------------------
+    def _message(self, data: dict) -> int | None:
+        channel = self.channel(data["channel"])
+        self._threads.setdefault(data["thread"], channel.id)
+        message = InboundMessage(
+            external_id=data["external_id"], thread_key=data["thread"], kind=data["kind"],
+            visibility=data["visibility"], text=data["text"], author_id=data["author"],
+            author_handle=data["author"], author_name=data["author_name"], language=data["language"],
+            created_at=data["at"], raw={"imported": True})
+        result = ingest.ingest_batch(self.session, channel.id, [message], now=data["at"])
+        return result.ticket_ids[0] if result.ticket_ids else self._ticket_id_of_message(channel.id, data)
+
+    def _reply(self, ticket: Ticket, data: dict, line: Line) -> None:
+        """Queued and accepted at `at`, as the delivery job records a reply the platform took."""
+        agent = self.user(data["agent"])
+        message = replies.queue_reply(self.session, ticket, agent, data["text"], data["visibility"], at=data["at"],
+                                      override_reason="sent before Webcare; imported from the previous tool")
+        sent = SentReply(external_id=f"import-{line.key[:24]}", url=None, created_at=data["at"], raw={"imported": True})
+        replies.record_delivery_success(self.session, message.id, sent, now=data["at"])
+
+    def _handoff(self, ticket: Ticket, data: dict, line: Line) -> None:
+        department_actions.handoff(self.session, ticket, self.user(data["agent"]),
+                                   self.department(data["department"]).code,
+                                   data["question"] or IMPORTED_HANDOFF_QUESTION, at=data["at"])
+
+    def _feedback(self, ticket: Ticket, data: dict, line: Line) -> None:
+        department = self.department(data["department"])
+        actor = self.user(data["agent"]) if data["agent"] else self._member_of(department)
+        department_actions.give_feedback(self.session, ticket, actor, data["text"], at=data["at"])
+
+    def _status(self, ticket: Ticket, data: dict, line: Line) -> None:
+        ticket_actions.change_status(self.session, ticket, self.user(data["agent"]), data["status"], data["text"],
+                                     at=data["at"])
+
+    # -- lookups -------------------------------------------------------------------------------------
+    def channel(self, name: str) -> Channel:
+        found = self.session.scalar(select(Channel).where(Channel.name == name))
+        if found is None:
+            raise NotFound(f"unknown channel {name!r} (add it first: webcare channels add)")
+        return found
+
+    def user(self, email: str) -> User:
+        found = self.session.scalar(select(User).where(User.email == normalise_email(email)))
+        if found is None:
+            raise NotFound(f"unknown user {email!r} (create the account first: webcare create-user)")
+        return found
+
+    def department(self, code: str) -> Department:
+        found = self.session.scalar(select(Department).where(Department.code == code.strip().upper()))
+        if found is None:
+            raise NotFound(f"unknown department {code!r}")
+        return found
+
+    def _member_of(self, department: Department) -> User:
+        member = self.session.scalar(select(User).where(User.active.is_(True), User.departments.contains(department))
+                                     .order_by(User.id).limit(1))
+        if member is None:
+            raise NotFound(f"feedback from {department.code} needs an 'agent': the department has no active member")
+        return member
+
+    def ticket(self, thread: str) -> Ticket:
+        """The latest ticket of a thread (a thread can have had several tickets over time)."""
+        statement = select(Ticket).where(Ticket.thread_key == thread)
+        if thread in self._threads:
+            statement = statement.where(Ticket.channel_id == self._threads[thread])
+        found = self.session.scalar(statement.order_by(Ticket.id.desc()).limit(1))
+        if found is None:
+            raise NotFound(f"unknown thread {thread!r}: a thread starts with a message line")
+        return found
+
+    def _ticket_id_of_message(self, channel_id: int, data: dict) -> int | None:
+        """A message that was stored before (ingest skipped it): the ticket it is on."""
+        return self.session.scalar(select(Message.ticket_id).where(Message.channel_id == channel_id,
+                                                                   Message.external_id == data["external_id"]))

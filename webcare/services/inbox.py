@@ -1,0 +1,289 @@
+"""The inbox: filtered, scoped, most-urgent-first lists of tickets with keyset (cursor) paging.
+
+Order: open tickets with a running clock by `next_due_at`, then `id`; after them the tickets without a
+running clock (open ones waiting for nothing, and closed ones), newest first. A cursor is the phase and
+the (next_due_at, id) of the last row shown, so every page is an index range scan whatever its depth. Filters combine
+(AND); department scoping is applied through `services.access.visible_tickets`.
+
+Saved views (docs/INBOX.md): "mine" (Mijn tickets), "unanswered" (Onbeantwoord), "almost_late"
+(Bijna te laat) and "with_departments" (Bij afdelingen), each with a count.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from redis import Redis
+from redis.exceptions import RedisError
+from sqlalchemy import Select, and_, exists, false, func, or_, select, true, tuple_
+from sqlalchemy.orm import Session
+
+from webcare.db import utcnow
+from webcare.errors import ValidationFailed
+from webcare.models import Category, Channel, Contact, Department, Ticket, TicketLabel, User
+from webcare.services import ticket_rows
+from webcare.services.access import visible_tickets
+from webcare.services.ticket_rows import TicketRow
+from webcare.workflow import CLOSED_STATUSES, OPEN_STATUSES, STATUSES
+
+log = logging.getLogger(__name__)
+VIEWS = ("mine", "unanswered", "almost_late", "with_departments")
+SLA_FILTERS = ("at_risk", "breached", "late_3x")
+ALMOST_LATE_WITHIN = timedelta(hours=1)
+MAX_LIMIT = 200
+COUNTS_TTL_SECONDS = 5
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the list is narrowed to; every field is optional."""
+
+    statuses: tuple[str, ...] = OPEN_STATUSES
+    view: str | None = None
+    platform: str | None = None
+    channel_id: int | None = None
+    department: str | None = None
+    category: str | None = None
+    priority: str | None = None
+    assignee: str | None = None  # an e-mail address, "me" or "none"
+    sla: str | None = None
+    label: str | None = None
+    q: str | None = None
+
+
+@dataclass
+class Page:
+    items: list[TicketRow] = field(default_factory=list)
+    next_cursor: str | None = None
+
+
+def parse_statuses(value: str | None) -> tuple[str, ...]:
+    """`open` (default), `closed`, `all`, or a comma-separated list of statuses."""
+    if not value or value == "open":
+        return OPEN_STATUSES
+    if value == "closed":
+        return CLOSED_STATUSES
+    if value == "all":
+        return STATUSES
+    wanted = tuple(part.strip() for part in value.split(",") if part.strip())
+    unknown = [s for s in wanted if s not in STATUSES]
+    if unknown:
+        raise ValidationFailed(f"unknown status {unknown[0]!r}", fields={"status": "unknown"})
+    return wanted
+
+
+# -- the list ----------------------------------------------------------------------------------------------
+
+def list_tickets(session: Session, user: User, filters: Filters, *, limit: int = 50, cursor: str | None = None,
+                 now: datetime | None = None) -> Page:
+    """One page of tickets, most urgent first; `next_cursor` is None on the last page.
+
+    Phase 1: open tickets with a running clock, by (next_due_at, id), read from the partial index of
+    open tickets. Phase 2: the rest (open without a clock, closed ones), newest first by id.
+    """
+    limit = max(1, min(limit, MAX_LIMIT))
+    base = filtered(session, user, replace(filters, statuses=STATUSES), now or utcnow())
+    phase, due, last_id = decode_cursor(cursor)
+    wanted = view_statuses(filters.view, filters.statuses)
+    running = tuple(s for s in OPEN_STATUSES if s in wanted)
+    stopped = tuple(s for s in STATUSES if s in wanted and s not in OPEN_STATUSES)
+    rows: list[TicketRow] = []
+    if phase == 1 and running:
+        part = base.where(Ticket.status.in_(running), Ticket.next_due_at.is_not(None))
+        if due is not None:
+            part = part.where(tuple_(Ticket.next_due_at, Ticket.id) > (due, last_id))
+        rows = _fetch(session, part.order_by(Ticket.next_due_at, Ticket.id), limit + 1, _by_due)
+    first_of_phase_2 = len(rows)
+    if len(rows) <= limit:
+        rest = []
+        if running:
+            rest.append(and_(Ticket.status.in_(running), Ticket.next_due_at.is_(None)))
+        if stopped:
+            rest.append(Ticket.status.in_(stopped))
+        part = base.where(or_(*rest) if rest else false())
+        if phase == 2:
+            part = part.where(Ticket.id < last_id)
+        rows += _fetch(session, part.order_by(Ticket.id.desc()), limit + 1 - len(rows), _newest_first)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if not (more and rows):
+        return Page(rows, None)
+    return Page(rows, encode_cursor(1 if len(rows) <= first_of_phase_2 else 2, rows[-1]))
+
+
+def _fetch(session: Session, statement: Select, limit: int, key) -> list[TicketRow]:
+    """The page's ids in a limited subquery (an index range scan), joined to what a row shows.
+
+    Joining first and limiting after lets PostgreSQL misjudge how soon the limit is reached and join
+    every match before sorting; limiting the ids alone keeps the plan on the index. The outer query has
+    no order of its own, so the rows are put back in the page's order with `key`.
+    """
+    page = statement.with_only_columns(Ticket.id).limit(limit).subquery("page")
+    return sorted(ticket_rows.fetch(session, page), key=key)
+
+
+def _by_due(ticket: TicketRow):
+    return (ticket.next_due_at, ticket.id)
+
+
+def _newest_first(ticket: TicketRow) -> int:
+    return -ticket.id
+
+
+def filtered(session: Session, user: User, filters: Filters, now: datetime) -> Select:
+    """The scoped and filtered select (no order, no paging)."""
+    statement = visible_tickets(user, select(Ticket))
+    if filters.statuses and set(filters.statuses) != set(STATUSES):
+        statement = statement.where(Ticket.status.in_(filters.statuses))
+    if filters.view:
+        statement = statement.where(view_condition(filters.view, user, now))
+    for condition in _conditions(session, user, filters):
+        statement = statement.where(condition)
+    return statement
+
+
+def _conditions(session: Session, user: User, f: Filters) -> list:
+    conditions = []
+    if f.platform:
+        conditions.append(Ticket.channel_id.in_(select(Channel.id).where(Channel.platform == f.platform)))
+    if f.channel_id:
+        conditions.append(Ticket.channel_id == f.channel_id)
+    if f.department:
+        conditions.append(Ticket.department_id == _id_of(session, Department, f.department.upper(), "department"))
+    if f.category:
+        conditions.append(Ticket.category_id.in_(_category_ids(session, f.category)))
+    if f.priority:
+        conditions.append(Ticket.priority == f.priority)
+    if f.assignee:
+        conditions.append(_assignee_condition(session, user, f.assignee))
+    if f.sla:
+        if f.sla not in SLA_FILTERS:
+            raise ValidationFailed(f"unknown SLA level {f.sla!r}", fields={"sla": "unknown"})
+        conditions.append(Ticket.sla_level.in_(SLA_FILTERS[SLA_FILTERS.index(f.sla):]))
+    if f.label:
+        conditions.append(exists().where(TicketLabel.ticket_id == Ticket.id, TicketLabel.label == f.label.lower()))
+    if f.q:
+        conditions.append(_text_condition(f.q))
+    return conditions
+
+
+def _id_of(session: Session, model, code: str, name: str) -> int:
+    found = session.scalar(select(model.id).where(model.code == code))
+    if found is None:
+        raise ValidationFailed(f"unknown {name} {code!r}", fields={name: "unknown"})
+    return found
+
+
+def _category_ids(session: Session, code: str) -> Select:
+    """A main category includes its subcategories."""
+    _id_of(session, Category, code, "category")
+    return select(Category.id).where(or_(Category.code == code, Category.code.startswith(code + ".")))
+
+
+def _assignee_condition(session: Session, user: User, who: str):
+    if who == "me":
+        return Ticket.assignee_id == user.id
+    if who == "none":
+        return Ticket.assignee_id.is_(None)
+    found = session.scalar(select(User.id).where(func.lower(User.email) == who.strip().lower()))
+    return Ticket.assignee_id == found if found is not None else false()
+
+
+def _text_condition(q: str):
+    q = q.strip()[:200]
+    if q.lstrip("#").isdigit():
+        return Ticket.id == int(q.lstrip("#"))
+    pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    person = exists().where(Contact.id == Ticket.contact_id, or_(Contact.handle.ilike(pattern, escape="\\"),
+                                                                 Contact.display_name.ilike(pattern, escape="\\")))
+    return or_(Ticket.subject.ilike(pattern, escape="\\"), person)
+
+
+# A saved view is a set of statuses and a condition; its statuses narrow the status filter instead of adding
+# a second condition on `status` (two would mislead PostgreSQL's row estimates into a slow plan).
+VIEW_STATUSES = {"unanswered": ("new", "open", "with_department"), "with_departments": ("with_department",)}
+
+
+def view_statuses(view: str | None, statuses: tuple[str, ...]) -> tuple[str, ...]:
+    wanted = VIEW_STATUSES.get(view or "")
+    return tuple(s for s in statuses if s in wanted) if wanted else statuses
+
+
+def view_condition(view: str, user: User, now: datetime):
+    """The view's own condition (without its statuses, see `view_statuses`)."""
+    if view == "mine":
+        return Ticket.assignee_id == user.id
+    if view == "unanswered":
+        return or_(Ticket.last_outbound_at.is_(None), Ticket.last_inbound_at > Ticket.last_outbound_at)
+    if view == "almost_late":
+        return or_(Ticket.next_due_at <= now + ALMOST_LATE_WITHIN, Ticket.sla_level.in_(SLA_FILTERS))
+    if view == "with_departments":
+        return true()
+    raise ValidationFailed(f"unknown view {view!r}", fields={"view": "unknown"})
+
+
+# -- counts ------------------------------------------------------------------------------------------------
+
+def view_counts(session: Session, user: User, now: datetime | None = None) -> dict[str, int]:
+    """How many open tickets each saved view holds for this user (one query)."""
+    now = now or utcnow()
+    columns = [func.count(Ticket.id).filter(_view_filter(view, user, now)).label(view) for view in VIEWS]
+    statement = visible_tickets(user, select(*columns).select_from(Ticket)).where(Ticket.status.in_(OPEN_STATUSES))
+    row = session.execute(statement).one()
+    return {view: int(row[i] or 0) for i, view in enumerate(VIEWS)}
+
+
+def _view_filter(view: str, user: User, now: datetime):
+    condition = view_condition(view, user, now)
+    if view in VIEW_STATUSES:
+        condition = and_(Ticket.status.in_(VIEW_STATUSES[view]), condition)
+    return condition
+
+
+def cached_view_counts(session: Session, redis: Redis, user: User, ttl: int = COUNTS_TTL_SECONDS) -> dict[str, int]:
+    """`view_counts`, kept in Redis for a few seconds per user: a count reads every open ticket in scope."""
+    key = f"webcare:inbox:counts:{user.id}"
+    try:
+        cached = redis.get(key)
+        if cached:
+            return json.loads(cached)
+    except RedisError as exc:
+        log.warning("inbox counts cache unavailable: %s", exc)
+        return view_counts(session, user)
+    counts = view_counts(session, user)
+    try:
+        redis.set(key, json.dumps(counts), ex=ttl)
+    except RedisError as exc:
+        log.warning("inbox counts not cached: %s", exc)
+    return counts
+
+
+# -- cursors -----------------------------------------------------------------------------------------------
+
+def encode_cursor(phase: int, ticket: TicketRow) -> str:
+    due = ticket.next_due_at.isoformat() if phase == 1 and ticket.next_due_at else None
+    raw = json.dumps([phase, due, ticket.id], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> tuple[int, datetime | None, int]:
+    """(phase, next_due_at, id) of the last row shown; the first page is phase 1 from the start."""
+    if not cursor:
+        return 1, None, 0
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        phase, due, last_id = json.loads(raw)
+        if phase not in (1, 2):
+            raise ValueError("phase")
+        return int(phase), (datetime.fromisoformat(due) if due else None), int(last_id)
+    except (ValueError, TypeError) as exc:
+        raise ValidationFailed("this cursor is not valid; start from the first page",
+                               fields={"cursor": "invalid"}) from exc
+
+
+def with_view(filters: Filters, view: str | None) -> Filters:
+    return replace(filters, view=view)

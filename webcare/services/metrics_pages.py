@@ -1,0 +1,105 @@
+"""What each dashboard page shows, composed from the metrics service (one call per page).
+
+`dashboard()` serves the overview, the department page and the channel page (the same figures with a
+filter and other breakdowns); `now_board()` the open work right now. The pages only format.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from webcare.models import MetricFact, SlaPolicy, Ticket
+from webcare.services import metrics, metrics_labels, metrics_now
+from webcare.services.metrics import Filters, GroupFigures, Period
+
+# first-response business time buckets (upper bounds in seconds; None: and longer)
+DISTRIBUTION_EDGES = (15 * 60, 30 * 60, 3600, 2 * 3600, 4 * 3600, 8 * 3600, 16 * 3600, None)
+BREAKDOWNS = {"overview": ("department", "channel"), "department": ("category", "agent"),
+              "channel": ("department", "category")}
+LATE_LIST_LIMIT = 200
+URGENT_SHOWN = 30  # the rest is in the CSV
+
+
+@dataclass
+class Dashboard:
+    period: Period
+    previous_period: Period
+    current: GroupFigures
+    previous: GroupFigures
+    series_by: str
+    series: list[GroupFigures]
+    breakdowns: dict[str, list[GroupFigures]]
+    distribution: list[tuple[int | None, int]]
+    backlog: metrics_now.BacklogRow
+    late_by_category: list[tuple[str, list[MetricFact]]]
+    targets: dict = field(default_factory=dict)
+
+
+@dataclass
+class NowBoard:
+    at: datetime
+    urgent: list[Ticket]
+    departments: list[metrics_now.BacklogRow]
+    agents: list[metrics_now.BacklogRow]
+    total: metrics_now.BacklogRow
+
+
+def dashboard(session: Session, scope: str, period: Period, filters: Filters, now: datetime) -> Dashboard:
+    series_by = "day" if period.days <= 62 else "week"
+    found = metrics.figures_many(session, period, [None, series_by, *BREAKDOWNS[scope]], filters, wall_by_group=False)
+    return Dashboard(
+        period=period, previous_period=period.previous(), current=found[None][0],
+        previous=metrics.summary(session, period.previous(), filters),
+        series_by=series_by, series=found[series_by],
+        breakdowns={name: found[name] for name in BREAKDOWNS[scope]},
+        distribution=distribution(session, period, filters),
+        backlog=metrics_now.backlog_total(metrics_now.backlog(session, now, filters)),
+        late_by_category=late_by_category(session, period, filters),
+        targets=targets(session),
+    )
+
+
+def now_board(session: Session, now: datetime, filters: Filters = Filters()) -> NowBoard:
+    departments = metrics_now.backlog(session, now, filters)
+    return NowBoard(at=now, urgent=metrics_now.urgent_tickets(session, filters, limit=URGENT_SHOWN), departments=departments,
+                    agents=metrics_now.backlog(session, now, filters, group_by="agent"),
+                    total=metrics_now.backlog_total(departments))
+
+
+def distribution(session: Session, period: Period, filters: Filters) -> list[tuple[int | None, int]]:
+    """First responses given in the period per business-time bucket: [(upper bound, count), ...]."""
+    bounds = [edge for edge in DISTRIBUTION_EDGES if edge is not None]
+    bucket = case(*[(MetricFact.business_seconds <= edge, n) for n, edge in enumerate(bounds)], else_=len(bounds))
+    statement = (select(bucket, func.count()).where(
+        MetricFact.kind == "first_response", MetricFact.business_seconds.is_not(None),
+        MetricFact.start_day.between(period.start, period.end), *filters.conditions()).group_by(bucket))
+    counts = {n: count for n, count in session.execute(statement)}
+    return [(edge, counts.get(n, 0)) for n, edge in enumerate(DISTRIBUTION_EDGES)]
+
+
+def late_by_category(session: Session, period: Period, filters: Filters) -> list[tuple[str, list[MetricFact]]]:
+    """The clock runs that reached three times their target, per category (most first)."""
+    grouped: dict[int | None, list[MetricFact]] = defaultdict(list)
+    for fact in session.scalars(metrics.any_late_3x(period, filters).limit(LATE_LIST_LIMIT)):
+        grouped[fact.category_id].append(fact)
+    names = metrics_labels.names(session, "category", grouped)
+    rows = [(metrics_labels.label_for("category", key, names), facts) for key, facts in grouped.items()]
+    return sorted(rows, key=lambda row: (-len(row[1]), row[0]))
+
+
+def targets(session: Session) -> dict:
+    """The targets of the active default policy, to show next to the figures."""
+    policy = session.scalar(select(SlaPolicy).where(SlaPolicy.active.is_(True))
+                            .order_by(SlaPolicy.is_default.desc(), SlaPolicy.id).limit(1))
+    if policy is None:
+        return {}
+    return {"first_response_public": policy.first_response_public_minutes * 60,
+            "first_response_dm": policy.first_response_dm_minutes * 60,
+            "next_response_public": policy.next_response_public_minutes * 60,
+            "next_response_dm": policy.next_response_dm_minutes * 60,
+            "department_feedback_days": policy.department_feedback_working_days}

@@ -1,0 +1,172 @@
+"""Polling a channel: read it, ask the platform, enqueue the messages, then store the new cursor.
+
+`poll_channel(runtime, channel_id)` owns its transactions (like a job or a CLI command does), because
+no transaction may stay open during the platform call:
+
+1. a short transaction reads the channel and its decrypted credentials;
+2. the adapter fetches what is new since the cursor (no transaction open);
+3. the messages go onto the `ingest` queue in batches (`ingest_batch_size`);
+4. only after the enqueue succeeded, a second transaction stores the cursor and the health fields
+   (at-least-once: a crash between 3 and 4 fetches the same messages again, and ingest drops repeats).
+
+Errors follow the taxonomy of `webcare.platforms.errors`: rate limits and lost authorisation are put on
+the channel (the sweep skips it until then), transient errors are recorded and re-raised so rq's
+`Retry` backs off, permanent ones are recorded. A Redis lock keeps a channel from being polled twice at
+once (the scheduler's unique job id already prevents two queued polls; the lock also covers
+`webcare poll`). `sweep()` enqueues a poll for each channel that is due.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from rq import Retry
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webcare import platforms
+from webcare.db import utcnow
+from webcare.models import Channel
+from webcare.platforms.base import FetchResult, InboundMessage
+from webcare.platforms.errors import PlatformError, TransientError
+from webcare.queue import QUEUE_INGEST, QUEUE_POLL, JobSpec
+from webcare.runtime import Runtime
+from webcare.services import channels
+
+log = logging.getLogger(__name__)
+
+POLL_JOB = "workers.poll.poll_channel"
+INGEST_JOB = "workers.ingest.ingest_batch"
+MORE_KEY = "_more"  # polling's own mark in the cursor: the platform had more, poll again right away
+LOCK_SECONDS = 300  # = the poll job timeout: a dead poller blocks its channel at most this long
+
+
+def ingest_retry() -> Retry:
+    """First retry at once (a worker died mid-batch), then back off."""
+    return Retry(max=5, interval=[0, 10, 60, 300, 900])
+
+
+def poll_retry() -> Retry:
+    return Retry(max=3, interval=[15, 60, 240])
+
+
+def poll_job_id(channel_id: int) -> str:
+    return f"poll-channel-{channel_id}"
+
+
+@dataclass
+class PollOutcome:
+    channel_id: int
+    status: str  # ok | busy | rate_limited | needs_reauth | error
+    fetched: int = 0
+    messages: int = 0
+    batches: int = 0
+    more: bool = False
+    error: str | None = None
+    rate_limited_until: datetime | None = None
+
+
+def poll_channel(runtime: Runtime, channel_id: int, *, now: datetime | None = None) -> PollOutcome:
+    lock = runtime.redis.lock(f"webcare:poll-lock:{channel_id}", timeout=LOCK_SECONDS)
+    if not lock.acquire(blocking=False):
+        return PollOutcome(channel_id, "busy")
+    try:
+        return _poll(runtime, channel_id)
+    finally:
+        lock.release()
+
+
+def _poll(runtime: Runtime, channel_id: int) -> PollOutcome:
+    with runtime.transaction() as session:
+        connection = channels.connection_for(session, channels.get_channel(session, channel_id))
+    cursor = {k: v for k, v in connection.cursor.items() if k != MORE_KEY}
+    batch_size = runtime.settings.ingest_batch_size
+    try:
+        adapter = connection.adapter()
+        result = adapter.fetch(cursor, max_messages=batch_size * 10)
+    except PlatformError as exc:
+        return _failed(runtime, channel_id, exc)
+    specs = ingest_jobs(channel_id, result.messages, batch_size)
+    runtime.broker.enqueue_now(specs)
+    with runtime.transaction() as session:
+        record_success(session, channel_id, result)
+    try:
+        adapter.after_enqueue(result)
+    except PlatformError as exc:  # housekeeping only: the messages are safe, the next poll tries again
+        log.warning("channel %s: after-poll housekeeping failed: %s", channel_id, exc)
+    return PollOutcome(channel_id, "ok", fetched=result.fetched, messages=len(result.messages),
+                       batches=len(specs), more=result.more, rate_limited_until=result.throttle_until)
+
+
+def _failed(runtime: Runtime, channel_id: int, error: PlatformError) -> PollOutcome:
+    with runtime.transaction() as session:
+        channel = channels.get_channel(session, channel_id, lock=True)
+        channels.record_platform_error(session, channel, error)
+        channel.last_polled_at = utcnow()
+        until = channel.rate_limited_until
+    log.warning("channel %s: poll failed: %s", channel_id, error)
+    if isinstance(error, TransientError):
+        raise error  # rq Retry backs off
+    status = {"RateLimited": "rate_limited", "NeedsReauth": "needs_reauth"}.get(type(error).__name__, "error")
+    return PollOutcome(channel_id, status, error=str(error), rate_limited_until=until)
+
+
+def ingest_jobs(channel_id: int, messages: list[InboundMessage], batch_size: int) -> list[JobSpec]:
+    """Batches for the ingest queue; a thread's messages stay together where the batch size allows.
+
+    A finished batch is deleted at once (result_ttl=0): its job hash holds the whole batch (raw payloads
+    included, hundreds of kB), which at thousands of messages a second would fill Redis within minutes,
+    and nothing reads the result. A failed one is kept 30 days for the dead-letter page."""
+    ordered = sorted(messages, key=lambda m: (m.thread_key, m.created_at or utcnow(), m.external_id))
+    return [JobSpec(func=INGEST_JOB, args=(channel_id, [m.to_dict() for m in ordered[i:i + batch_size]]),
+                    queue=QUEUE_INGEST, retry=ingest_retry(), timeout=300, result_ttl=0,
+                    failure_ttl=30 * 24 * 3600)
+            for i in range(0, len(ordered), batch_size)]
+
+
+def record_success(session: Session, channel_id: int, result: FetchResult, now: datetime | None = None) -> None:
+    now = now or utcnow()
+    channel = channels.get_channel(session, channel_id, lock=True)
+    channel.cursor = {**result.cursor, MORE_KEY: True} if result.more else dict(result.cursor)
+    channel.last_polled_at = channel.last_success_at = now
+    if result.throttle_until and result.throttle_until > now:
+        channel.rate_limited_until = result.throttle_until
+    elif channel.rate_limited_until and channel.rate_limited_until <= now:
+        channel.rate_limited_until = None
+
+
+# -- scheduling ---------------------------------------------------------------------------------
+def due_channel_ids(session: Session, now: datetime | None = None) -> list[int]:
+    """Enabled, authorised, pollable (webhook-only platforms are not), not rate limited, and their interval
+    has passed (or the platform had more)."""
+    now = now or utcnow()
+    rows = session.scalars(select(Channel).where(Channel.enabled.is_(True), Channel.needs_reauth.is_(False),
+                                                 Channel.platform.in_(platforms.supported_platforms()))
+                           .order_by(Channel.id))
+    return [c.id for c in rows if _is_due(c, now)]
+
+
+def _is_due(channel: Channel, now: datetime) -> bool:
+    if channel.credentials_encrypted is None:
+        return False
+    if channel.rate_limited_until and channel.rate_limited_until > now:
+        return False
+    if channel.last_polled_at is None or (channel.cursor or {}).get(MORE_KEY):
+        return True
+    return channel.last_polled_at + timedelta(seconds=channel.poll_interval_seconds) <= now
+
+
+def poll_job(channel_id: int) -> JobSpec:
+    """One poll per channel at a time: a unique job id, deleted on success (result_ttl=0) and kept
+    only briefly on failure, so a failed poll never blocks the channel for long."""
+    return JobSpec(func=POLL_JOB, args=(channel_id,), queue=QUEUE_POLL, job_id=poll_job_id(channel_id),
+                   unique=True, retry=poll_retry(), timeout=300, result_ttl=0, failure_ttl=300)
+
+
+def sweep(runtime: Runtime, now: datetime | None = None) -> list[str]:
+    """Enqueue a poll for every due channel; returns the job ids that were enqueued."""
+    with runtime.transaction() as session:
+        due = due_channel_ids(session, now)
+    return runtime.broker.enqueue_now([poll_job(channel_id) for channel_id in due])

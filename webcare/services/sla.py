@@ -1,0 +1,364 @@
+"""SLA clocks: one service recomputes a ticket's due, met and breached times from its history.
+
+- `start_clocks(session, tickets, now)`: for tickets just created (batches of hundreds): snapshot the
+  active policy and start the clocks; a few queries per session, none per ticket. Ingest's hot path
+  uses `start_clocks_for_rows`: the same for tickets not stored yet (dicts of their columns), so a new
+  ticket is written once with its clocks.
+- `recompute(session, ticket, now)`: after every event that matters (message in, reopen, reply sent or
+  failed, hand-off, feedback, status change, pause/resume): replay the ticket's events and write every
+  clock, `next_due_at` (inbox order), `sla_level` and `sla_check_at` (when the sweep must look again).
+
+The rules are in docs/SLA.md; the replay is `services.sla_clocks` (pure), the calendar `webcare.calendar`.
+A ticket keeps the policy it was given (`sla_targets["policy"]`); the promise to the citizen is stored
+separately (`give_promise`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from babel.dates import format_date
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webcare.calendar import Calendar
+from webcare.db import utcnow
+from webcare.models import Category, Department, SlaPolicy, Ticket, TicketEvent, department_memberships
+from webcare.services import calendars, defaults, metric_facts
+from webcare.services.sla_clocks import LEVEL_RANK, ClockState, Target, Timeline, clock_state
+
+POLICY_FIELDS = ("first_response_dm_minutes", "first_response_public_minutes", "next_response_dm_minutes",
+                 "next_response_public_minutes", "department_feedback_working_days", "at_risk_percent")
+CLOCK_EVENTS = ("message_in", "reopened", "reply_sent", "handoff", "feedback", "rerouted", "status_changed",
+                "sla_level")
+_CACHE_KEY = "webcare_sla_cache"
+
+
+def crossing_key(ticket_id: int, clock: str, level: str, due: datetime) -> str:
+    return f"sla:{ticket_id}:{clock}:{level}:{int(due.timestamp())}"
+
+
+class _Cache:
+    """Policy, calendars, categories, departments and memberships, loaded once per session."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self._policy: dict | None = None
+        self._calendars: dict[int, Calendar] | None = None
+        self._default_calendar: Calendar | None = None
+        self._categories: dict[int, Category] | None = None
+        self._departments: dict[int, Department] | None = None
+        self._members: dict[int, set[int]] = {}
+
+    def policy(self) -> dict:
+        if self._policy is None:
+            policy = self.session.scalar(select(SlaPolicy).where(SlaPolicy.active.is_(True))
+                                         .order_by(SlaPolicy.is_default.desc(), SlaPolicy.id).limit(1))
+            self._policy = policy_snapshot(policy)
+        return self._policy
+
+    def calendar(self, calendar_id: int | None) -> Calendar:
+        if self._calendars is None:
+            self._calendars = calendars.load_all(self.session)
+            default_id = calendars.default_id(self.session)
+            self._default_calendar = self._calendars.get(default_id) or calendars.builtin_default()
+        return self._calendars.get(calendar_id) or self._default_calendar
+
+    def default_calendar_id(self) -> int | None:
+        self.calendar(None)
+        return self._default_calendar.id
+
+    def category(self, category_id: int | None) -> Category | None:
+        if self._categories is None:
+            self._categories = {c.id: c for c in self.session.scalars(select(Category))}
+        return self._categories.get(category_id) if category_id else None
+
+    def department(self, department_id: int | None) -> Department | None:
+        if self._departments is None:
+            self._departments = {d.id: d for d in self.session.scalars(select(Department))}
+        return self._departments.get(department_id) if department_id else None
+
+    def members(self, user_ids: Iterable[int]) -> dict[int, set[int]]:
+        missing = {u for u in user_ids if u is not None and u not in self._members}
+        if missing:
+            for user_id in missing:
+                self._members[user_id] = set()
+            rows = self.session.execute(select(department_memberships.c.user_id, department_memberships.c.department_id)
+                                        .where(department_memberships.c.user_id.in_(missing)))
+            for user_id, department_id in rows:
+                self._members[user_id].add(department_id)
+        return self._members
+
+
+def _cache(session: Session) -> _Cache:
+    cache = session.info.get(_CACHE_KEY)
+    if cache is None:
+        cache = session.info[_CACHE_KEY] = _Cache(session)
+    return cache
+
+
+def forget_cache(session: Session) -> None:
+    """Call after changing a policy, calendar, category or department in this session."""
+    session.info.pop(_CACHE_KEY, None)
+
+
+def policy_snapshot(policy: SlaPolicy | None) -> dict:
+    """The targets of a policy as stored on a ticket (the model's defaults when there is no policy)."""
+    if policy is None:
+        defaults = {name: SlaPolicy.__table__.c[name].default.arg for name in POLICY_FIELDS}
+        return {"id": None, "name": None, "calendar_id": None, **defaults}
+    return {"id": policy.id, "name": policy.name, "calendar_id": policy.calendar_id,
+            **{name: getattr(policy, name) for name in POLICY_FIELDS}}
+
+
+# --- entry points -------------------------------------------------------------------------------
+
+def start_clocks(session: Session, tickets: list[Ticket], now: datetime | None = None) -> None:
+    """Start the clocks of tickets that were just created (no query per ticket)."""
+    now = now or utcnow()
+    metric_facts.preload(session, tickets)
+    for ticket in tickets:
+        apply_history(session, ticket, [], now)
+
+
+def start_clocks_for_rows(session: Session, rows: list[dict], now: datetime | None = None) -> list[list[dict]]:
+    """`start_clocks` for new tickets before they are stored: sets the clock columns in each row (a dict of
+    ticket columns with `created_at`, `kind`, `visibility`, `category_id`, `department_id`) and returns,
+    per row, its metric fact rows (without `ticket_id`) for the caller to insert with the ticket's id."""
+    now = now or utcnow()
+    tickets = [_RowTicket(row) for row in rows]
+    for ticket in tickets:
+        apply_history(session, ticket, [], now)
+    return [ticket.facts for ticket in tickets]
+
+
+class _RowTicket:
+    """A ticket row seen through attributes, as the clock code reads and writes tickets; unset columns read None."""
+
+    __slots__ = ("row", "facts")
+
+    def __init__(self, row: dict):
+        object.__setattr__(self, "row", row)
+        object.__setattr__(self, "facts", [])
+
+    def __getattr__(self, name: str):
+        if name not in _TICKET_COLUMNS:
+            raise AttributeError(name)
+        return self.row.get(name)
+
+    def __setattr__(self, name: str, value) -> None:
+        if name not in _TICKET_COLUMNS:
+            raise AttributeError(name)
+        self.row[name] = value
+
+
+_TICKET_COLUMNS = frozenset(Ticket.__table__.columns.keys())
+
+
+def recompute_stored(session: Session, tickets: list[Ticket], now: datetime | None = None) -> None:
+    """`recompute` for many tickets with one query, from the events stored so far (no flush: for batch work
+    that writes its events with Core statements, such as ingest). The caller writes the tickets' columns."""
+    if not tickets:
+        return
+    now = now or utcnow()
+    with session.no_autoflush:
+        grouped = events_by_ticket(session, [ticket.id for ticket in tickets])
+        metric_facts.preload(session, tickets)
+    for ticket in tickets:
+        apply_history(session, ticket, grouped.get(ticket.id, []), now)
+
+
+def recompute(session: Session, ticket: Ticket, now: datetime | None = None) -> dict[str, ClockState | None]:
+    """Recompute every clock of one ticket from its stored history (after an event that matters)."""
+    session.flush()
+    events = events_by_ticket(session, [ticket.id]).get(ticket.id, [])
+    return apply_history(session, ticket, events, now or utcnow())
+
+
+def events_by_ticket(session: Session, ticket_ids: list[int]) -> dict[int, list[TicketEvent]]:
+    """The events that matter to the clocks, per ticket, in time order (one query)."""
+    grouped: dict[int, list[TicketEvent]] = defaultdict(list)
+    statement = (select(TicketEvent).where(TicketEvent.ticket_id.in_(ticket_ids), TicketEvent.type.in_(CLOCK_EVENTS))
+                 .order_by(TicketEvent.ticket_id, TicketEvent.at, TicketEvent.id))
+    for event in session.scalars(statement):
+        grouped[event.ticket_id].append(event)
+    return grouped
+
+
+@dataclass(frozen=True)
+class _Targets:
+    response: Target
+    feedback: Target | None
+    handling: Target | None
+    at_risk_fraction: float
+
+
+def apply_history(session: Session, ticket: Ticket, events: list[TicketEvent],
+                  now: datetime) -> dict[str, ClockState | None]:
+    """Replay `events` (as from `events_by_ticket`) and write the clocks on the ticket."""
+    cache = _cache(session)
+    if ticket.created_at is None:  # not flushed yet: the column default would say "now" too
+        ticket.created_at = now
+    targets = dict(ticket.sla_targets or {})
+    if "policy" not in targets:
+        targets["policy"] = cache.policy()
+        ticket.sla_policy_id = targets["policy"]["id"]
+    if ticket.calendar_id is None:
+        ticket.calendar_id = targets["policy"]["calendar_id"] or cache.default_calendar_id()
+    clock_events = [e for e in events if e.type != "sla_level"]
+    needs_members = any(e.type in ("handoff", "status_changed") for e in clock_events)
+    members = cache.members(e.actor_id for e in clock_events) if needs_members else {}
+    runs = metric_facts.watch(clock_events, members, ticket.department_id)  # Timeline.replay, noting every run
+    timeline = runs.timeline
+    chosen = _choose_targets(cache, ticket, timeline, targets)
+    states = _states(ticket, timeline, chosen, now)
+    _write(ticket, states, targets, {e.dedupe_key for e in events if e.type == "sla_level"}, now)
+    _write_facts(session, cache, ticket, runs, chosen, states, now)
+    return states
+
+
+def _write_facts(session: Session, cache: _Cache, ticket: Ticket, runs: metric_facts.RunLog, chosen: _Targets,
+                 states: dict[str, ClockState | None], now: datetime) -> None:
+    """The metrics' copy of every clock run (services.metric_facts, docs/METRICS.md)."""
+    policy, calendar = ticket.sla_targets["policy"], cache.calendar(ticket.calendar_id)
+
+    def feedback_for(department_id: int | None) -> Target:
+        days, calendar_id = _department_feedback(cache, policy, department_id, calendar)
+        return Target(days, "working_days", cache.calendar(calendar_id))
+
+    targets = metric_facts.Targets(chosen.response, chosen.feedback, chosen.handling, chosen.at_risk_fraction,
+                                   feedback_for)
+    rows = metric_facts.derive(ticket, runs, states, targets, now, metric_facts.zone_for(session))
+    if isinstance(ticket, _RowTicket):
+        object.__setattr__(ticket, "facts", rows)  # not stored yet: the caller inserts them with the ticket's id
+    else:
+        metric_facts.store(ticket, rows)
+
+
+def _choose_targets(cache: _Cache, ticket: Ticket, timeline: Timeline, targets: dict) -> _Targets:
+    """Keep the targets a ticket was given; take new ones only for what changed while a clock runs."""
+    policy, calendar = targets["policy"], cache.calendar(ticket.calendar_id)
+    category = cache.category(ticket.category_id)
+    response = targets.get("response")
+    first_running = timeline.first_reply_at is None and timeline.first_stopped_at is None
+    if response is None or (first_running and response.get("category_id") != ticket.category_id):
+        kind = "dm" if ticket.kind == "dm" or ticket.visibility == "private" else "public"
+        minutes = (category.first_response_business_minutes if category else None) \
+            or policy[f"first_response_{kind}_minutes"]
+        response = targets["response"] = {"value": minutes, "unit": "business_minutes", "kind": kind,
+                                          "category_id": ticket.category_id}
+    handling = targets.get("handling")
+    handling_running = timeline.handling_met is None and timeline.handling_stopped is None
+    if handling is None or (handling_running and handling.get("category_id") != ticket.category_id):
+        handling = targets["handling"] = _handling_target(category, ticket.category_id)
+    feedback = targets.get("department_feedback")
+    if timeline.feedback_start is not None and (feedback is None or feedback.get("started_at") != timeline.feedback_start.isoformat()):
+        feedback = targets["department_feedback"] = _feedback_target(cache, policy, timeline, calendar)
+    return _Targets(
+        response=Target(response["value"], "business_minutes", calendar),
+        feedback=Target(feedback["value"], feedback["unit"], cache.calendar(feedback["calendar_id"]))
+        if feedback and timeline.feedback_start else None,
+        handling=Target(handling["value"], handling["unit"], calendar) if handling.get("value") is not None else None,
+        at_risk_fraction=(policy.get("at_risk_percent") or 80) / 100,
+    )
+
+
+def _handling_target(category: Category | None, category_id: int | None) -> dict:
+    if category is None or category.handling_target is None:
+        return {"value": None, "unit": None, "category_id": category_id}
+    return {"value": category.handling_target, "unit": category.handling_unit, "category_id": category_id}
+
+
+def _department_feedback(cache: _Cache, policy: dict, department_id: int | None,
+                         ticket_calendar: Calendar) -> tuple[int, int | None]:
+    """A department's feedback target in working days and the calendar it is counted on."""
+    department = cache.department(department_id)
+    days = department.feedback_working_days if department and department.feedback_working_days is not None \
+        else policy["department_feedback_working_days"]
+    calendar_id = department.calendar_id if department and department.calendar_id else ticket_calendar.id
+    return days, calendar_id
+
+
+def _feedback_target(cache: _Cache, policy: dict, timeline: Timeline, ticket_calendar: Calendar) -> dict:
+    days, calendar_id = _department_feedback(cache, policy, timeline.feedback_department_id, ticket_calendar)
+    return {"value": days, "unit": "working_days", "department_id": timeline.feedback_department_id,
+            "calendar_id": calendar_id, "started_at": timeline.feedback_start.isoformat()}
+
+
+def _states(ticket: Ticket, timeline: Timeline, chosen: _Targets, now: datetime) -> dict[str, ClockState | None]:
+    fraction = chosen.at_risk_fraction
+    return {
+        "first_response": clock_state(ticket.created_at, chosen.response, now, met_at=timeline.first_reply_at,
+                                      stopped_at=timeline.first_stopped_at, at_risk_fraction=fraction),
+        "next_response": clock_state(timeline.wait_start, chosen.response, now, met_at=timeline.wait_met,
+                                     stopped_at=timeline.wait_stopped, at_risk_fraction=fraction),
+        "department_feedback": clock_state(timeline.feedback_start, chosen.feedback, now,
+                                           met_at=timeline.feedback_met, stopped_at=timeline.feedback_stopped,
+                                           at_risk_fraction=fraction),
+        "handling": clock_state(ticket.created_at, chosen.handling, now, met_at=timeline.handling_met,
+                                stopped_at=timeline.handling_stopped, pauses=timeline.pauses,
+                                at_risk_fraction=fraction),
+    }
+
+
+def _write(ticket: Ticket, states: dict[str, ClockState | None], targets: dict, recorded: set[str],
+           now: datetime) -> None:
+    marks = {}
+    for clock, state in states.items():
+        setattr(ticket, f"{clock}_due_at", state.due if state else None)
+        setattr(ticket, f"{clock}_met_at", state.met_at if state else None)
+        setattr(ticket, f"{clock}_breached_at", state.breached_at if state else None)
+        if state:
+            marks[clock] = {name: mark.isoformat() for name, mark in state.marks.items()}
+            marks[clock]["stopped"] = state.stopped_at.isoformat() if state.stopped_at else None
+    ticket.next_response_started_at = states["next_response"].start if states["next_response"] else None
+    ticket.department_feedback_started_at = states["department_feedback"].start if states["department_feedback"] else None
+    handling = states["handling"]
+    ticket.handling_paused_at = handling.paused_at if handling else None
+    ticket.handling_paused_seconds = handling.paused_seconds if handling else 0
+    running = {clock: s for clock, s in states.items() if s is not None and s.running}
+    ticket.next_due_at = min((s.due for s in running.values() if s.paused_at is None), default=None)
+    ticket.sla_level = max((s.level for s in running.values()), key=LEVEL_RANK.__getitem__, default="none")
+    ticket.sla_check_at = _next_check(ticket.id, running, recorded, now)
+    ticket.sla_targets = {**targets, "marks": marks}
+
+
+def _next_check(ticket_id: int | None, running: dict[str, ClockState], recorded: set[str],
+                now: datetime) -> datetime | None:
+    """Now when a crossing is not recorded yet; else the next mark of a running clock."""
+    for clock, state in running.items():
+        crossed = state.crossed()
+        if crossed and (ticket_id is None or any(crossing_key(ticket_id, clock, level, state.due) not in recorded
+                                                 for level in crossed)):
+            return now
+    return next_mark(running.values(), now)
+
+
+def next_mark(states: Iterable[ClockState | None], now: datetime) -> datetime | None:
+    """The earliest at-risk, due or 3x-late moment after `now` of the running clocks."""
+    return min((m for s in states if s is not None and (m := s.next_mark_after(now))), default=None)
+
+
+# --- the promise to the citizen -----------------------------------------------------------------
+
+def propose_promise(session: Session, ticket: Ticket) -> tuple[str, datetime] | None:
+    """The promise text for the citizen (formal Dutch), from the category's text or the default, with the
+    department and the handling due date as they stand now; None when the ticket has no handling target."""
+    if ticket.handling_due_at is None:
+        return None
+    cache = _cache(session)
+    category, department = cache.category(ticket.category_id), cache.department(ticket.department_id)
+    calendar = cache.calendar(ticket.calendar_id)
+    template = (category.promise_text if category and category.promise_text else None) or defaults.DEFAULT_PROMISE
+    when = format_date(ticket.handling_due_at.astimezone(calendar.zone).date(), "EEEE d MMMM", locale="nl")
+    text = template.format(afdeling=department.name if department else "de juiste afdeling", termijn=when)
+    return text, ticket.handling_due_at
+
+
+def give_promise(ticket: Ticket, text: str, due_at: datetime | None) -> None:
+    """Store the promise made to the citizen as it was given; a later promise replaces it knowingly."""
+    ticket.promise_text = text
+    ticket.promise_due_at = due_at

@@ -1,0 +1,80 @@
+"""The state of a ticket's SLA clocks as people and the API see it: target, due, met, breached, level.
+
+Levels (DOMAIN.md, docs/SLA.md): `on_time`; `at_risk` from 80 % of the target; `breached` from 100 %;
+`late_3x` from 300 %; `met` once the clock was stopped by what it waits for (in time or late); `none`
+when the clock does not run for this ticket, or stopped without being met before it was breached.
+
+The 80 % and 300 % moments are measured in the target's own time (business time for business-hour and
+working-day targets, wall time for calendar days) and stored by `services.sla` on the ticket
+(`sla_targets["marks"]`), so this module needs no calendar and no query.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from webcare.db import utcnow
+from webcare.models import Ticket
+from webcare.models.ticket import CLOCKS
+from webcare.services.sla_clocks import level_at
+
+TARGET_KEYS = {"first_response": "response", "next_response": "response",
+               "department_feedback": "department_feedback", "handling": "handling"}
+
+
+def clock_start(ticket: Ticket, clock: str) -> datetime | None:
+    if clock in ("first_response", "handling"):
+        return ticket.created_at
+    return getattr(ticket, f"{clock}_started_at")
+
+
+def target_of(ticket: Ticket, clock: str) -> dict | None:
+    """{"value": 4, "unit": "business_minutes" | "working_days" | "calendar_days"} or None."""
+    target = (ticket.sla_targets or {}).get(TARGET_KEYS[clock])
+    if not target or target.get("value") is None or getattr(ticket, f"{clock}_due_at") is None:
+        return None
+    shown = {"value": target["value"], "unit": target["unit"]}
+    if clock == "department_feedback" and target.get("department_id"):
+        shown["department_id"] = target["department_id"]
+    return shown
+
+
+def _stored(ticket: Ticket, clock: str) -> dict:
+    return ((ticket.sla_targets or {}).get("marks") or {}).get(clock) or {}
+
+
+def _marks(ticket: Ticket, clock: str, due: datetime) -> dict[str, datetime]:
+    stored = _stored(ticket, clock)
+    marks = {name: datetime.fromisoformat(stored[name]) for name in ("at_risk", "breached", "late_3x")
+             if stored.get(name)}
+    if marks.get("breached") != due or len(marks) != 3:  # not computed by the engine: wall-time fractions
+        start = clock_start(ticket, clock) or due
+        span = due - start
+        marks = {"at_risk": start + span * 0.8, "breached": due, "late_3x": start + span * 3}
+    return marks
+
+
+def clock_level(ticket: Ticket, clock: str, now: datetime) -> str:
+    due = getattr(ticket, f"{clock}_due_at")
+    if due is None:
+        return "none"
+    met = getattr(ticket, f"{clock}_met_at")
+    stopped = _stored(ticket, clock).get("stopped")
+    moment = ticket.handling_paused_at if clock == "handling" and ticket.handling_paused_at else now
+    return level_at(_marks(ticket, clock, due), met, datetime.fromisoformat(stopped) if stopped else None, moment)
+
+
+def clocks_of(ticket: Ticket, now: datetime | None = None) -> dict[str, dict]:
+    now = now or utcnow()
+    result = {}
+    for clock in CLOCKS:
+        due = getattr(ticket, f"{clock}_due_at")
+        result[clock] = {
+            "target": target_of(ticket, clock),
+            "due_at": due,
+            "met_at": getattr(ticket, f"{clock}_met_at"),
+            "breached_at": getattr(ticket, f"{clock}_breached_at"),
+            "paused": clock == "handling" and ticket.handling_paused_at is not None,
+            "level": clock_level(ticket, clock, now),
+        }
+    return result

@@ -1,0 +1,128 @@
+"""Webhook intake: verify the signature, store the raw body, enqueue, answer fast.
+
+A platform that pushes (Meta's webhooks, for instance) registers a `WebhookHandler`: how to verify a
+delivery with the channel's credentials, how to parse a stored body into normalised messages, and
+optionally how to answer the subscription handshake (GET). The endpoint is
+`/webhooks/<platform>/<channel_id>`. Each body is stored once (unique by its SHA-256: a platform's
+redelivery is answered 200 without new work), and `workers.webhooks.process_delivery` parses it later
+and feeds the messages through the same `ingest_batch` as polling.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webcare.db import utcnow
+from webcare.errors import NotFound, Unauthorized
+from webcare.models import Channel, WebhookDelivery
+from webcare.platforms.base import InboundMessage
+from webcare.queue import QUEUE_INGEST, enqueue_after_commit
+from webcare.services import ingest
+from webcare.services.bulk import dialect_insert
+from webcare.services.polling import ingest_retry
+
+PROCESS_JOB = "workers.webhooks.process_delivery"
+_PRIVATE_HEADERS = {"authorization", "cookie", "proxy-authorization"}
+
+
+@dataclass(frozen=True)
+class WebhookHandler:
+    platform: str
+    verify: Callable[[Mapping[str, str], bytes, dict[str, Any]], bool]  # headers, body, credentials
+    parse: Callable[[bytes, Mapping[str, str]], list[InboundMessage]]  # body, headers
+    challenge: Callable[[Mapping[str, str], dict[str, Any]], str | None] | None = None  # query, credentials
+
+
+_HANDLERS: dict[str, WebhookHandler] = {}
+
+
+def register(handler: WebhookHandler) -> None:
+    _HANDLERS[handler.platform] = handler
+
+
+def unregister(platform: str) -> None:
+    _HANDLERS.pop(platform, None)
+
+
+def hmac_sha256_valid(secret: str | None, body: bytes, signature: str | None, prefix: str = "sha256=") -> bool:
+    """Constant-time check of an `X-Hub-Signature-256`-style header."""
+    if not secret or not signature or not signature.startswith(prefix):
+        return False
+    expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, signature[len(prefix):].strip().lower())
+
+
+def receive(session: Session, platform: str, channel_id: int, headers: Mapping[str, str], body: bytes) -> int | None:
+    """Verify and store one delivery; returns its id, or None when this body was stored before."""
+    handler, channel = _handler_and_channel(session, platform, channel_id)
+    if not handler.verify(_lower(headers), body, _credentials(session, channel)):
+        raise Unauthorized("the webhook signature does not match")
+    row = {"platform": platform, "channel_id": channel.id, "body_sha256": hashlib.sha256(body).hexdigest(),
+           "headers": {k: v for k, v in _lower(headers).items() if k not in _PRIVATE_HEADERS}, "body": body,
+           "received_at": utcnow(), "processed_at": None, "error": None}
+    statement = (dialect_insert(session, WebhookDelivery.__table__)
+                 .on_conflict_do_nothing(index_elements=["body_sha256"]).returning(WebhookDelivery.__table__.c.id))
+    delivery_id = session.execute(statement, row).scalar()
+    if delivery_id is not None:
+        enqueue_after_commit(session, PROCESS_JOB, delivery_id, queue=QUEUE_INGEST, retry=ingest_retry(),
+                             failure_ttl=30 * 24 * 3600)
+    return delivery_id
+
+
+def answer_challenge(session: Session, platform: str, channel_id: int, query: Mapping[str, str]) -> str:
+    handler, channel = _handler_and_channel(session, platform, channel_id)
+    answer = handler.challenge(query, _credentials(session, channel)) if handler.challenge else None
+    if answer is None:
+        raise Unauthorized("the subscription handshake is not valid")
+    return answer
+
+
+def process_delivery(session: Session, delivery_id: int) -> ingest.IngestResult:
+    """Parse a stored delivery and ingest its messages (once: a processed delivery is skipped)."""
+    delivery = session.scalar(select(WebhookDelivery).where(WebhookDelivery.id == delivery_id).with_for_update())
+    if delivery is None:
+        raise NotFound(f"webhook delivery {delivery_id} not found")
+    if delivery.processed_at is not None:
+        return ingest.IngestResult()
+    messages = _handler(delivery.platform).parse(delivery.body, delivery.headers or {})
+    result = ingest.ingest_batch(session, delivery.channel_id, messages) if messages else ingest.IngestResult()
+    delivery.processed_at, delivery.error = utcnow(), None
+    return result
+
+
+def record_failure(session: Session, delivery_id: int, error: str) -> None:
+    delivery = session.get(WebhookDelivery, delivery_id)
+    if delivery is not None:
+        delivery.error = error[:2000]
+
+
+def _handler(platform: str) -> WebhookHandler:
+    handler = _HANDLERS.get(platform)
+    if handler is None:
+        raise NotFound(f"no webhooks for platform {platform!r}")
+    return handler
+
+
+def _handler_and_channel(session: Session, platform: str, channel_id: int) -> tuple[WebhookHandler, Channel]:
+    handler = _handler(platform)
+    channel = session.get(Channel, channel_id)
+    if channel is None or channel.platform != platform:
+        raise NotFound(f"channel {channel_id} not found for {platform}")
+    return handler, channel
+
+
+def _credentials(session: Session, channel: Channel) -> dict[str, Any]:
+    if not channel.credentials_encrypted:
+        return {}
+    return session.info["secrets"].decrypt_json(channel.credentials_encrypted)
+
+
+def _lower(headers: Mapping[str, str]) -> dict[str, str]:
+    return {str(k).lower(): str(v) for k, v in headers.items()}

@@ -1,0 +1,50 @@
+"""Forms of the user and department administration."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy.orm import Session
+from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+from webcare.services.departments import list_departments
+from webcare.web.templating import ROLE_LABELS
+
+EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Not an e-mail address."))
+ROLE_CHOICES = [SelectChoice(role, label) for role, label in ROLE_LABELS.items()]
+
+
+def department_choices(session: Session) -> list[SelectChoice]:
+    return [SelectChoice(d.code, f"{d.code} – {d.name}") for d in list_departments(session) if d.active]
+
+
+class UserForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    departments = SelectMultipleField(_l("Departments"), choices=[])
+    active = BooleanField(_l("Active"))
+    password = PasswordField(_l("New password (optional)"), validators=[Optional(), Length(min=10, max=1024)])
+
+
+class NewUserForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), EMAIL, Length(max=254)])
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    departments = SelectMultipleField(_l("Departments"), choices=[])
+    password = PasswordField(_l("Temporary password"), validators=[DataRequired(), Length(min=10, max=1024)])
+
+
+class DepartmentForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[Optional(), Length(max=16)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(_l("E-mail address for notifications"),
+                       validators=[Optional(), EMAIL, Length(max=254)])
+    active = BooleanField(_l("Active"), default=True)
+    feedback_working_days = IntegerField(_l("Feedback target (working days; empty = policy default)"),
+                                         validators=[Optional(), NumberRange(min=1, max=60)])
+
+    def editable(self) -> dict:
+        return {"email": self.email.data or None, "active": bool(self.active.data),
+                "feedback_working_days": self.feedback_working_days.data}

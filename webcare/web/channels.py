@@ -1,0 +1,117 @@
+"""Admin pages for channels: list with health, add, edit, pause/resume, test the connection, poll now."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import IntegerField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from webcare import platforms
+from webcare.auth import current, roles_required
+from webcare.extensions import db, runtime
+from webcare.services import audit, channels, polling
+from webcare.web.forms import EmptyForm, FlaskForm
+from webcare.web.nav import add_nav
+from webcare.web.request_origin import origin
+
+bp = Blueprint("channels", __name__, url_prefix="/admin/channels")
+add_nav("channels.index", _l("Channels"), "admin")
+
+STATE_LABELS = {"ok": _l("OK"), "paused": _l("Paused"), "needs_reauth": _l("Needs re-authorisation"),
+                "rate_limited": _l("Rate limited"), "error": _l("Error"), "never_polled": _l("Not polled yet")}
+
+
+class ChannelForm(FlaskForm):
+    platform = SelectField(_l("Platform"), choices=[SelectChoice(p, p.capitalize()) for p in platforms.supported_platforms()])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    base_url = StringField(_l("Server address"), validators=[Optional(), Length(max=1024)])
+    handle = StringField(_l("Account handle"), validators=[Optional(), Length(max=255)])
+    poll_interval_seconds = IntegerField(_l("Poll every (seconds)"), default=60,
+                                         validators=[NumberRange(channels.MIN_POLL_SECONDS, channels.MAX_POLL_SECONDS)])
+    token = PasswordField(_l("Access token"), validators=[Optional(), Length(max=4096)])
+    # X: OAuth 2.0 user-context token renewal (optional; never shown again)
+    x_refresh_token = PasswordField(_l("X refresh token"), validators=[Optional(), Length(max=4096)])
+    x_client_id = StringField(_l("X OAuth 2.0 client ID"), validators=[Optional(), Length(max=255)])
+    x_client_secret = PasswordField(_l("X client secret"), validators=[Optional(), Length(max=4096)])
+
+
+def x_credentials(form: ChannelForm) -> dict[str, str]:
+    """The X fields of the form (the token renewal), for `channels.create_channel(extra=...)`."""
+    return {"refresh_token": form.x_refresh_token.data or "", "client_id": form.x_client_id.data or "",
+            "client_secret": form.x_client_secret.data or ""}
+
+
+@bp.get("/")
+@roles_required("admin")
+def index():
+    return render_template("channels/index.html", rows=channels.health(db()), labels=STATE_LABELS, form=EmptyForm())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required("admin")
+def new():
+    form = ChannelForm()
+    if form.validate_on_submit():
+        channel = channels.create_channel(db(), platform=form.platform.data, name=form.name.data,
+                                          base_url=form.base_url.data, handle=form.handle.data or "",
+                                          token=form.token.data or "",
+                                          poll_interval_seconds=form.poll_interval_seconds.data,
+                                          extra=x_credentials(form))
+        audit.record(db(), current(), "channel.create", origin(), target=("channel", channel.id))
+        db().commit()
+        flash(_("Channel added. Test the connection to check the token."), "success")
+        return redirect(url_for(".index"))
+    return render_template("channels/form.html", form=form, channel=None)
+
+
+@bp.route("/<int:channel_id>/edit", methods=["GET", "POST"])
+@roles_required("admin")
+def edit(channel_id: int):
+    channel = channels.get_channel(db(), channel_id)
+    form = ChannelForm(obj=channel)
+    form.platform.render_kw = {"disabled": True}
+    form.platform.data = channel.platform
+    if form.validate_on_submit():
+        channels.update_channel(db(), channel, name=form.name.data, base_url=form.base_url.data,
+                                handle=form.handle.data or "", poll_interval_seconds=form.poll_interval_seconds.data,
+                                token=form.token.data or None, extra=x_credentials(form))
+        audit.record(db(), current(), "channel.update", origin(), target=("channel", channel.id),
+                     data={"token_changed": bool(form.token.data)})
+        db().commit()
+        flash(_("Channel saved."), "success")
+        return redirect(url_for(".index"))
+    form.token.data = form.x_refresh_token.data = form.x_client_secret.data = ""
+    return render_template("channels/form.html", form=form, channel=channel)
+
+
+@bp.post("/<int:channel_id>/<any(pause, resume):action>")
+@roles_required("admin")
+def toggle(channel_id: int, action: str):
+    channel = channels.set_enabled(db(), channels.get_channel(db(), channel_id, lock=True), action == "resume")
+    audit.record(db(), current(), f"channel.{action}", origin(), target=("channel", channel.id))
+    db().commit()
+    flash(_("Channel resumed.") if channel.enabled else _("Channel paused."), "success")
+    return redirect(url_for(".index"))
+
+
+@bp.post("/<int:channel_id>/test")
+@roles_required("admin")
+def test(channel_id: int):
+    db().rollback()  # no transaction stays open while the platform answers
+    result = channels.run_connection_test(runtime().transaction, channel_id)
+    if result["ok"]:
+        flash(_("Connection works: %(handle)s", handle=result["account"]["handle"]), "success")
+    else:
+        flash(_("Connection failed: %(error)s", error=result["error"]), "error")
+    return redirect(url_for(".index"))
+
+
+@bp.post("/<int:channel_id>/poll")
+@roles_required("admin")
+def poll(channel_id: int):
+    channels.ensure_pollable(channels.get_channel(db(), channel_id))
+    queued = runtime().broker.enqueue_now([polling.poll_job(channel_id)])
+    flash(_("Poll queued.") if queued else _("A poll of this channel is already queued or running."), "info")
+    return redirect(url_for(".index"))

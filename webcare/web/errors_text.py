@@ -1,0 +1,43 @@
+"""Refusals from the services, said in the user's language on the pages (the API keeps the English message)."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from webcare.errors import DomainError
+
+BY_CODE = {
+    "transition_not_allowed": _l("This status change is not allowed for this ticket."),
+    "stale_view": _l("New messages arrived while you were writing. Read them first; your reply was not sent."),
+    "personal_data": _l("This public reply contains personal data. Reply privately, edit the text, or send it "
+                        "anyway with a reason."),
+    "forbidden": _l("You cannot do this on this ticket."),
+    "different_citizen": _l("Only tickets of the same citizen can be merged."),
+    "already_merged": _l("One of these tickets was already merged."),
+    "already_owner": _l("You already own this ticket."),
+    "no_front_office": _l("There is no front office to send this ticket back to."),
+    "not_found": _l("That ticket does not exist or is not visible to you."),
+}
+BY_FIELD = {
+    "text": _l("Please write a text (within the length limit)."),
+    "question": _l("Please write the question for the department."),
+    "reason": _l("Please give a reason."),
+    "status": _l("This status cannot be chosen here; use a hand-off to give a ticket to a department."),
+    "visibility": _l("This platform does not allow this kind of reply."),
+    "department": _l("This department cannot receive a hand-off."),
+    "user": _l("This person cannot be assigned to this ticket."),
+    "labels": _l("Labels are at most 64 characters, at most 20 of them."),
+    "priority": _l("Unknown priority."),
+    "into": _l("A ticket cannot be merged with itself."),
+}
+
+
+def explain(exc: DomainError) -> str:
+    """A translated sentence for a refusal, with the service's own words as a fallback."""
+    if exc.code in BY_CODE:
+        return str(BY_CODE[exc.code])
+    for name in exc.fields:
+        if name in BY_FIELD:
+            return str(BY_FIELD[name])
+    return _("This cannot be done: %(reason)s", reason=exc.message)

@@ -1,0 +1,52 @@
+"""Template helpers: navigation, local times in Europe/Amsterdam, status labels in the user's language."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, current_app
+from flask_babel import format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from webcare.i18n import LANGUAGES
+from webcare.web.nav import items_for
+
+STATUS_LABELS = {
+    "new": _l("New"),
+    "open": _l("In progress"),
+    "with_department": _l("With department"),
+    "waiting_citizen": _l("Waiting for citizen"),
+    "forwarded_external": _l("Forwarded externally"),
+    "resolved": _l("Resolved"),
+    "cancelled": _l("Cancelled"),
+}
+ROLE_LABELS = {
+    "agent": _l("Webcare agent"),
+    "department": _l("Department staff"),
+    "manager": _l("Manager"),
+    "admin": _l("Administrator"),
+}
+PRIORITY_LABELS = {"urgent": _l("Urgent"), "high": _l("High"), "normal": _l("Normal"), "low": _l("Low")}
+
+
+def init_templating(app: Flask) -> None:
+    app.context_processor(_globals)
+    app.add_template_filter(local_time, "local_time")
+    app.add_template_filter(lambda s: STATUS_LABELS.get(s, s), "status_label")
+    app.add_template_filter(lambda s: ROLE_LABELS.get(s, s), "role_label")
+    app.add_template_filter(lambda s: PRIORITY_LABELS.get(s, s), "priority_label")
+    app.add_template_filter(lambda handle: "@" + (handle or "").lstrip("@") if handle else "", "at_handle")
+
+
+def _globals() -> dict:
+    endpoints = {rule.endpoint for rule in current_app.url_map.iter_rules()}
+    nav = items_for(current_user.role, endpoints) if current_user.is_authenticated else []
+    return {"nav_items": nav, "languages": LANGUAGES, "get_locale": get_locale}
+
+
+def local_time(value: datetime | None, fmt: str = "short") -> str:
+    """Format an aware datetime in the configured time zone (Flask-Babel's timezone selector)."""
+    if value is None:
+        return "–"
+    return format_datetime(value, fmt)

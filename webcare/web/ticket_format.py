@@ -1,0 +1,126 @@
+"""Template helpers for tickets: time left on a clock, labels for levels, platforms and delivery states,
+one readable line per history event, and the retry link for a failed reply (when that route exists)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, current_app, g, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from werkzeug.routing import BuildError
+
+from webcare.db import utcnow
+from webcare.i18n import N_
+from webcare.services.sla_state import clock_level
+from webcare.web.templating import PRIORITY_LABELS, STATUS_LABELS
+
+LEVEL_LABELS = {"on_time": _l("On time"), "at_risk": _l("At risk"), "breached": _l("Late"),
+                "late_3x": _l("Very late (3x)"), "met": _l("Met"), "none": _l("Not running")}
+CLOCK_LABELS = {"first_response": _l("First response"), "next_response": _l("Next response"),
+                "department_feedback": _l("Department feedback"), "handling": _l("Handling")}
+AWAITING_LABELS = {"webcare": _l("Webcare's move"), "department": _l("The department's move"),
+                   "citizen": _l("Waiting for the citizen"), "nobody": _l("Nobody's move")}
+DELIVERY_LABELS = {"queued": _l("Queued"), "sending": _l("Sending"), "sent": _l("Delivered"),
+                   "failed": _l("Failed"), "held": _l("Held")}
+PLATFORM_LABELS = {"mastodon": "Mastodon", "x": "X", "facebook": "Facebook", "instagram": "Instagram",
+                   "bluesky": "Bluesky", "linkedin": "LinkedIn", "tiktok": "TikTok"}
+EVENT_LABELS = {
+    "created": _l("Ticket created"), "message_in": _l("New message from the citizen"),
+    "reopened": _l("Reopened by a new message"), "routed": _l("Routed automatically"),
+    "rerouted": _l("Moved to another department"), "reply_queued": _l("Reply queued"),
+    "reply_sent": _l("Reply delivered"), "reply_failed": _l("Reply failed"),
+    "auto_ack_sent": _l("Automatic acknowledgement sent"), "note": _l("Internal note"),
+    "feedback": _l("Department feedback"), "handoff": _l("Handed off"), "status_changed": _l("Status changed"),
+    "assigned": _l("Assignment changed"), "labels_changed": _l("Labels changed"),
+    "priority_changed": _l("Priority changed"), "merged": _l("Merged"), "sla_level": _l("SLA level changed"),
+    "threat_flagged": _l("Flagged as a threat"), "anonymised": _l("Anonymised"), "exported": _l("Exported"),
+    "pii_override": _l("Sent despite personal data"),
+}
+
+
+def register(bp: Blueprint) -> None:
+    bp.add_app_template_filter(time_left, "time_left")
+    for name, labels in (("level_label", LEVEL_LABELS), ("clock_label", CLOCK_LABELS),
+                         ("awaiting_label", AWAITING_LABELS), ("delivery_label", DELIVERY_LABELS),
+                         ("platform_label", PLATFORM_LABELS), ("event_label", EVENT_LABELS)):
+        bp.add_app_template_filter(_labeller(labels), name)
+    # cached variants of the shared status and priority labels, for lists that show them on every row
+    bp.add_app_template_filter(_labeller(STATUS_LABELS), "status_name")
+    bp.add_app_template_filter(_labeller(PRIORITY_LABELS), "priority_name")
+    bp.add_app_template_global(retry_url, "retry_url")
+    bp.add_app_template_filter(feedback_level, "feedback_level")
+    bp.add_app_template_filter(short_time, "short_time")
+
+
+def _labeller(labels: dict):
+    """A filter that translates a code's label once per request and language (a list shows it 50 times)."""
+
+    def label(value):
+        cache = g.setdefault("webcare_labels", {})
+        key = (id(labels), value)
+        if key not in cache:
+            cache[key] = str(labels.get(value, value))
+        return cache[key]
+
+    return label
+
+
+def time_left(due: datetime | None, now: datetime | None = None) -> str:
+    """'3 uur nog' style: how long until a clock is due, or how late it is (rounded, one unit)."""
+    if due is None:
+        return ""
+    seconds = (due - (now or utcnow())).total_seconds()
+    span = _span(abs(seconds))
+    return _t(N_("%(time)s left"), time=span) if seconds >= 0 else _t(N_("%(time)s late"), time=span)
+
+
+def _span(seconds: float) -> str:
+    # gettext per form instead of ngettext: the catalog test reads singular messages only
+    minutes = round(seconds / 60)
+    if minutes < 90:
+        return _t(N_("1 minute")) if minutes == 1 else _t(N_("%(num)d minutes"), num=minutes)
+    hours = round(seconds / 3600)
+    if hours < 36:
+        return _t(N_("%(num)d hours"), num=hours)
+    days = round(seconds / 86400)
+    return _t(N_("1 day")) if days == 1 else _t(N_("%(num)d days"), num=days)
+
+
+def _t(message: str, **variables) -> str:
+    """gettext, looked up once per request (a list of 50 rows asks for the same few texts again and again)."""
+    cache = g.setdefault("webcare_texts", {})
+    if message not in cache:
+        cache[message] = _(message)
+    return cache[message] % variables if variables else cache[message]
+
+
+def short_time(value: datetime | None) -> str:
+    """Day, month and time in the configured zone, cheap enough for every row of a list ("27-11 14:05")."""
+    if value is None:
+        return ""
+    return value.astimezone(_zone(current_app.config["WEBCARE_TIMEZONE"])).strftime("%d-%m %H:%M")
+
+
+@lru_cache(maxsize=4)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def feedback_level(ticket) -> str:
+    """The level of the department-feedback clock alone (a list row's level is the worst of all clocks)."""
+    return clock_level(ticket, "department_feedback", utcnow())
+
+
+def retry_url(message) -> str | None:
+    """The retry route of failed deliveries, if the delivery area provides one (`deliveries.retry`)."""
+    if "deliveries.retry" not in current_app.view_functions:
+        return None
+    for key in ("message_id", "id"):
+        try:
+            return url_for("deliveries.retry", **{key: message.id})
+        except BuildError:
+            continue
+    return None

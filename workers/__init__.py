@@ -1,0 +1,1 @@
+"""rq jobs and worker entry points. Jobs take ids, are safe to run twice, and fail loudly."""
