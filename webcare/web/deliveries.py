@@ -9,7 +9,7 @@ from webcare.auth import current, roles_required
 from webcare.errors import NotFound
 from webcare.extensions import db
 from webcare.models import Message
-from webcare.services import access, replies
+from webcare.services import access, replies, ticket_actions
 from webcare.web.request_origin import origin
 
 bp = Blueprint("deliveries", __name__, url_prefix="/deliveries")
@@ -21,7 +21,8 @@ def retry(message_id: int):
     message = db().get(Message, message_id)
     if message is None or message.ticket_id is None:
         raise NotFound(f"reply {message_id} not found")
-    access.get_ticket_for(db(), current(), message.ticket_id)  # outside the user's scope: 404
+    ticket = access.get_ticket_for(db(), current(), message.ticket_id)  # outside the user's scope: 404
+    ticket_actions.require_worker(current(), ticket)  # sending again is replying: the same people may (403)
     replies.retry_delivery(db(), message_id, current(), origin())
     db().commit()
     if request.accept_mimetypes.best == "application/json":
