@@ -76,7 +76,7 @@ def set_password(user: User, password: str) -> None:
         raise ValidationFailed(f"the password must be at least {MIN_PASSWORD_LENGTH} characters",
                                fields={"password": "too short"})
     user.password_hash = hash_password(password)
-    user.session_token = new_session_token()
+    end_sessions(user)
 
 
 def authenticate(session: Session, email: str, password: str, ip: str, policy: ThrottlePolicy) -> User:
@@ -146,6 +146,11 @@ def revoke_api_token(session: Session, token_id: int, user: User | None = None) 
     return record
 
 
+def end_sessions(user: User) -> None:
+    """End every session of `user` on the server side: the cookies carry the old session token."""
+    user.session_token = new_session_token()
+
+
 def user_by_session_token(session: Session, session_token: str) -> User | None:
     # one round trip per request: the departments come in the same query (scoping needs them on every page)
     user = session.scalars(select(User).options(joinedload(User.departments))
@@ -178,7 +183,7 @@ def update_user(session: Session, user: User, *, name: str, role: str, departmen
               "departments": sorted(d.code for d in user.departments)}
     user.name, user.role, user.active, user.departments = name.strip(), role, active, departments
     if not active:
-        user.session_token = new_session_token()  # ends every session at once
+        end_sessions(user)
     after = {"name": user.name, "role": role, "active": active, "departments": sorted(d.code for d in departments)}
     return {key: [before[key], after[key]] for key in before if before[key] != after[key]}
 

@@ -53,7 +53,9 @@ def login():
 @bp.post("/logout")
 def logout():
     if EmptyForm().validate_on_submit() and current_user.is_authenticated:
-        audit.record(db(), current_user._get_current_object(), "logout")
+        user = current_user._get_current_object()
+        audit.record(db(), user, "logout")
+        user_service.end_sessions(user)  # a copy of the old cookie is worthless from now on
         db().commit()
         logout_user()
         session.clear()
