@@ -145,7 +145,8 @@ def generate(url: str, tickets: int, days: int) -> None:
 def _settings(url: str, redis_url: str):
     return load_settings(environ={}, config_path=None, overrides={
         "env": "test", "database_url": url, "redis_url": redis_url, "secret_key": "bench-secret-0123456789",
-        "demo_feed": False, "two_factor_required_roles": [], "encryption_keys": [Fernet.generate_key().decode()],
+        "demo_feed": False, "two_factor_required_roles": [], "api_rate_limit_per_minute": 0,
+        "api_rate_limit_per_ip_per_minute": 0, "encryption_keys": [Fernet.generate_key().decode()],
         "instance_path": tempfile.mkdtemp(prefix="webcare-bench-")})
 
 

@@ -45,6 +45,7 @@ def main() -> int:
         return 2
     env = {**os.environ, "WEBCARE_DATABASE_URL": args.database_url, "WEBCARE_REDIS_URL": args.redis_url,
            "WEBCARE_ENV": "development", "WEBCARE_LOG_LEVEL": "WARNING", "WEBCARE_DEMO_FEED": "false",
+           "WEBCARE_API_RATE_LIMIT_PER_MINUTE": "0", "WEBCARE_API_RATE_LIMIT_PER_IP_PER_MINUTE": "0",
            "WEBCARE_INSTANCE_PATH": tempfile.mkdtemp(prefix="webcare-bench-")}
     settings = load_settings(environ=env, config_path=None)
     token = _prepare(args, settings)

@@ -85,6 +85,9 @@ def base_settings(database_url, redis_url, tmp_path_factory) -> Settings:
         # Two-factor login is required for admins and managers by default; tests that log in as them do
         # not enrol, so it is off here and switched on by the two-factor tests (tests/web/test_two_factor.py).
         "two_factor_required_roles": [],
+        # API throttling is off, except in the tests of throttling (tests/web/test_api_throttle.py).
+        "api_rate_limit_per_minute": 0,
+        "api_rate_limit_per_ip_per_minute": 0,
     })
 
 

@@ -52,6 +52,7 @@ class Settings:
     login_max_failures: int = 5
     login_window_seconds: int = 900
     api_rate_limit_per_minute: int = 600
+    api_rate_limit_per_ip_per_minute: int = 1200
     reopen_days: int = 14
     retention_days: int = 365
     ingest_batch_size: int = 200
@@ -272,11 +273,13 @@ def _validate_url(key: str, url: str, schemes: tuple[str, ...]) -> None:
 
 
 def _validate_numbers(settings: Settings) -> None:
-    positive = ("port", "login_max_failures", "login_window_seconds", "api_rate_limit_per_minute",
-                "reopen_days", "retention_days", "ingest_batch_size", "poll_sweep_seconds", "smtp_port")
+    positive = ("port", "login_max_failures", "login_window_seconds", "reopen_days", "retention_days", "ingest_batch_size", "poll_sweep_seconds", "smtp_port")
     for key in positive:
         if getattr(settings, key) <= 0:
             raise ConfigError(key, "must be a positive number")
+    for key in ("api_rate_limit_per_minute", "api_rate_limit_per_ip_per_minute"):
+        if getattr(settings, key) < 0:
+            raise ConfigError(key, "must be 0 (no limit) or a positive number")
     if settings.port > 65535:
         raise ConfigError("port", "must be at most 65535")
     if settings.demo_feed_interval_seconds <= 0:

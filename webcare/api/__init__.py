@@ -7,7 +7,11 @@ from flask_login import current_user
 
 from webcare.auth import bearer_token
 from webcare.errors import Unauthorized
+from webcare.extensions import runtime
+from webcare.passwords import hash_token
+from webcare.runtime import RedisNotConfigured
 from webcare.security import csrf
+from webcare.services import throttle
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -18,13 +22,25 @@ UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 @bp.before_request
 def _authenticate():
+    settings, redis = runtime().settings, _redis()
+    throttle.hit(redis, f"ip:{request.remote_addr or '-'}", settings.api_rate_limit_per_ip_per_minute)
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
     if not current_user.is_authenticated:
         raise Unauthorized("authentication required: send 'Authorization: Bearer <token>'")
-    if bearer_token() is None and request.method in UNSAFE_METHODS:
+    token = bearer_token()
+    caller = f"token:{hash_token(token)[:32]}" if token else f"user:{current_user.id}"
+    throttle.hit(redis, caller, settings.api_rate_limit_per_minute)
+    if token is None and request.method in UNSAFE_METHODS:
         csrf.protect()  # a browser session must prove it is our own page calling
     return None
+
+
+def _redis():
+    try:
+        return runtime().redis
+    except RedisNotConfigured:
+        return None
 
 
 @bp.get("/openapi.json")

@@ -71,6 +71,34 @@ def create_token(ctx: Context, email: str, name: str) -> None:
     click.echo(token)
 
 
+@main.command("list-tokens")
+@click.argument("email")
+@pass_ctx
+@handles_errors
+def list_tokens(ctx: Context, email: str) -> None:
+    """List a user's API tokens (id, name, prefix, created, last used, revoked); never the tokens themselves."""
+    with ctx.transaction() as session:
+        emit([{"id": t.id, "name": t.name, "prefix": t.prefix, "created_at": _iso(t.created_at),
+               "last_used_at": _iso(t.last_used_at), "revoked_at": _iso(t.revoked_at)}
+              for t in user_service.tokens_of(session, user_service.user_by_email(session, email))])
+
+
+@main.command("revoke-token")
+@click.argument("token")
+@pass_ctx
+@handles_errors
+def revoke_token(ctx: Context, token: str) -> None:
+    """Revoke an API token, given by its id or its prefix (see list-tokens); it is refused (401) at once."""
+    with ctx.transaction() as session:
+        record = user_service.revoke_api_token(session, user_service.token_id_for(session, token))
+        audit.record(session, None, "token.revoke", target=("api_token", record.id))
+        emit({"id": record.id, "prefix": record.prefix, "revoked_at": _iso(record.revoked_at)})
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
 @main.command("demo")
 @pass_ctx
 @handles_errors

@@ -104,9 +104,7 @@ def check_throttle(session: Session, email: str, ip: str, policy: ThrottlePolicy
 
 
 def create_api_token(session: Session, email: str, name: str = "") -> tuple[ApiToken, str]:
-    user = session.scalar(select(User).where(User.email == normalise_email(email)))
-    if user is None:
-        raise NotFound(f"no user with e-mail {email}")
+    user = user_by_email(session, email)
     token = new_api_token()
     record = ApiToken(user_id=user.id, name=name, token_hash=hash_token(token), prefix=token[:10])
     session.add(record)
@@ -141,7 +139,7 @@ def _touch_token(session: Session, token_id: int, now) -> None:
 def revoke_api_token(session: Session, token_id: int, user: User | None = None) -> ApiToken:
     record = session.get(ApiToken, token_id)
     if record is None or (user is not None and user.role != "admin" and record.user_id != user.id):
-        raise NotFound("no such token")
+        raise NotFound(f"no API token {token_id}")
     record.revoked_at = record.revoked_at or utcnow()
     return record
 
@@ -186,6 +184,24 @@ def update_user(session: Session, user: User, *, name: str, role: str, departmen
         end_sessions(user)
     after = {"name": user.name, "role": role, "active": active, "departments": sorted(d.code for d in departments)}
     return {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+
+
+def user_by_email(session: Session, email: str) -> User:
+    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        raise NotFound(f"no user with e-mail {email}")
+    return user
+
+
+def token_id_for(session: Session, id_or_prefix: str) -> int:
+    """The id of the token given by its id or its (unique) prefix."""
+    text = id_or_prefix.strip()
+    if text.isdigit():
+        return int(text)
+    ids = list(session.scalars(select(ApiToken.id).where(ApiToken.prefix == text[:10]))) if len(text) >= 10 else []
+    if len(ids) != 1:
+        raise NotFound(f"no single token with id or prefix {text!r}; see `webcare list-tokens EMAIL`")
+    return ids[0]
 
 
 def tokens_of(session: Session, user: User) -> list[ApiToken]:
