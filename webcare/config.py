@@ -53,6 +53,9 @@ class Settings:
     login_window_seconds: int = 900
     api_rate_limit_per_minute: int = 600
     api_rate_limit_per_ip_per_minute: int = 1200
+    metrics_token: str = ""
+    metrics_allowed_ips: tuple[str, ...] = ("127.0.0.1", "::1")
+    readiness_required: tuple[str, ...] = ("database", "redis")
     reopen_days: int = 14
     retention_days: int = 365
     ingest_batch_size: int = 200
@@ -250,10 +253,25 @@ def _validate(settings: Settings) -> None:
     unknown_roles = set(settings.two_factor_required_roles) - {"agent", "department", "manager", "admin"}
     if unknown_roles:
         raise ConfigError("two_factor_required_roles", f"unknown role(s): {', '.join(sorted(unknown_roles))}")
+    unknown_checks = set(settings.readiness_required) - {"database", "redis", "workers", "scheduler"}
+    if unknown_checks:
+        raise ConfigError("readiness_required", f"unknown check(s): {', '.join(sorted(unknown_checks))}; "
+                                                "use database, redis, workers, scheduler")
+    _validate_ips(settings.metrics_allowed_ips)
     if settings.log_format not in ("text", "json"):
         raise ConfigError("log_format", "must be text or json")
     if logging.getLevelName(settings.log_level.upper()) not in (10, 20, 30, 40, 50):
         raise ConfigError("log_level", "must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+
+
+def _validate_ips(entries: tuple[str, ...]) -> None:
+    import ipaddress
+
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError as exc:
+            raise ConfigError("metrics_allowed_ips", f"not an IP address or network: {entry!r}") from exc
 
 
 def _validate_fernet_keys(keys: tuple[str, ...]) -> None:

@@ -21,6 +21,7 @@ from tests import factories as f
 ROLES = w.ROLES  # anon, agent, dep_a (OW), dep_b (AFV), manager, admin
 
 # One row per "METHOD rule": the answer for anon, agent, dep_a, dep_b, manager, admin.
+# /metrics: neither a session nor an API token lets in, only the metrics token or an allowed IP.
 # Public: health, login, language, static files, the OpenAPI document and webhooks (404: no such webhook
 # channel here; signatures are tested in tests/web/test_webhooks.py). Admin pages: admins only (an empty
 # admin form is a 400 or a refusal: the role passed the gate). Ticket routes aim at department A's ticket.
@@ -73,6 +74,7 @@ EXPECTED: dict[str, tuple[str, str, str, str, str, str]] = {
     "GET /inbox": ("login", "ok", "ok", "ok", "ok", "ok"),
     "GET /login": ("ok", "ok", "ok", "ok", "ok", "ok"),
     "GET /login/two-factor": ("login", "login", "login", "login", "login", "login"),
+    "GET /metrics": ("403", "403", "403", "403", "403", "403"),
     "GET /notifications/": ("login", "ok", "ok", "ok", "ok", "ok"),
     "GET /notifications/unread.json": ("login", "ok", "ok", "ok", "ok", "ok"),
     "GET /readyz": ("ok", "ok", "ok", "ok", "ok", "ok"),
@@ -223,11 +225,18 @@ def _send(client, world, role: str, key: str, csrf: str):
     return client.open(url, method=method, data={**form, "csrf_token": csrf})
 
 
+def _client(app):
+    """A browser elsewhere on the network (not on the loopback address that /metrics lets in)."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = "192.0.2.10"
+    return client
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_access_matrix(app, session, role):
     world = w.build_world(session)
     app.config["WEBCARE_STREAM_SECONDS"] = 0
-    client = app.test_client()
+    client = _client(app)
     csrf = _log_in(client, world, role)
     column = ROLES.index(role)
     wrong = []
@@ -239,6 +248,6 @@ def test_access_matrix(app, session, role):
         if got != want:
             wrong.append(f"{key}: expected {want}, got {got}")
         if key in RUN_LAST:
-            client = app.test_client()
+            client = _client(app)
             csrf = _log_in(client, world, role)
     assert not wrong, f"{role}: {len(wrong)} unintended answers:\n" + "\n".join(wrong)

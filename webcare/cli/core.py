@@ -117,7 +117,7 @@ def check_config(ctx: Context) -> None:
     """Validate the configuration and print it (secrets masked)."""
     settings = ctx.settings
     shown = {key: getattr(settings, key) for key in settings.__dataclass_fields__ if key != "extra"}
-    for secret in ("secret_key", "smtp_password", "encryption_keys"):
+    for secret in ("secret_key", "smtp_password", "encryption_keys", "metrics_token"):
         if shown.get(secret):
             shown[secret] = "***"
     emit({"ok": True, "settings": shown})

@@ -11,6 +11,7 @@ from flask import Flask, g, request
 # One line per area; each module has a blueprint `bp`.
 BLUEPRINT_MODULES = (
     "health",
+    "prometheus",
     "auth_views",
     "main",
     "admin",
@@ -29,9 +30,10 @@ BLUEPRINT_MODULES = (
 
 
 def register_web(app: Flask) -> None:
-    from webcare.web import errors, request_origin
+    from webcare.web import errors, prometheus, request_origin
 
     app.before_request(_assign_request_id)
+    prometheus.init_request_timer(app)
     app.before_request(request_origin.remember_origin)
     for name in BLUEPRINT_MODULES:
         app.register_blueprint(importlib.import_module(f"webcare.web.{name}").bp)

@@ -1,15 +1,14 @@
-"""Health endpoints: /healthz (the process is alive) and /readyz (database and Redis reachable)."""
+"""Health endpoints: /healthz (the process is alive) and /readyz (each dependency, 503 if a required one
+is down; which ones are required is the `readiness_required` setting)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
-from redis.exceptions import RedisError
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
 from webcare.extensions import runtime
 from webcare.runtime import RedisNotConfigured
 from webcare.security import csrf
+from webcare.services import readiness
 
 bp = Blueprint("health", __name__)
 csrf.exempt(bp)
@@ -22,25 +21,22 @@ def healthz():
 
 @bp.get("/readyz")
 def readyz():
-    checks = {"database": _check_database(), "redis": _check_redis()}
-    ready = all(check["ok"] for check in checks.values())
+    redis = _redis()
+    checks = {
+        "database": readiness.check_database(runtime().engine),
+        "redis": readiness.check_redis(redis),
+        "workers": readiness.check_workers(redis),
+        "scheduler": readiness.check_scheduler(redis),
+    }
+    required = runtime().settings.readiness_required
+    for name, check in checks.items():
+        check["required"] = name in required
+    ready = all(check["ok"] for name, check in checks.items() if name in required)
     return jsonify(status="ready" if ready else "not_ready", checks=checks), 200 if ready else 503
 
 
-def _check_database() -> dict:
+def _redis():
     try:
-        with runtime().engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except SQLAlchemyError as exc:
-        return {"ok": False, "error": type(exc).__name__}
-    return {"ok": True}
-
-
-def _check_redis() -> dict:
-    try:
-        runtime().redis.ping()
+        return runtime().redis
     except RedisNotConfigured:
-        return {"ok": False, "error": "not configured"}
-    except (RedisError, OSError) as exc:
-        return {"ok": False, "error": type(exc).__name__}
-    return {"ok": True}
+        return None
