@@ -1,4 +1,4 @@
-"""Structured logging: text or JSON lines, with the request id or rq job id on every record."""
+"""Structured logging: text or JSON lines, with the request id, the user id or the rq job id on every record."""
 
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ _configured = False
 
 
 class ContextFilter(logging.Filter):
-    """Adds `request_id`, `job_id` and `func` to every record when known."""
+    """Adds `request_id`, `user_id`, `job_id` and `func` to every record when known."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = _request_id()
+        record.user_id = _user_id()
         job_id, func = _job()
         record.job_id = job_id
         record.func = func
@@ -30,6 +31,17 @@ def _request_id() -> str:
         return g.get("request_id", "") if has_request_context() else ""
     except ImportError:  # pragma: no cover
         return ""
+
+
+def _user_id() -> int | str:
+    """The logged-in user's id if this request already loaded the user (logging never queries)."""
+    try:
+        from flask import g, has_request_context
+
+        user = g.get("_login_user") if has_request_context() else None
+    except ImportError:  # pragma: no cover
+        return ""
+    return user.id if user is not None and getattr(user, "is_authenticated", False) else ""
 
 
 def _job() -> tuple[str, str]:
@@ -50,7 +62,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        for key in ("request_id", "job_id", "func"):
+        for key in ("request_id", "user_id", "job_id", "func"):
             value = getattr(record, key, "")
             if value:
                 entry[key] = value
@@ -59,12 +71,13 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s%(request_id_part)s%(job_id_part)s: %(message)s"
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s%(request_id_part)s%(user_id_part)s%(job_id_part)s: %(message)s"
 
 
 class TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         record.request_id_part = f" req={record.request_id}" if getattr(record, "request_id", "") else ""
+        record.user_id_part = f" user={record.user_id}" if getattr(record, "user_id", "") else ""
         record.job_id_part = f" job={record.job_id}" if getattr(record, "job_id", "") else ""
         return super().format(record)
 

@@ -1,10 +1,12 @@
 """GET /metrics for Prometheus (bearer token or allowed IPs, see `metrics_token`/`metrics_allowed_ips`),
-and the request timer that feeds the latency histogram of every web process."""
+and the request timer: it feeds the latency histogram of every web process and writes one log line per
+request (with its request id and user id, see webcare/logs.py)."""
 
 from __future__ import annotations
 
 import hmac
 import ipaddress
+import logging
 import time
 
 from flask import Blueprint, Flask, Response, abort, g, request
@@ -17,6 +19,7 @@ from webcare.security import csrf
 from webcare.services import ops_metrics
 
 bp = Blueprint("prometheus", __name__)
+request_log = logging.getLogger("webcare.requests")
 csrf.exempt(bp)
 
 
@@ -49,7 +52,17 @@ def _redis():
 
 def init_request_timer(app: Flask) -> None:
     app.before_request(_start_timer)
+    app.after_request(_log_request)
     app.teardown_request(_record)
+
+
+def _log_request(response: Response) -> Response:
+    response.headers.setdefault("X-Request-Id", g.get("request_id", ""))
+    started = g.get("request_started")
+    if started is not None and request.endpoint != "static":
+        request_log.info("%s %s %s %.1f ms", request.method, request.path, response.status_code,
+                         (time.perf_counter() - started) * 1000)
+    return response
 
 
 def _start_timer() -> None:
