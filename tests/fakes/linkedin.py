@@ -53,7 +53,7 @@ class FakeLinkedIn(FakeServer):
         self.sunset_versions: set[str] = set()
         self._ids = itertools.count(7012345678901234567, 7919)
         for method, pattern, handler in [
-            ("GET", rf"/rest/organizations/(\d+)", self._organization), ("GET", "/rest/posts", self._posts_by_author),
+            ("GET", r"/rest/organizations/(\d+)", self._organization), ("GET", "/rest/posts", self._posts_by_author),
             ("GET", r"/rest/posts/(urn:li:[a-zA-Z]+:\d+)", self._post),
             ("GET", r"/rest/socialActions/(.+)/comments", self._list_comments),
             ("POST", r"/rest/socialActions/(.+)/comments", self._create_comment),

@@ -24,7 +24,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from webcare.platforms import linkedin_format as fmt
-from webcare.platforms.base import AccountInfo, FetchResult, InboundMessage, PlatformAdapter, ReplyRequest, SentReply
+from webcare.platforms.base import (
+    AccountInfo,
+    FetchResult,
+    InboundMessage,
+    PlatformAdapter,
+    ReplyRequest,
+    SentReply,
+)
 from webcare.platforms.errors import PermanentError
 from webcare.platforms.linkedin_http import DEFAULT_VERSION, LinkedInClient, urn
 
@@ -98,7 +105,7 @@ class LinkedInAdapter(PlatformAdapter):
         start = int(pending.get("start") or since - int(self.options["overlap_seconds"]) * 1000)
         end, offset = int(pending.get("end") or now_ms), int(pending.get("offset") or 0)
         notes, more = [], False
-        for number in range(int(self.options["max_pages"])):
+        for _ in range(int(self.options["max_pages"])):
             query = (f"q=criteria&organizationalEntity={urn(self.org)}&actions={ACTIONS}"
                      f"&timeRange=(start:{start},end:{end})&start={offset}&count={self.options['page_size']}")
             page = self.client.get("/rest/organizationalEntityNotifications", query).get("elements") or []

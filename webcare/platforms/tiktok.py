@@ -21,7 +21,14 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from webcare.platforms.base import AccountInfo, FetchResult, InboundMessage, PlatformAdapter, ReplyRequest, SentReply
+from webcare.platforms.base import (
+    AccountInfo,
+    FetchResult,
+    InboundMessage,
+    PlatformAdapter,
+    ReplyRequest,
+    SentReply,
+)
 from webcare.platforms.errors import PermanentError
 from webcare.platforms.tiktok_http import TikTokClient
 
