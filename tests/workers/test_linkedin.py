@@ -188,3 +188,19 @@ def test_the_composer_refuses_a_private_reply_clearly(session, linkedin, channel
     rules = compose.rules_for(ticket)
     assert (rules.limit, rules.private_allowed) == (1250, False)
     assert session.scalars(select(Message).where(Message.direction == "out")).all() == []
+
+
+def test_an_idle_poll_costs_one_call_of_the_daily_quota(linkedin):  # noqa: F811
+    from webcare import platforms
+
+    adapter = platforms.build_adapter("linkedin", base_url=linkedin.base_url,
+                                      credentials={"access_token": TOKEN, "organization": ORG})
+    post = linkedin.announce("Afvalkalender 2027 staat online.")
+    linkedin.comment("jan", post, "Waar vind ik die?")
+    first = adapter.fetch({})
+    assert [m.kind for m in first.messages] == ["comment"] and len(linkedin.requests) == 2
+    adapter.fetch(first.cursor)
+    assert len(linkedin.requests) == 4  # the overlap re-reads the post with the recent comment (ingest drops it)
+    later = {**first.cursor, "since_ms": first.cursor["since_ms"] + 10 * 60_000}
+    adapter.fetch(later)
+    assert len(linkedin.requests) == 5  # nothing new: only the notification call

@@ -162,3 +162,14 @@ def test_the_composer_refuses_a_private_reply_and_knows_the_150_limit(session, t
     with pytest.raises(ValidationFailed):
         compose.send_reply(session, ticket, agent, "a" * 151, "public")
     assert platforms.capabilities("tiktok").max_reply_length == 150
+
+
+def test_an_idle_poll_costs_one_call(tiktok):  # noqa: F811
+    adapter = platforms.build_adapter("tiktok", base_url=tiktok.base_url,
+                                      credentials={"access_token": TOKEN, "business_id": BUSINESS_ID})
+    video = tiktok.video("Verkeersveiligheid rond scholen")
+    tiktok.comment("jan", video, "Komt er een zebrapad?")
+    first = adapter.fetch({})
+    assert len(first.messages) == 1 and len(tiktok.requests) == 2
+    adapter.fetch(first.cursor)
+    assert len(tiktok.requests) == 3  # the video's comment count did not change: only the video list
