@@ -36,7 +36,7 @@ def test_the_form_says_what_linkedin_and_tiktok_do_not_offer(client, admin):
     page = client.get("/admin/channels/new").get_data(as_text=True)
     assert "LinkedIn heeft geen berichten-API voor pagina" in page  # Dutch by default
     assert "niet beschikbaar voor accounts in de EER" in page
-    assert 'value="linkedin"' in page and 'value="tiktok"' in page
+    assert 'value="linkedin">LinkedIn<' in page and 'value="tiktok">TikTok<' in page
 
 
 def test_admin_connects_linkedin_and_tiktok(client, session, admin, runtime, linkedin, tiktok):  # noqa: F811

@@ -15,6 +15,7 @@ from webcare.services import audit, channels, polling
 from webcare.web.forms import EmptyForm, FlaskForm
 from webcare.web.nav import add_nav
 from webcare.web.request_origin import origin
+from webcare.web.ticket_format import PLATFORM_LABELS
 
 bp = Blueprint("channels", __name__, url_prefix="/admin/channels")
 add_nav("channels.index", _l("Channels"), "admin")
@@ -24,7 +25,8 @@ STATE_LABELS = {"ok": _l("OK"), "paused": _l("Paused"), "needs_reauth": _l("Need
 
 
 class ChannelForm(FlaskForm):
-    platform = SelectField(_l("Platform"), choices=[SelectChoice(p, p.capitalize()) for p in platforms.supported_platforms()])
+    platform = SelectField(_l("Platform"), choices=[SelectChoice(p, PLATFORM_LABELS.get(p, p.capitalize()))
+                                                    for p in platforms.supported_platforms()])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     base_url = StringField(_l("Server address"), validators=[Optional(), Length(max=1024)])
     handle = StringField(_l("Account handle"), validators=[Optional(), Length(max=255)])
