@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import json
 
+from tests.fakes.linkedin import ORG, ORG_ID, TOKEN, linkedin  # noqa: F401  (fixture)
 from tests.fakes.mastodon import mastodon  # noqa: F401  (fixture)
+from tests.fakes.tiktok import BUSINESS_ID, tiktok  # noqa: F401  (fixture)
+from webcare import platforms
+from webcare.models import Channel
+from webcare.models.channel import PLATFORMS
 
 
 def test_add_list_and_test_a_mastodon_channel(cli, mastodon):  # noqa: F811
@@ -34,11 +39,30 @@ def test_bad_input_exits_2(cli):
     base = ["channels", "add", "--platform", "mastodon", "--name", "M", "--base-url", "https://a.example"]
     assert cli(*base).exit_code == 2  # no --token-stdin
     assert cli(*base, "--token-stdin", input="\n").exit_code == 2  # empty token
-    no_adapter = cli("channels", "add", "--platform", "linkedin", "--name", "L", "--token-stdin", input="t\n")
-    assert no_adapter.exit_code == 2 and "not supported" in no_adapter.output
+    for platform in [p for p in PLATFORMS if p not in platforms.supported_platforms()]:  # none once all are built
+        no_adapter = cli("channels", "add", "--platform", platform, "--name", "L", "--token-stdin", input="t\n")
+        assert no_adapter.exit_code == 2 and "not supported" in no_adapter.output
     assert cli(*base, "--token-stdin", input="t\n").exit_code == 0
     duplicate = cli(*base, "--token-stdin", input="t\n")
     assert duplicate.exit_code == 2 and "already exists" in duplicate.output
     assert cli("channels", "test", "999").exit_code == 2
     assert cli("channels", "add", "--platform", "mastodon", "--name", "N", "--base-url", "ftp://x",
                "--token-stdin", input="t\n").exit_code == 2
+
+
+def test_linkedin_and_tiktok_channels_need_their_account(cli, runtime, linkedin, tiktok):  # noqa: F811
+    base = ["channels", "add", "--platform", "linkedin", "--name", "LinkedIn gemeente", "--base-url", linkedin.base_url]
+    missing = cli(*base, "--token-stdin", input=f"{TOKEN}\n")
+    assert missing.exit_code == 2 and "organisation" in missing.output
+    added = json.loads(cli(*base, "--account-id", ORG_ID, "--token-stdin", input=f"{TOKEN}\n").output)
+    tested = json.loads(cli("channels", "test", str(added["id"])).output)
+    assert tested["ok"] and tested["account"]["id"] == ORG and tested["account"]["handle"] == "gemeente-voorbeeldstad"
+
+    answer = json.dumps({"access_token": "act.gemeente", "expires_in": 86400, "open_id": BUSINESS_ID})
+    added = json.loads(cli("channels", "add", "--platform", "tiktok", "--name", "TikTok gemeente", "--base-url",
+                           tiktok.base_url, "--token-stdin", input=answer + "\n").output)
+    tested = json.loads(cli("channels", "test", str(added["id"])).output)
+    assert tested["ok"] and tested["account"]["handle"] == "@gemeentevoorbeeldstad"
+    with runtime.transaction() as s:
+        stored = s.info["secrets"].decrypt_json(s.get(Channel, added["id"]).credentials_encrypted)
+    assert stored["business_id"] == BUSINESS_ID and stored["expires_at"]

@@ -27,21 +27,25 @@ def channels_group() -> None:
               "empty for X and bsky.social.")
 @click.option("--handle", default="", help="The account's handle, e.g. @gemeente (filled in by `test`); "
               "for Bluesky the login handle, e.g. voorbeeldstad.nl (required).")
+@click.option("--account-id", default="", help="LinkedIn: the organisation (urn:li:organization:<id> or the "
+              "number); TikTok: the business account id (open_id).")
 @click.option("--poll-interval", default=60, show_default=True, type=int, help="Seconds between polls.")
 @click.option("--token-stdin", is_flag=True, help="Read the access token from standard input (required). "
               "Bluesky: the app password. X: the token, or the token endpoint's JSON answer plus "
-              '"client_id" (and "client_secret") so Webcare renews it.')
+              '"client_id" (and "client_secret") so Webcare renews it; LinkedIn and TikTok alike (with "client_id" '
+              'and "client_secret").')
 @pass_ctx
 @handles_errors
-def add(ctx: Context, platform: str, name: str, base_url: str | None, handle: str, poll_interval: int,
-        token_stdin: bool) -> None:
+def add(ctx: Context, platform: str, name: str, base_url: str | None, handle: str, account_id: str,
+        poll_interval: int, token_stdin: bool) -> None:
     """Add a channel. The token is stored encrypted and never shown again."""
     if not token_stdin:
         fail("give the access token on standard input with --token-stdin (never on the command line)")
     token = sys.stdin.readline().strip()
     with ctx.transaction() as session:
         channel = channels.create_channel(session, platform=platform, name=name, base_url=base_url, handle=handle,
-                                          token=token, poll_interval_seconds=poll_interval)
+                                          token=token, poll_interval_seconds=poll_interval,
+                                          extra={"account_id": account_id} if account_id else None)
         audit.record(session, None, "channel.create", target=("channel", channel.id), data={"platform": platform})
         emit(_describe(channel))
 

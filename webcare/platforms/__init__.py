@@ -16,6 +16,8 @@ ADAPTERS: dict[str, str] = {
     "mastodon": "webcare.platforms.mastodon:MastodonAdapter",
     "x": "webcare.platforms.x:XAdapter",
     "bluesky": "webcare.platforms.bluesky:BlueskyAdapter",
+    "linkedin": "webcare.platforms.linkedin:LinkedInAdapter",
+    "tiktok": "webcare.platforms.tiktok:TikTokAdapter",
 }
 
 

@@ -11,6 +11,11 @@ The result is stored encrypted (`services.channels`) and never shown again.
   "expires_in": 7200}`, plus `client_id`), which is what `webcare channels add --token-stdin` accepts.
 - Bluesky: the account's handle (or DID) and an app password (with access to direct messages);
   Webcare logs in once and keeps the session (`session`) with the credentials.
+- LinkedIn: a Page administrator's access token and the organisation (`account_id`: `urn:li:organization:<id>`
+  or the number), optionally the refresh token with the app's client id and secret (renewal).
+- TikTok: a Business Account access token and the business account id (`account_id`; TikTok's token answer
+  calls it `open_id`), optionally the refresh token with the app's id and secret (renewal).
+LinkedIn and TikTok tokens may also be given as the JSON answer of the token endpoint, as for X.
 """
 
 from __future__ import annotations
@@ -59,13 +64,13 @@ def _x(token: str, extra: dict[str, str], handle: str, previous: dict[str, Any])
     return credentials
 
 
-def _x_token_json(token: str) -> dict[str, Any]:
+def _x_token_json(token: str, label: str = "X") -> dict[str, Any]:
     try:
         data = json.loads(token)
     except ValueError as exc:
-        raise ValidationFailed("the X token looks like JSON but cannot be read", fields={"token": "json"}) from exc
+        raise ValidationFailed(f"the {label} token looks like JSON but cannot be read", fields={"token": "json"}) from exc
     if not isinstance(data, dict):
-        raise ValidationFailed("the X token JSON must be an object", fields={"token": "json"})
+        raise ValidationFailed(f"the {label} token JSON must be an object", fields={"token": "json"})
     return dict(data)
 
 
@@ -78,7 +83,52 @@ def _bluesky(token: str, extra: dict[str, str], handle: str, previous: dict[str,
     return {"identifier": identifier, "app_password": token}
 
 
+# -- LinkedIn and TikTok -------------------------------------------------------------------------
+def _oauth(label: str, token: str, extra: dict[str, str],
+           previous: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(credentials, what was given): an access token (or the token endpoint's JSON answer) with the
+    optional renewal fields."""
+    given = _x_token_json(token, label) if token.startswith("{") else {"access_token": token}
+    given.update({key: value for key, value in extra.items() if key in X_FIELDS})
+    credentials: dict[str, Any] = {"access_token": str(given.get("access_token") or "").strip()}
+    if not credentials["access_token"]:
+        raise ValidationFailed(f"the {label} token answer has no access_token", fields={"token": "access_token"})
+    for key in X_FIELDS:  # the app's client id and secret stay when only a new token is entered
+        value = given.get(key) or (previous.get(key) if key != "refresh_token" else None)
+        if value:
+            credentials[key] = str(value)
+    if credentials.get("refresh_token") and not (credentials.get("client_id") and credentials.get("client_secret")):
+        raise ValidationFailed(f"renewing a {label} token needs the app's client id and client secret",
+                               fields={"client_id": "required"})
+    expires_in = given.get("expires_in")
+    credentials["expires_at"] = int(time.time()) + int(expires_in) if str(expires_in or "").isdigit() else None
+    return credentials, given
+
+
+def _linkedin(token: str, extra: dict[str, str], handle: str, previous: dict[str, Any]) -> dict[str, Any]:
+    credentials, given = _oauth("LinkedIn", token, extra, previous)
+    org = str(extra.get("account_id") or given.get("organization") or previous.get("organization") or "").strip()
+    if org.isdigit():
+        org = f"urn:li:organization:{org}"
+    if not org.startswith("urn:li:organization:") or not org.rsplit(":", 1)[-1].isdigit():
+        raise ValidationFailed("a LinkedIn channel needs the organisation, e.g. urn:li:organization:2414183 "
+                               "(the number in the Page's admin URL)", fields={"account_id": "required"})
+    return {**credentials, "organization": org}
+
+
+def _tiktok(token: str, extra: dict[str, str], handle: str, previous: dict[str, Any]) -> dict[str, Any]:
+    credentials, given = _oauth("TikTok", token, extra, previous)
+    business = str(extra.get("account_id") or given.get("business_id") or given.get("open_id")
+                   or previous.get("business_id") or "").strip()
+    if not business:
+        raise ValidationFailed("a TikTok channel needs the business account id (open_id of the authorisation)",
+                               fields={"account_id": "required"})
+    return {**credentials, "business_id": business}
+
+
 BUILDERS: dict[str, Builder] = {
     "x": _x,
     "bluesky": _bluesky,
+    "linkedin": _linkedin,
+    "tiktok": _tiktok,
 }

@@ -13,11 +13,13 @@ since the view holds the reply.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
+from webcare import platforms
 from webcare.db import utcnow
 from webcare.errors import Conflict, ValidationFailed
 from webcare.models import CannedResponse, Category, Message, Ticket, User
@@ -25,12 +27,7 @@ from webcare.services import sla
 from webcare.services.replies import queue_reply
 from webcare.services.ticket_actions import _move, require_worker, touch
 
-# Reply length limits in characters per platform (a channel may lower or raise it: settings.max_chars).
-REPLY_LIMITS = {"x": 280, "mastodon": 500, "bluesky": 300, "facebook": 8000, "instagram": 2200,
-                "linkedin": 1250, "tiktok": 150}
-DEFAULT_LIMIT = 2000
-# Platforms on which the municipality can answer privately (PLATFORM-FACTS.md section 0).
-PRIVATE_REPLIES = frozenset({"mastodon", "x", "facebook", "instagram", "bluesky"})
+DEFAULT_LIMIT = 2000  # a platform without an adapter (yet): a generous limit, the platform decides
 
 
 class StaleView(Conflict):
@@ -43,15 +40,41 @@ class PlatformRules:
     limit: int
     private_allowed: bool
     public_allowed: bool
+    private_note: str = ""  # why a private reply is limited or impossible (English; translated where shown)
 
 
 def rules_for(ticket: Ticket) -> PlatformRules:
+    """The platform's rules for this ticket, from its adapter (`platforms.capabilities` and
+    `can_reply_privately`); a channel's `settings.max_chars` overrides the length (e.g. a Mastodon
+    instance's own limit). A platform without an adapter: the default limit, and a private reply only
+    in a private conversation."""
     channel = ticket.channel
-    limit = int((channel.settings or {}).get("max_chars") or REPLY_LIMITS.get(channel.platform, DEFAULT_LIMIT))
-    private_allowed = channel.platform in PRIVATE_REPLIES
     # A DM conversation is answered in the DM: there is no public post to reply under.
     public_allowed = ticket.visibility == "public"
-    return PlatformRules(channel.platform, limit, private_allowed, public_allowed)
+    try:
+        caps = platforms.capabilities(channel.platform)
+    except LookupError:
+        caps = None
+    override = (channel.settings or {}).get("max_chars")
+    limit = int(override or (caps.max_reply_length if caps else DEFAULT_LIMIT))
+    if caps is None:
+        return PlatformRules(channel.platform, limit, ticket.visibility == "private", public_allowed)
+    allowed = caps.private_replies and platforms.adapter_class(channel.platform).can_reply_privately(
+        ticket.kind, reply_context(ticket))
+    return PlatformRules(channel.platform, limit, bool(allowed), public_allowed, caps.private_reply_note)
+
+
+def reply_context(ticket: Ticket) -> dict[str, Any]:
+    """What `can_reply_privately` decides on (base.PlatformAdapter): the raw payload of the citizen's
+    latest message, with `kind`, `visibility` and `last_inbound_at` (ISO time of that message)."""
+    session = object_session(ticket)
+    raw = None
+    if session is not None and ticket.id is not None:
+        raw = session.scalar(select(Message.raw).where(Message.ticket_id == ticket.id, Message.direction == "in")
+                             .order_by(Message.id.desc()).limit(1))
+    last = ticket.last_inbound_at
+    return {**(raw or {}), "kind": ticket.kind, "visibility": ticket.visibility,
+            "last_inbound_at": last.replace(tzinfo=last.tzinfo or UTC).isoformat() if last else None}
 
 
 def default_visibility(ticket: Ticket) -> str:
@@ -77,7 +100,9 @@ def send_reply(session: Session, ticket: Ticket, actor: User, text: str, visibil
 def _check_platform(ticket: Ticket, text: str, visibility: str) -> None:
     rules = rules_for(ticket)
     if visibility == "private" and not rules.private_allowed:
-        raise ValidationFailed(f"{rules.platform} has no private replies", fields={"visibility": "not available"})
+        reason = rules.private_note or f"{rules.platform} has no private replies"
+        raise ValidationFailed(f"a private reply is not possible in this conversation: {reason}",
+                               fields={"visibility": "not available"})
     if visibility == "public" and not rules.public_allowed:
         raise ValidationFailed("a private conversation is answered privately", fields={"visibility": "private only"})
     if len(text) > rules.limit:

@@ -15,6 +15,7 @@ from webcare.services import audit, channels, polling
 from webcare.web.forms import EmptyForm, FlaskForm
 from webcare.web.nav import add_nav
 from webcare.web.request_origin import origin
+from webcare.web.ticket_format import PLATFORM_LABELS
 
 bp = Blueprint("channels", __name__, url_prefix="/admin/channels")
 add_nav("channels.index", _l("Channels"), "admin")
@@ -24,7 +25,8 @@ STATE_LABELS = {"ok": _l("OK"), "paused": _l("Paused"), "needs_reauth": _l("Need
 
 
 class ChannelForm(FlaskForm):
-    platform = SelectField(_l("Platform"), choices=[SelectChoice(p, p.capitalize()) for p in platforms.supported_platforms()])
+    platform = SelectField(_l("Platform"), choices=[SelectChoice(p, PLATFORM_LABELS.get(p, p.capitalize()))
+                                                    for p in platforms.supported_platforms()])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     base_url = StringField(_l("Server address"), validators=[Optional(), Length(max=1024)])
     handle = StringField(_l("Account handle"), validators=[Optional(), Length(max=255)])
@@ -35,10 +37,19 @@ class ChannelForm(FlaskForm):
     x_refresh_token = PasswordField(_l("X refresh token"), validators=[Optional(), Length(max=4096)])
     x_client_id = StringField(_l("X OAuth 2.0 client ID"), validators=[Optional(), Length(max=255)])
     x_client_secret = PasswordField(_l("X client secret"), validators=[Optional(), Length(max=4096)])
+    # LinkedIn and TikTok: the account the token acts for, and the token renewal (optional)
+    account_id = StringField(_l("LinkedIn organisation or TikTok business account ID"),
+                             validators=[Optional(), Length(max=255)])
+    oauth_refresh_token = PasswordField(_l("Refresh token"), validators=[Optional(), Length(max=4096)])
+    oauth_client_id = StringField(_l("App client ID"), validators=[Optional(), Length(max=255)])
+    oauth_client_secret = PasswordField(_l("App client secret"), validators=[Optional(), Length(max=4096)])
 
 
-def x_credentials(form: ChannelForm) -> dict[str, str]:
-    """The X fields of the form (the token renewal), for `channels.create_channel(extra=...)`."""
+def x_credentials(form: ChannelForm, platform: str = "x") -> dict[str, str]:
+    """The platform's extra fields of the form (account, token renewal), for `channels.create_channel(extra=...)`."""
+    if platform in ("linkedin", "tiktok"):
+        return {"account_id": form.account_id.data or "", "refresh_token": form.oauth_refresh_token.data or "",
+                "client_id": form.oauth_client_id.data or "", "client_secret": form.oauth_client_secret.data or ""}
     return {"refresh_token": form.x_refresh_token.data or "", "client_id": form.x_client_id.data or "",
             "client_secret": form.x_client_secret.data or ""}
 
@@ -58,7 +69,7 @@ def new():
                                           base_url=form.base_url.data, handle=form.handle.data or "",
                                           token=form.token.data or "",
                                           poll_interval_seconds=form.poll_interval_seconds.data,
-                                          extra=x_credentials(form))
+                                          extra=x_credentials(form, form.platform.data))
         audit.record(db(), current(), "channel.create", origin(), target=("channel", channel.id))
         db().commit()
         flash(_("Channel added. Test the connection to check the token."), "success")
@@ -76,13 +87,14 @@ def edit(channel_id: int):
     if form.validate_on_submit():
         channels.update_channel(db(), channel, name=form.name.data, base_url=form.base_url.data,
                                 handle=form.handle.data or "", poll_interval_seconds=form.poll_interval_seconds.data,
-                                token=form.token.data or None, extra=x_credentials(form))
+                                token=form.token.data or None, extra=x_credentials(form, channel.platform))
         audit.record(db(), current(), "channel.update", origin(), target=("channel", channel.id),
                      data={"token_changed": bool(form.token.data)})
         db().commit()
         flash(_("Channel saved."), "success")
         return redirect(url_for(".index"))
     form.token.data = form.x_refresh_token.data = form.x_client_secret.data = ""
+    form.oauth_refresh_token.data = form.oauth_client_secret.data = ""
     return render_template("channels/form.html", form=form, channel=channel)
 
 
