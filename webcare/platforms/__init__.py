@@ -16,6 +16,8 @@ ADAPTERS: dict[str, str] = {
     "mastodon": "webcare.platforms.mastodon:MastodonAdapter",
     "x": "webcare.platforms.x:XAdapter",
     "bluesky": "webcare.platforms.bluesky:BlueskyAdapter",
+    "facebook": "webcare.platforms.facebook:FacebookAdapter",
+    "instagram": "webcare.platforms.instagram:InstagramAdapter",
 }
 
 
