@@ -49,6 +49,9 @@ def N_(message: str) -> str:  # noqa: N802  (marks a text for the Dutch catalog;
 WINDOW_CLOSED = N_("The 7-day window to answer this citizen privately has closed: Meta only allows a private "
                    "message within 7 days of the citizen's last message. Reply publicly if there is a public "
                    "post, or wait until the citizen writes again.")
+OUTSIDE_WINDOW = N_("Meta refused the private message: it is outside the window in which the page may answer "
+                    "this citizen privately (24 hours after their last message, or 7 days with Meta's Human Agent "
+                    "permission). Reply publicly if there is a public post, or wait until the citizen writes again.")
 UNAVAILABLE = N_("Meta says this person is not available right now (they may have blocked the page or "
                  "deleted their account); the message was not delivered.")
 
@@ -136,9 +139,9 @@ def graph_error(status: int, body: Any, headers: Mapping[str, str], now: datetim
     if code in REAUTH_CODES or (status == 401 and code is None):
         return NeedsReauth(f"Meta refused the Page token ({message}); enter a new Page access token", status=status)
     if code == 10 and subcode == OUTSIDE_WINDOW_SUBCODE:
-        return WindowClosed(WINDOW_CLOSED, status=status)
+        return WindowClosed(OUTSIDE_WINDOW)
     if code == 551 or subcode == 1545041:
-        return PermanentError(UNAVAILABLE, status=status)
+        return PermanentError(UNAVAILABLE)
     if error.get("is_transient") or code in (1, 2) or status >= 500:
         return TransientError(f"Meta is unavailable: {message}", status=status)
     if code in (10, 200) or (code is not None and 200 <= code < 300):
