@@ -9,7 +9,14 @@ import pytest
 
 from tests import factories as f
 from tests.fakes.meta import CITIZENS, DAY, IG, PAGE, TOKEN, graph_error, meta  # noqa: F401  (fixture)
-from tests.workers.pipeline import automatic_ids, reply, run_delivery_again, tickets, work
+from tests.workers.pipeline import (
+    as_if_the_commit_was_lost,
+    automatic_ids,
+    reply,
+    run_delivery_again,
+    tickets,
+    work,
+)
 from webcare import platforms
 from webcare.models import Message
 from webcare.platforms.base import ReplyRequest
@@ -68,9 +75,8 @@ def test_public_reply_to_a_page_comment_lands_under_it_once(client, redis, sessi
     assert meta.seen(rf"/{comment_id}/comments", "POST")[-1].body == {"message": "De brug is tot vrijdag dicht."}
 
 
-def test_a_retry_after_meta_accepted_finds_the_comment_instead_of_posting_twice(runtime, client, redis, session,  # noqa: F811
-                                                                                meta, facebook, agent):
-    from tests.workers.pipeline import as_if_the_commit_was_lost
+def test_a_retry_after_meta_accepted_finds_the_comment_instead_of_posting_twice(  # noqa: F811
+        runtime, client, redis, session, meta, facebook, agent):  # noqa: F811
     post = meta.announce("Snoeiwerk")
     payload = meta.comment("piet", post["id"], "Wanneer wordt de boom gesnoeid?")
     comment_id = payload["entry"][0]["changes"][0]["value"]["comment_id"]

@@ -103,7 +103,8 @@ class InstagramAdapter(MetaAdapter):
         target = self._public_target(request)
         body = self.client.get(f"/{target}/replies", {"fields": COMMENT_FIELDS})
         for reply in fmt.dicts(body.get("data")):
-            if str((reply.get("from") or {}).get("id")) == self.ig_user_id and same_text(request.text, reply.get("text")):
+            ours = str((reply.get("from") or {}).get("id")) == self.ig_user_id
+            if ours and same_text(request.text, reply.get("text")):
                 return SentReply(external_id=str(reply["id"]), created_at=fmt.parse_time(reply.get("timestamp")),
                                  raw={"comment_id": str(reply["id"]), "in_reply_to": target})
         return None

@@ -22,8 +22,8 @@ from typing import Any
 
 from webcare.platforms import meta_format as fmt
 from webcare.platforms.base import InboundMessage, PlatformAdapter, ReplyRequest, SentReply
-from webcare.platforms.meta_http import DEFAULT_VERSION, WINDOW_CLOSED, GraphClient, WindowClosed
 from webcare.platforms.errors import PermanentError
+from webcare.platforms.meta_http import DEFAULT_VERSION, WINDOW_CLOSED, GraphClient, WindowClosed
 
 RESPONSE_WINDOW = timedelta(hours=24)
 HUMAN_AGENT_WINDOW = timedelta(days=7)
@@ -123,7 +123,8 @@ class MetaAdapter(PlatformAdapter):
             for message in fmt.dicts((conversation.get("messages") or {}).get("data")):
                 if str((message.get("from") or {}).get("id")) == self.own_id and same_text(request.text,
                                                                                           message.get("message")):
-                    return SentReply(external_id=str(message["id"]), created_at=fmt.parse_time(message.get("created_time")),
+                    return SentReply(external_id=str(message["id"]),
+                                     created_at=fmt.parse_time(message.get("created_time")),
                                      raw={"message_id": message["id"], "recipient_id": user})
         return None
 

@@ -6,9 +6,9 @@ with the channel's verify token).
 
 - Handshake: `GET ?hub.mode=subscribe&hub.verify_token=...&hub.challenge=...` is answered with the raw
   challenge when the token equals the channel's `verify_token` (constant-time), else refused (403).
-- Signature (checked in `services.webhooks`): `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body with the app secret>`; the
-  raw bytes as received are hashed (Meta escapes non-ASCII as `\\u00e4` before signing, so a re-serialised
-  body would not match). A missing app secret never verifies.
+- Signature (checked in `services.webhooks`): `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw
+  body with the app secret>`; the raw bytes as received are hashed (Meta escapes non-ASCII as
+  `\\u00e4` before signing, so a re-serialised body would not match). A missing app secret never verifies.
 - Parsing: `meta_format.parse_delivery`.
 """
 
@@ -22,6 +22,8 @@ from webcare.platforms import meta_format
 from webcare.platforms.base import InboundMessage
 
 PLATFORMS = ("facebook", "instagram")
+# The webhook fields to subscribe to in the Meta app dashboard (and `POST /{page-id}/subscribed_apps`).
+FIELDS = {"facebook": ("feed", "mention", "messages"), "instagram": ("comments", "mentions", "messages")}
 SIGNATURE_HEADER = "x-hub-signature-256"  # checked by services.webhooks.hmac_sha256_valid
 
 

@@ -89,6 +89,18 @@ def answer_challenge(session: Session, platform: str, channel_id: int, query: Ma
     return answer
 
 
+def setup_for(session: Session, channel: Channel) -> dict[str, Any] | None:
+    """What an administrator enters in the platform's app dashboard for this channel: the callback path
+    (`/webhooks/<platform>/<id>`, to put behind the public HTTPS address), the verify token and the fields
+    to subscribe to; None for platforms without webhooks."""
+    handler = _HANDLERS.get(channel.platform)
+    if handler is None or channel.id is None:
+        return None
+    return {"path": f"/webhooks/{channel.platform}/{channel.id}",
+            "verify_token": _credentials(session, channel).get("verify_token"),
+            "fields": list(meta_webhooks.FIELDS.get(channel.platform, ()))}
+
+
 def process_delivery(session: Session, delivery_id: int) -> ingest.IngestResult:
     """Parse a stored delivery and ingest its messages (once: a processed delivery is skipped)."""
     delivery = session.scalar(select(WebhookDelivery).where(WebhookDelivery.id == delivery_id).with_for_update())
