@@ -185,3 +185,32 @@ def test_capabilities_for_the_reply_composer():
     cls = platforms.adapter_class("instagram")
     assert not cls.can_reply_privately("mention", {"mention": True, "media_id": "1"})
     assert cls.can_reply_privately("comment", {"comment_id": "1", "created_at": None})
+    old = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() - 8 * DAY))
+    assert not cls.can_reply_privately("comment", {"comment_id": "1", "created_at": old})
+    assert platforms.adapter_class("facebook").can_reply_privately("mention", {"post_id": "1_2"})
+
+
+def test_a_retried_messenger_reply_is_found_in_the_conversation(runtime, client, redis, session, meta,  # noqa: F811
+                                                                facebook, agent):
+    ticket = ticket_from(client, redis, session, meta, "facebook", facebook, meta.dm("jan", "Is de bieb open?"))
+    message = reply(session, ticket, agent, "Ja, tot 17.00 uur.", "private")
+    work(redis)
+    [sent] = our_messages(meta, session, CITIZENS["jan"][0])
+    as_if_the_commit_was_lost(session, message.id)
+    run_delivery_again(runtime, redis, message.id)
+    assert len(our_messages(meta, session, CITIZENS["jan"][0])) == 1
+    session.expire_all()
+    assert session.get(Message, message.id).external_id == sent["id"]
+    assert meta.seen(rf"/{PAGE['id']}/conversations")[-1].args["user_id"] == CITIZENS["jan"][0]
+
+
+def test_an_instagram_mention_is_answered_on_the_mentions_edge(meta):  # noqa: F811
+    adapter = platforms.build_adapter("instagram", base_url=meta.base_url, credentials={
+        "access_token": TOKEN, "page_id": PAGE["id"], "ig_user_id": IG["id"], "app_secret": "meta-app-secret"})
+    context = {"media_id": "1790001", "comment_id": "1790002", "mention": True}
+    sent = adapter.send_reply(ReplyRequest(text="Dank voor de vermelding!", visibility="public", in_reply_to="1790002",
+                                           recipient=None, idempotency_key="k", thread_key="media:1790001:mention:1790002",
+                                           context=context))
+    assert meta.seen(rf"/{IG['id']}/mentions", "POST")[-1].body == {
+        "media_id": "1790001", "comment_id": "1790002", "message": "Dank voor de vermelding!"}
+    assert sent.external_id and meta.comments[sent.external_id]["reply_to"] == "1790002"
