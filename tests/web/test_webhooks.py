@@ -27,14 +27,14 @@ def _parse(body: bytes, headers) -> list[InboundMessage]:
 
 
 def _challenge(query, credentials) -> str | None:
-    if query.get("hub.verify_token") == credentials.get("verify_token"):
+    if query.get("hub.mode") == "subscribe" and query.get("hub.verify_token") == credentials.get("verify_token"):
         return query.get("hub.challenge")
     return None
 
 
 @pytest.fixture
 def channel(session, runtime):
-    webhooks.register(webhooks.WebhookHandler(
+    previous = webhooks.register(webhooks.WebhookHandler(
         platform="facebook", parse=_parse, challenge=_challenge,
         verify=lambda headers, body, creds: webhooks.hmac_sha256_valid(creds.get("app_secret"), body,
                                                                       headers.get("x-hub-signature-256"))))
@@ -43,7 +43,7 @@ def channel(session, runtime):
         {"app_secret": SECRET, "verify_token": "vt"}))
     session.commit()
     yield record
-    webhooks.unregister("facebook")
+    webhooks.register(previous)  # the real Meta handler
 
 
 def signed(body: bytes, secret: str = SECRET) -> dict:
@@ -73,7 +73,7 @@ def test_a_signed_delivery_is_stored_answered_and_ingested_once(client, session,
 
 def test_a_wrong_signature_is_refused_and_nothing_is_stored(client, session, channel):
     response = client.post(f"/webhooks/facebook/{channel.id}", data=BODY, headers=signed(BODY, "fout"))
-    assert response.status_code == 401
+    assert response.status_code == 403 and "signature" in response.json["error"]["message"]
     assert session.scalars(select(WebhookDelivery)).all() == []
     assert client.post("/webhooks/tiktok/1", data=BODY).status_code == 404
 
@@ -81,4 +81,4 @@ def test_a_wrong_signature_is_refused_and_nothing_is_stored(client, session, cha
 def test_subscription_handshake(client, channel):
     ok = client.get(f"/webhooks/facebook/{channel.id}?hub.mode=subscribe&hub.verify_token=vt&hub.challenge=42")
     assert ok.status_code == 200 and ok.get_data(as_text=True) == "42"
-    assert client.get(f"/webhooks/facebook/{channel.id}?hub.verify_token=nee&hub.challenge=42").status_code == 401
+    assert client.get(f"/webhooks/facebook/{channel.id}?hub.verify_token=nee&hub.challenge=42").status_code == 403

@@ -12,7 +12,7 @@ from webcare.cli import Context, emit, fail, handles_errors, main, pass_ctx
 from webcare.models.channel import PLATFORMS
 from webcare.platforms.errors import PlatformError
 from webcare.runtime import RedisNotConfigured
-from webcare.services import audit, channels, polling
+from webcare.services import audit, channels, polling, webhooks
 
 
 @main.group("channels")
@@ -33,21 +33,28 @@ def channels_group() -> None:
 @click.option("--token-stdin", is_flag=True, help="Read the access token from standard input (required). "
               "Bluesky: the app password. X: the token, or the token endpoint's JSON answer plus "
               '"client_id" (and "client_secret") so Webcare renews it; LinkedIn and TikTok alike (with "client_id" '
-              'and "client_secret").')
+              'and "client_secret"). Facebook/Instagram: the Page access token, and the Meta app secret on the '
+              "second line.")
+@click.option("--page-id", default="", help="Facebook/Instagram: the Facebook Page ID (required).")
+@click.option("--ig-user-id", default="", help="Instagram: the Instagram professional account ID (required).")
+@click.option("--verify-token", default="", help="Facebook/Instagram: the webhook verify token (made up when empty).")
 @pass_ctx
 @handles_errors
 def add(ctx: Context, platform: str, name: str, base_url: str | None, handle: str, account_id: str,
-        poll_interval: int, token_stdin: bool) -> None:
+        poll_interval: int, token_stdin: bool, page_id: str, ig_user_id: str, verify_token: str) -> None:
     """Add a channel. The token is stored encrypted and never shown again."""
     if not token_stdin:
         fail("give the access token on standard input with --token-stdin (never on the command line)")
     token = sys.stdin.readline().strip()
+    extra = {"account_id": account_id, "page_id": page_id, "ig_user_id": ig_user_id, "verify_token": verify_token}
+    if platform in ("facebook", "instagram"):
+        extra["app_secret"] = sys.stdin.readline().strip()
     with ctx.transaction() as session:
         channel = channels.create_channel(session, platform=platform, name=name, base_url=base_url, handle=handle,
-                                          token=token, poll_interval_seconds=poll_interval,
-                                          extra={"account_id": account_id} if account_id else None)
+                                          token=token, poll_interval_seconds=poll_interval, extra=extra)
         audit.record(session, None, "channel.create", target=("channel", channel.id), data={"platform": platform})
-        emit(_describe(channel))
+        setup = webhooks.setup_for(session, channel)
+        emit({**_describe(channel), **({"webhook": setup} if setup else {})})
 
 
 @channels_group.command("list")

@@ -18,6 +18,8 @@ ADAPTERS: dict[str, str] = {
     "bluesky": "webcare.platforms.bluesky:BlueskyAdapter",
     "linkedin": "webcare.platforms.linkedin:LinkedInAdapter",
     "tiktok": "webcare.platforms.tiktok:TikTokAdapter",
+    "facebook": "webcare.platforms.facebook:FacebookAdapter",
+    "instagram": "webcare.platforms.instagram:InstagramAdapter",
 }
 
 

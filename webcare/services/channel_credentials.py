@@ -9,6 +9,10 @@ The result is stored encrypted (`services.channels`) and never shown again.
   (and client secret for a confidential client) so Webcare renews the two-hour token itself. The token
   may also be given as the JSON answer of X's token endpoint (`{"access_token": ..., "refresh_token": ...,
   "expires_in": 7200}`, plus `client_id`), which is what `webcare channels add --token-stdin` accepts.
+- Facebook / Instagram: the Page access token (long-lived, of the municipality's Page), the Page id,
+  the Meta app's secret (checks webhook signatures and signs calls with `appsecret_proof`) and the
+  webhook verify token (made up by Webcare when not given); Instagram also the Instagram professional
+  account id (`ig_user_id`). Values not given again stay as they were.
 - Bluesky: the account's handle (or DID) and an app password (with access to direct messages);
   Webcare logs in once and keeps the session (`session`) with the credentials.
 - LinkedIn: a Page administrator's access token and the organisation (`account_id`: `urn:li:organization:<id>`
@@ -21,6 +25,7 @@ LinkedIn and TikTok tokens may also be given as the JSON answer of the token end
 from __future__ import annotations
 
 import json
+import secrets
 import time
 from collections.abc import Callable
 from typing import Any
@@ -124,6 +129,26 @@ def _tiktok(token: str, extra: dict[str, str], handle: str, previous: dict[str, 
         raise ValidationFailed("a TikTok channel needs the business account id (open_id of the authorisation)",
                                fields={"account_id": "required"})
     return {**credentials, "business_id": business}
+# -- Meta (Facebook Page + Messenger, Instagram) ---------------------------------------------------
+META_FIELDS = ("page_id", "app_secret", "verify_token", "ig_user_id")
+
+
+def _meta(platform: str) -> Builder:
+    def build_meta(token: str, extra: dict[str, str], handle: str, previous: dict[str, Any]) -> dict[str, Any]:
+        credentials: dict[str, Any] = {"access_token": token}
+        for key in META_FIELDS:
+            value = extra.get(key) or previous.get(key)
+            if value:
+                credentials[key] = str(value)
+        required = ("page_id", "app_secret") + (("ig_user_id",) if platform == "instagram" else ())
+        missing = [key for key in required if not credentials.get(key)]
+        if missing:
+            raise ValidationFailed(f"a {platform.capitalize()} channel needs: {', '.join(missing)}",
+                                   fields={key: "required" for key in missing})
+        credentials.setdefault("verify_token", secrets.token_urlsafe(24))
+        return credentials
+
+    return build_meta
 
 
 BUILDERS: dict[str, Builder] = {
@@ -131,4 +156,6 @@ BUILDERS: dict[str, Builder] = {
     "bluesky": _bluesky,
     "linkedin": _linkedin,
     "tiktok": _tiktok,
+    "facebook": _meta("facebook"),
+    "instagram": _meta("instagram"),
 }

@@ -20,8 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webcare.db import utcnow
-from webcare.errors import NotFound, Unauthorized
+from webcare.errors import Forbidden, NotFound
 from webcare.models import Channel, WebhookDelivery
+from webcare.platforms import meta_webhooks
 from webcare.platforms.base import InboundMessage
 from webcare.queue import QUEUE_INGEST, enqueue_after_commit
 from webcare.services import ingest
@@ -43,8 +44,11 @@ class WebhookHandler:
 _HANDLERS: dict[str, WebhookHandler] = {}
 
 
-def register(handler: WebhookHandler) -> None:
+def register(handler: WebhookHandler) -> WebhookHandler | None:
+    """Register `handler` for its platform; returns the one it replaces (tests put it back)."""
+    previous = _HANDLERS.get(handler.platform)
     _HANDLERS[handler.platform] = handler
+    return previous
 
 
 def unregister(platform: str) -> None:
@@ -63,7 +67,7 @@ def receive(session: Session, platform: str, channel_id: int, headers: Mapping[s
     """Verify and store one delivery; returns its id, or None when this body was stored before."""
     handler, channel = _handler_and_channel(session, platform, channel_id)
     if not handler.verify(_lower(headers), body, _credentials(session, channel)):
-        raise Unauthorized("the webhook signature does not match")
+        raise Forbidden("the webhook signature is missing or does not match the channel's app secret")
     row = {"platform": platform, "channel_id": channel.id, "body_sha256": hashlib.sha256(body).hexdigest(),
            "headers": {k: v for k, v in _lower(headers).items() if k not in _PRIVATE_HEADERS}, "body": body,
            "received_at": utcnow(), "processed_at": None, "error": None}
@@ -80,8 +84,21 @@ def answer_challenge(session: Session, platform: str, channel_id: int, query: Ma
     handler, channel = _handler_and_channel(session, platform, channel_id)
     answer = handler.challenge(query, _credentials(session, channel)) if handler.challenge else None
     if answer is None:
-        raise Unauthorized("the subscription handshake is not valid")
+        raise Forbidden("the subscription handshake is not valid: hub.mode must be subscribe and "
+                        "hub.verify_token the channel's verify token")
     return answer
+
+
+def setup_for(session: Session, channel: Channel) -> dict[str, Any] | None:
+    """What an administrator enters in the platform's app dashboard for this channel: the callback path
+    (`/webhooks/<platform>/<id>`, to put behind the public HTTPS address), the verify token and the fields
+    to subscribe to; None for platforms without webhooks."""
+    handler = _HANDLERS.get(channel.platform)
+    if handler is None or channel.id is None:
+        return None
+    return {"path": f"/webhooks/{channel.platform}/{channel.id}",
+            "verify_token": _credentials(session, channel).get("verify_token"),
+            "fields": list(meta_webhooks.FIELDS.get(channel.platform, ()))}
 
 
 def process_delivery(session: Session, delivery_id: int) -> ingest.IngestResult:
@@ -126,3 +143,13 @@ def _credentials(session: Session, channel: Channel) -> dict[str, Any]:
 
 def _lower(headers: Mapping[str, str]) -> dict[str, str]:
     return {str(k).lower(): str(v) for k, v in headers.items()}
+
+
+def meta_signature_valid(headers: Mapping[str, str], body: bytes, credentials: dict[str, Any]) -> bool:
+    """Meta's `X-Hub-Signature-256` with the channel's app secret (headers in lower case)."""
+    return hmac_sha256_valid(credentials.get("app_secret"), body, headers.get(meta_webhooks.SIGNATURE_HEADER))
+
+
+for _platform in meta_webhooks.PLATFORMS:
+    register(WebhookHandler(_platform, verify=meta_signature_valid, parse=meta_webhooks.parser(_platform),
+                            challenge=meta_webhooks.challenge))

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from webcare import platforms
 from webcare.auth import current, roles_required
 from webcare.extensions import db, runtime
-from webcare.services import audit, channels, polling
+from webcare.services import audit, channels, polling, webhooks
 from webcare.web.forms import EmptyForm, FlaskForm
 from webcare.web.nav import add_nav
 from webcare.web.request_origin import origin
@@ -43,15 +43,28 @@ class ChannelForm(FlaskForm):
     oauth_refresh_token = PasswordField(_l("Refresh token"), validators=[Optional(), Length(max=4096)])
     oauth_client_id = StringField(_l("App client ID"), validators=[Optional(), Length(max=255)])
     oauth_client_secret = PasswordField(_l("App client secret"), validators=[Optional(), Length(max=4096)])
+    # Facebook / Instagram (Meta): the Page token is the access token above
+    meta_page_id = StringField(_l("Facebook Page ID"), validators=[Optional(), Length(max=64)])
+    meta_ig_user_id = StringField(_l("Instagram account ID"), validators=[Optional(), Length(max=64)])
+    meta_app_secret = PasswordField(_l("Meta app secret"), validators=[Optional(), Length(max=255)])
+    meta_verify_token = StringField(_l("Webhook verify token"), validators=[Optional(), Length(max=255)])
 
 
-def x_credentials(form: ChannelForm, platform: str = "x") -> dict[str, str]:
+def platform_credentials(form: ChannelForm, platform: str) -> dict[str, str]:
     """The platform's extra fields of the form (account, token renewal), for `channels.create_channel(extra=...)`."""
+    if platform in ("facebook", "instagram"):
+        return meta_credentials(form)
     if platform in ("linkedin", "tiktok"):
         return {"account_id": form.account_id.data or "", "refresh_token": form.oauth_refresh_token.data or "",
                 "client_id": form.oauth_client_id.data or "", "client_secret": form.oauth_client_secret.data or ""}
     return {"refresh_token": form.x_refresh_token.data or "", "client_id": form.x_client_id.data or "",
             "client_secret": form.x_client_secret.data or ""}
+
+
+def meta_credentials(form: ChannelForm) -> dict[str, str]:
+    """The Meta fields of the form (empty ones keep what is stored), for `extra=...`."""
+    return {"page_id": form.meta_page_id.data or "", "ig_user_id": form.meta_ig_user_id.data or "",
+            "app_secret": form.meta_app_secret.data or "", "verify_token": form.meta_verify_token.data or ""}
 
 
 @bp.get("/")
@@ -69,7 +82,7 @@ def new():
                                           base_url=form.base_url.data, handle=form.handle.data or "",
                                           token=form.token.data or "",
                                           poll_interval_seconds=form.poll_interval_seconds.data,
-                                          extra=x_credentials(form, form.platform.data))
+                                          extra=platform_credentials(form, form.platform.data))
         audit.record(db(), current(), "channel.create", origin(), target=("channel", channel.id))
         db().commit()
         flash(_("Channel added. Test the connection to check the token."), "success")
@@ -87,15 +100,16 @@ def edit(channel_id: int):
     if form.validate_on_submit():
         channels.update_channel(db(), channel, name=form.name.data, base_url=form.base_url.data,
                                 handle=form.handle.data or "", poll_interval_seconds=form.poll_interval_seconds.data,
-                                token=form.token.data or None, extra=x_credentials(form, channel.platform))
+                                token=form.token.data or None, extra=platform_credentials(form, channel.platform))
         audit.record(db(), current(), "channel.update", origin(), target=("channel", channel.id),
                      data={"token_changed": bool(form.token.data)})
         db().commit()
         flash(_("Channel saved."), "success")
         return redirect(url_for(".index"))
-    form.token.data = form.x_refresh_token.data = form.x_client_secret.data = ""
+    form.token.data = form.x_refresh_token.data = form.x_client_secret.data = form.meta_app_secret.data = ""
     form.oauth_refresh_token.data = form.oauth_client_secret.data = ""
-    return render_template("channels/form.html", form=form, channel=channel)
+    return render_template("channels/form.html", form=form, channel=channel,
+                           webhook=webhooks.setup_for(db(), channel))
 
 
 @bp.post("/<int:channel_id>/<any(pause, resume):action>")

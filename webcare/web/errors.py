@@ -22,7 +22,7 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/")
+    return request.path.startswith(("/api/", "/webhooks/"))  # machines call these: answer in JSON
 
 
 def _domain_error(exc: DomainError):
