@@ -13,6 +13,7 @@ from tests.workers.pipeline import (
     automatic_ids,
     citizen_messages,
     count,
+    events,
     inbound,
     poll_now,
     reload,
@@ -26,7 +27,7 @@ from webcare import platforms
 from webcare.db import utcnow
 from webcare.errors import ValidationFailed
 from webcare.models import Channel, Contact, Message, Ticket
-from webcare.services import channels, compose, polling
+from webcare.services import channels, compose, polling, routing
 
 
 @pytest.fixture
@@ -173,3 +174,27 @@ def test_an_idle_poll_costs_one_call(tiktok):  # noqa: F811
     assert len(first.messages) == 1 and len(tiktok.requests) == 2
     adapter.fetch(first.cursor)
     assert len(tiktok.requests) == 3  # the video's comment count did not change: only the video list
+
+
+def test_an_acknowledgement_longer_than_the_platform_takes_is_not_sent(runtime, redis, session, tiktok,  # noqa: F811
+                                                                        channel):
+    """Routing asks for an acknowledgement, but its promise does not fit in a reply on this channel
+    (TikTok takes 150 characters; here the channel is set to 100): the platform would refuse it, so
+    none is queued and the ticket waits for an agent."""
+    text = "De ondergrondse container aan de Populierenweg zit al dagen vol."
+    decision = routing.decide(session, routing.RouteInput(text=text, platform="tiktok", kind="comment"))
+    promise = routing.acknowledgement_text(session, decision, "nl", False)
+    assert decision.auto_ack and 100 < len(promise) <= 150
+    assert routing.acknowledgement_text(session, decision, "nl", False, limit=100) is None
+    channel.settings = {**(channel.settings or {}), "max_chars": 100}
+    session.commit()
+    video = tiktok.video("Nieuwe containers in de wijk")
+    tiktok.comment("jan", video, text)
+    poll_now(runtime, redis, channel.id)
+    work(redis)
+
+    [ticket] = tickets(session)
+    assert ticket.category.code == decision.category
+    assert ticket.auto_ack_sent_at is None and ticket.promise_text is None
+    assert count(session, Message) - inbound(session) == 0
+    assert "auto_ack_sent" not in events(session, ticket.id)

@@ -145,6 +145,21 @@ def set_enabled(session: Session, channel: Channel, enabled: bool) -> Channel:
     return channel
 
 
+DEFAULT_REPLY_LIMIT = 2000  # characters, for a platform without an adapter
+
+
+def reply_limit(channel: Channel) -> int:
+    """The longest reply the channel's platform takes (its adapter's `max_reply_length`); the channel's
+    `settings.max_chars` overrides it (e.g. a Mastodon server with its own limit)."""
+    override = (channel.settings or {}).get("max_chars")
+    if override:
+        return int(override)
+    try:
+        return platforms.capabilities(channel.platform).max_reply_length
+    except LookupError:
+        return DEFAULT_REPLY_LIMIT
+
+
 def ensure_pollable(channel: Channel) -> Channel:
     if channel.platform not in platforms.supported_platforms():
         raise ValidationFailed(f"channel {channel.name}: Webcare cannot talk to {channel.platform} yet")

@@ -23,11 +23,11 @@ from webcare import platforms
 from webcare.db import utcnow
 from webcare.errors import Conflict, ValidationFailed
 from webcare.models import CannedResponse, Category, Message, Ticket, User
-from webcare.services import sla
+from webcare.services import channels, sla
 from webcare.services.replies import queue_reply
 from webcare.services.ticket_actions import _move, require_worker, touch
 
-DEFAULT_LIMIT = 2000  # a platform without an adapter (yet): a generous limit, the platform decides
+DEFAULT_LIMIT = channels.DEFAULT_REPLY_LIMIT  # a platform without an adapter (yet): the platform decides
 
 
 class StaleView(Conflict):
@@ -55,8 +55,7 @@ def rules_for(ticket: Ticket) -> PlatformRules:
         caps = platforms.capabilities(channel.platform)
     except LookupError:
         caps = None
-    override = (channel.settings or {}).get("max_chars")
-    limit = int(override or (caps.max_reply_length if caps else DEFAULT_LIMIT))
+    limit = channels.reply_limit(channel)
     if caps is None:
         return PlatformRules(channel.platform, limit, ticket.visibility == "private", public_allowed)
     allowed = caps.private_replies and platforms.adapter_class(channel.platform).can_reply_privately(

@@ -39,7 +39,7 @@ from webcare.models import Channel, Ticket, User
 from webcare.platforms.base import InboundMessage
 from webcare.queue import publish_many_after_commit
 from webcare.services import ingest_store as store
-from webcare.services import notifications, routing, safety, sla
+from webcare.services import channels, notifications, routing, safety, sla
 from webcare.services.bulk import write_changed_columns
 from webcare.services.events import event_row, insert_events
 from webcare.services.replies import AutomaticReply
@@ -192,10 +192,11 @@ def _attach_to_tickets(session: Session, batch: _Batch, window: timedelta) -> No
 def _plan_new_tickets(session: Session, batch: _Batch) -> dict[str, _NewTicket]:
     """The rows of the new tickets, routed on their first message, with their clocks and acknowledgement."""
     planned = {}
+    limit = channels.reply_limit(batch.channel)
     for key in batch.previous:
         row = _ticket_row(batch, key)
         decision = routing.route_new_row(session, row, _route_input(batch, batch.threads[key][0]))
-        text = routing.acknowledgement_text(session, decision, row["language"], row["threat"])
+        text = routing.acknowledgement_text(session, decision, row["language"], row["threat"], limit)
         if text is not None:
             row["auto_ack_sent_at"], row["promise_text"] = batch.now, text
         planned[key] = _NewTicket(row, decision, text)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from webcare.db import utcnow
 from webcare.models import Message, Ticket, TicketLabel
 from webcare.models.ticket_event import TicketEvent
-from webcare.services import defaults, safety
+from webcare.services import channels, defaults, safety
 from webcare.services.bulk import bulk_insert
 from webcare.services.events import event_row, insert_events, record_event
 from webcare.services.replies import AutomaticReply, queue_automatic_replies, queue_reply
@@ -180,17 +180,23 @@ def acknowledge_ticket(session: Session, ticket: Ticket, decision: RouteDecision
         return None
     if session.info.get("replaying_history"):  # `webcare import`: the past is not acknowledged again
         return None
-    return send_auto_ack(session, ticket, decision, current_ruleset(session).catalog)
+    catalog = current_ruleset(session).catalog
+    if len(promise_text(catalog, decision, ticket.language)) > channels.reply_limit(ticket.channel):
+        return None  # the platform would refuse it (TikTok: 150 characters): an agent answers instead
+    return send_auto_ack(session, ticket, decision, catalog)
 
 
-def acknowledgement_text(session: Session, decision: RouteDecision, language: str | None, threat: bool) -> str | None:
-    """The automatic acknowledgement of a new ticket (routed as a row), or None when it gets none.
+def acknowledgement_text(session: Session, decision: RouteDecision, language: str | None, threat: bool,
+                         limit: int | None = None) -> str | None:
+    """The automatic acknowledgement of a new ticket (routed as a row), or None when it gets none: never
+    for threats, and not when it is longer than the platform's `limit` (the platform would refuse it).
 
     Store the ticket with `promise_text` = this text and `auto_ack_sent_at` = the moment, then queue the
     replies with `acknowledge_new_tickets`."""
     if not decision.auto_ack or decision.threat or threat:
         return None
-    return promise_text(current_ruleset(session).catalog, decision, language)
+    text = promise_text(current_ruleset(session).catalog, decision, language)
+    return None if limit is not None and len(text) > limit else text
 
 
 def acknowledge_new_tickets(session: Session, acks: list[AutomaticReply]) -> None:
