@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 import os
 import secrets
 import tomllib
@@ -155,7 +156,7 @@ def _coerce(key: str, value: Any) -> Any:
         if kind == "int":
             return _to_int(value)
         if kind == "float":
-            return float(value)
+            return _to_float(value)
         if kind in ("bool", "bool | None"):
             return None if value in (None, "") and kind != "bool" else _to_bool(value)
         if kind == "tuple[str, ...]":
@@ -165,6 +166,13 @@ def _coerce(key: str, value: Any) -> Any:
     if not isinstance(value, str):
         raise ConfigError(key, f"expected text, got {value!r}")
     return value
+
+
+def _to_float(value: Any) -> float:
+    number = float(value)
+    if not math.isfinite(number):  # "nan" passes every `<= 0` check
+        raise ValueError("expected a finite number")
+    return number
 
 
 def _to_int(value: Any) -> int:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from contextlib import AbstractContextManager
-from dataclasses import asdict, dataclass, field, replace
+import re
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -20,6 +21,8 @@ VISIBILITIES = ("public", "private")
 # Column sizes of what ingest stores (models.message, models.contact): a longer id cannot be stored.
 _ID_LIMITS = {"external_id": 255, "thread_key": 255, "author_id": 128, "author_handle": 255}
 _OPTIONAL_LIMITS = {"in_reply_to": 255, "url": 1024, "author_url": 1024, "language": 8}
+# What no database text can hold: NUL, and lone UTF-16 surrogates (a JSON payload's "\ud800" without its pair).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -56,8 +59,10 @@ class InboundMessage:
 
 
 def checked(message: InboundMessage) -> InboundMessage:
-    """The message if ingest can store it; optional fields that cannot be stored are dropped, an unusable
-    id, kind or time raises ValueError (parsers turn that into a garbled-answer `TransientError`)."""
+    """The message if ingest can store it: NUL and lone surrogates become U+FFFD, optional fields that cannot
+    be stored are dropped, and an unusable id, kind or time raises ValueError (parsers turn that into a
+    garbled-answer `TransientError`)."""
+    message = storable_message(message)
     for name, limit in _ID_LIMITS.items():
         value = getattr(message, name)
         if not isinstance(value, str) or not value.strip() or len(value) > limit:
@@ -79,6 +84,23 @@ def checked(message: InboundMessage) -> InboundMessage:
     elif len(message.author_name) > 255:
         fixes["author_name"] = message.author_name[:255]
     return replace(message, **fixes) if fixes else message
+
+
+def storable_message(message: InboundMessage) -> InboundMessage:
+    """The message with NUL and lone surrogates replaced by U+FFFD in every text (see `storable`)."""
+    return replace(message, **{f.name: storable(getattr(message, f.name)) for f in fields(message)
+                               if f.name != "created_at"})
+
+
+def storable(value: Any) -> Any:
+    """`value` with NUL and lone surrogates replaced by U+FFFD in every text, also inside lists and objects."""
+    if isinstance(value, str):
+        return _UNSTORABLE.sub("\ufffd", value) if _UNSTORABLE.search(value) else value
+    if isinstance(value, dict):
+        return {storable(k): storable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [storable(v) for v in value]
+    return value
 
 
 @dataclass

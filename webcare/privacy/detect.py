@@ -165,8 +165,10 @@ def _year(text: str) -> int:
 # -- postcode with house number ----------------------------------------------------------------------
 _PC = r"(?P<pc>[1-9]\d{3}(?: ?(?!SA|SD|SS)[A-Z]{2}|(?!sa|sd|ss)[a-z]{2}))(?![\w])"
 _NUM = r"(?P<num>\d{1,5}(?:[ -]?[a-zA-Z](?![\w])|-\d{1,3})?)"
-_STREET = (r"(?!Postbus\b|Antwoordnummer\b)(?:[A-Z][\w'.-]+"
-           r"|\w+(?:straat|weg|laan|plein|gracht|kade|dijk|singel|hof|pad|steeg|dreef|markt|park))")
+# A street name starts a word and is at most 60 characters: unbounded `\w+` tried at every position of a long
+# run of letters made the scan quadratic (100,000 zeros took minutes; tests/fuzz/test_parsers.py).
+_STREET = (r"\b(?!Postbus\b|Antwoordnummer\b)(?:[A-Z][\w'.-]{1,60}"
+           r"|\w{1,60}(?:straat|weg|laan|plein|gracht|kade|dijk|singel|hof|pad|steeg|dreef|markt|park))")
 _ADDRESS_FORWARD = re.compile(rf"{_STREET}\s+{_NUM}\s*,?\s*{_PC}")
 _ADDRESS_BACKWARD = re.compile(
     rf"{_PC}\s*,?\s*(?:(?:en|met)\s+)?(?:(?:het\s+)?(?:huis)?(?:nummer|nr\.?|no\.?)\s*:?\s*)?{_NUM}"
