@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from webcare.config import Settings, load_settings
 from webcare.runtime import Runtime, build_runtime
@@ -31,7 +32,16 @@ def _templates_dir() -> Path:
     return TEMPLATES_DIR if TEMPLATES_DIR.is_dir() else Path.cwd() / "templates"
 
 
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: a number beyond a 64-bit integer is no id (404), not a database error."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002  (werkzeug's parameter name)
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def _configure_flask(app: Flask, settings: Settings) -> None:
+    app.url_map.converters["int"] = IdConverter
     app.config.update(
         SECRET_KEY=settings.secret_key,
         SESSION_COOKIE_HTTPONLY=True,
