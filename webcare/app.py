@@ -6,9 +6,11 @@ import logging
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
 from webcare.config import Settings, load_settings
+from webcare.db import MAX_ID
 from webcare.runtime import Runtime, build_runtime
 
 PACKAGE_DIR = Path(__file__).parent
@@ -33,11 +35,13 @@ def _templates_dir() -> Path:
 
 
 class IdConverter(IntegerConverter):
-    """`<int:...>` in every route: a number beyond a 64-bit integer is no id (404), not a database error."""
+    """`<int:...>` in every route: a number beyond `MAX_ID` is no id (404), not a database error (500)."""
 
-    def __init__(self, map, *args, **kwargs):  # noqa: A002  (werkzeug's parameter name)
-        kwargs.setdefault("max", 2**63 - 1)
-        super().__init__(map, *args, **kwargs)
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        if number > MAX_ID:
+            raise NotFound()
+        return number
 
 
 def _configure_flask(app: Flask, settings: Settings) -> None:

@@ -11,18 +11,17 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from contextlib import AbstractContextManager
-import re
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
+
+from webcare.storable import storable
 
 KINDS = ("mention", "comment", "dm")
 VISIBILITIES = ("public", "private")
 # Column sizes of what ingest stores (models.message, models.contact): a longer id cannot be stored.
 _ID_LIMITS = {"external_id": 255, "thread_key": 255, "author_id": 128, "author_handle": 255}
 _OPTIONAL_LIMITS = {"in_reply_to": 255, "url": 1024, "author_url": 1024, "language": 8}
-# What no database text can hold: NUL, and lone UTF-16 surrogates (a JSON payload's "\ud800" without its pair).
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -90,17 +89,6 @@ def storable_message(message: InboundMessage) -> InboundMessage:
     """The message with NUL and lone surrogates replaced by U+FFFD in every text (see `storable`)."""
     return replace(message, **{f.name: storable(getattr(message, f.name)) for f in fields(message)
                                if f.name != "created_at"})
-
-
-def storable(value: Any) -> Any:
-    """`value` with NUL and lone surrogates replaced by U+FFFD in every text, also inside lists and objects."""
-    if isinstance(value, str):
-        return _UNSTORABLE.sub("\ufffd", value) if _UNSTORABLE.search(value) else value
-    if isinstance(value, dict):
-        return {storable(k): storable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [storable(v) for v in value]
-    return value
 
 
 @dataclass

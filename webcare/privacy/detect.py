@@ -239,16 +239,18 @@ def scan(text: str) -> list[Finding]:
     """The personal data in `text`, in order of appearance, without overlaps."""
     if not text:
         return []
-    urls = [(m.start(), m.end()) for m in _URL.finditer(text)]
+    # Masks of the characters inside a URL and inside a kept finding: the overlap test of a finding costs its
+    # own length, not the number of findings so far ("06 " * 30,000 has 10,000 phone-like findings).
+    in_url = bytearray(len(text))
+    for m in _URL.finditer(text):
+        in_url[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+    taken = bytearray(len(text))
     kept: list[Finding] = []
     for detector in DETECTORS:
         for finding in detector(text):
-            if finding.kind != "email" and _overlaps(finding, urls):
+            if finding.kind != "email" and any(in_url[finding.start:finding.end]):
                 continue
-            if not _overlaps(finding, [(k.start, k.end) for k in kept]):
+            if not any(taken[finding.start:finding.end]):
                 kept.append(finding)
+                taken[finding.start:finding.end] = b"\x01" * (finding.end - finding.start)
     return sorted(kept, key=lambda f: f.start)
-
-
-def _overlaps(finding: Finding, spans: list[tuple[int, int]]) -> bool:
-    return any(finding.start < end and start < finding.end for start, end in spans)
