@@ -8,6 +8,8 @@ The fast run tries `FAST_EXAMPLES` cases per operation and role, valid and inval
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -19,7 +21,6 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-
 from sqlalchemy import select
 
 from tests import factories as f
@@ -73,24 +74,33 @@ def _run(app, token: str, examples: int, known_ids: dict[str, list[int]]) -> dic
         operation = result.ok()
         count["operations"] += 1
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            @settings(max_examples=examples, deadline=None, database=None, derandomize=examples == FAST_EXAMPLES,
-                      suppress_health_check=list(HealthCheck))
-            @given(case=_strategy(operation, mode, known_ids))
-            def call(case):
-                count["cases"] += 1
-                response = case.call(headers=headers)
-                try:
-                    case.validate_response(response, checks=CHECKS if mode.is_positive else [not_a_server_error])
-                except Exception as exc:  # noqa: BLE001  (collected: one report for all operations)
-                    failures.append(f"{operation.label} [{mode}] {str(exc)[:1500]}")
-                    raise
-
-            try:
-                call()
-            except Exception:  # noqa: BLE001, S110  (already collected above)
-                pass
+            count["cases"] += _fuzz_operation(operation, mode, headers, examples, known_ids, failures)
     assert not failures, "\n\n".join(failures)
     return count
+
+
+def _fuzz_operation(operation, mode: GenerationMode, headers: dict, examples: int, known_ids: dict[str, list[int]],
+                    failures: list[str]) -> int:
+    """Run one operation's cases; a failure is collected (one report for all operations at the end)."""
+    calls = 0
+    checks = CHECKS if mode.is_positive else [not_a_server_error]
+
+    @settings(max_examples=examples, deadline=None, database=None, derandomize=examples == FAST_EXAMPLES,
+              suppress_health_check=list(HealthCheck))
+    @given(case=_strategy(operation, mode, known_ids))
+    def call(case):
+        nonlocal calls
+        calls += 1
+        response = case.call(headers=headers)
+        try:
+            case.validate_response(response, checks=checks)
+        except Exception as exc:
+            failures.append(f"{operation.label} [{mode}] {str(exc)[:1500]}")
+            raise
+
+    with contextlib.suppress(Exception):  # already collected in `failures`
+        call()
+    return calls
 
 
 @pytest.mark.parametrize("role", ["admin", "agent"])

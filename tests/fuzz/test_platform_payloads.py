@@ -18,11 +18,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.fuzz.strategies import budget, hostile_text, json_values, payloads
 from webcare.platforms import bluesky_format, mastodon_format, x_format
 from webcare.platforms.base import InboundMessage, checked
 from webcare.platforms.bluesky import REASONS
 from webcare.platforms.errors import PlatformError
-from tests.fuzz.strategies import budget, hostile_text, json_values, payloads
 
 OWN_MASTODON = "1"
 OWN_X = {"id": "987654321", "username": "GemVoorbeeld"}

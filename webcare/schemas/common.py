@@ -6,7 +6,6 @@ from marshmallow import Schema, fields, validate
 
 from webcare.db import MAX_ID
 
-
 # Ids and counters in input: beyond the database's INTEGER they are refused here (400), not there (500).
 ID_RANGE = validate.Range(min=1, max=MAX_ID)
 COUNT_RANGE = validate.Range(min=0, max=MAX_ID)

@@ -32,10 +32,10 @@ from sqlalchemy.orm import Session
 from webcare.errors import DomainError, NotFound, ValidationFailed
 from webcare.models import Channel, Department, ImportedLine, Message, Ticket, User
 from webcare.platforms.base import InboundMessage, SentReply
-from webcare.storable import storable
 from webcare.schemas.history_import import LINE_SCHEMAS
 from webcare.services import department_actions, ingest, replies, ticket_actions
 from webcare.services.users import normalise_email
+from webcare.storable import storable
 
 LEDGER_CHUNK = 500
 
