@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select, update
 
 from tests import factories as f
+from tests.fakes.mastodon import mastodon  # noqa: F401  (fixture)
 from tests.fuzz.strategies import budget, hostile_text
 from webcare.models import Contact, Ticket
 from webcare.platforms import mastodon_format
@@ -218,3 +219,25 @@ def test_junk_query_strings_never_give_a_server_error(client, world):
         assert response.status_code < 500, (page, query, response.status_code)
 
     get()
+
+
+# -- the whole way: a citizen posts on a (mock) Mastodon server, the real poll and ingest jobs run ------------
+def test_a_hostile_post_through_the_mastodon_fake_is_shown_inert(app, runtime, redis, session, mastodon):  # noqa: F811
+    from tests.workers.test_mastodon_ingest import poll_now, tickets
+
+    f.seeded(session)
+    channel = mastodon.channel(session)
+    agent = f.user(session, "agent")
+    session.commit()
+    text = ("<script>alert(1)</script> <img src=x onerror=alert(2)> \u202egnp.exe\u202c zero\u200bwidth "
+            "\U0001f3f3\ufe0f\u200d\U0001f308 " + "lang " * 80)  # Mastodon allows 500 characters
+    mastodon.post("jan", text)
+    poll_now(runtime, redis, channel.id)
+    [ticket] = tickets(session)
+    client = app.test_client()
+    f.login(client, agent.email)
+    page = _check_page(client, f"/tickets/{ticket.id}")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "gnp.exe" in page
+    assert "\U0001f3f3\ufe0f\u200d\U0001f308" in page
+    inbox = _check_page(client, "/inbox")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in inbox and inbox.count("lang ") < 30  # a preview
