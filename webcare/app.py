@@ -6,8 +6,11 @@ import logging
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter
 
 from webcare.config import Settings, load_settings
+from webcare.db import MAX_ID
 from webcare.runtime import Runtime, build_runtime
 
 PACKAGE_DIR = Path(__file__).parent
@@ -31,7 +34,18 @@ def _templates_dir() -> Path:
     return TEMPLATES_DIR if TEMPLATES_DIR.is_dir() else Path.cwd() / "templates"
 
 
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: a number beyond `MAX_ID` is no id (404), not a database error (500)."""
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        if number > MAX_ID:
+            raise NotFound()
+        return number
+
+
 def _configure_flask(app: Flask, settings: Settings) -> None:
+    app.url_map.converters["int"] = IdConverter
     app.config.update(
         SECRET_KEY=settings.secret_key,
         SESSION_COOKIE_HTTPONLY=True,

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 import os
+import re
 import secrets
 import tomllib
 from collections.abc import Mapping
@@ -17,6 +19,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from webcare.storable import is_storable
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +163,7 @@ def _coerce(key: str, value: Any) -> Any:
         if kind == "int":
             return _to_int(value)
         if kind == "float":
-            return float(value)
+            return _to_float(value)
         if kind in ("bool", "bool | None"):
             return None if value in (None, "") and kind != "bool" else _to_bool(value)
         if kind == "tuple[str, ...]":
@@ -168,7 +172,16 @@ def _coerce(key: str, value: Any) -> Any:
         raise ConfigError(key, f"cannot use {value!r}: {exc}") from exc
     if not isinstance(value, str):
         raise ConfigError(key, f"expected text, got {value!r}")
+    if not is_storable(value):  # a path or URL with them fails deep inside os or a driver
+        raise ConfigError(key, "contains a NUL or an undecodable character")
     return value
+
+
+def _to_float(value: Any) -> float:
+    number = float(value)
+    if not math.isfinite(number):  # "nan" passes every `<= 0` check
+        raise ValueError("expected a finite number")
+    return number
 
 
 def _to_int(value: Any) -> int:
@@ -227,15 +240,20 @@ def _dev_secret(settings: Settings, name: str, make) -> str:
     return value
 
 
+_ZONE_NAME = re.compile(r"[A-Za-z0-9_+-]{1,32}(/[A-Za-z0-9_+-]{1,32}){0,2}")  # Europe/Amsterdam, Etc/GMT+1, UTC
+
+
 def _validate(settings: Settings) -> None:
     if settings.env not in ENVIRONMENTS:
         raise ConfigError("env", f"must be one of {', '.join(ENVIRONMENTS)}")
     if settings.language not in LANGUAGES:
         raise ConfigError("language", f"must be one of {', '.join(LANGUAGES)}")
     try:
+        if not _ZONE_NAME.fullmatch(settings.timezone):  # ZoneInfo("a.b.c...") recurses in importlib
+            raise ValueError("not a time zone name")
         ZoneInfo(settings.timezone)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ConfigError("timezone", f"unknown time zone {settings.timezone!r}") from exc
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+        raise ConfigError("timezone", f"unknown time zone {settings.timezone[:80]!r}") from exc
     if len(settings.secret_key) < 16:
         raise ConfigError("secret_key", "required outside development, at least 16 characters")
     if not settings.encryption_keys:
@@ -285,7 +303,10 @@ def _validate_fernet_keys(keys: tuple[str, ...]) -> None:
 
 
 def _validate_url(key: str, url: str, schemes: tuple[str, ...]) -> None:
-    scheme = urlparse(url).scheme
+    try:
+        scheme = urlparse(url).scheme
+    except ValueError as exc:  # "http://[::1" (Invalid IPv6 URL)
+        raise ConfigError(key, f"not a URL: {exc}") from exc
     if scheme not in schemes:
         raise ConfigError(key, f"scheme {scheme or '(none)'!r} not supported; use one of {', '.join(schemes)}")
 

@@ -53,6 +53,11 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
+# Ids are INTEGER columns (32 bits on PostgreSQL): a larger number in a URL or a filter is no id, and must give
+# a 404 or 400 before it reaches the database (which would refuse it: a 500).
+MAX_ID = 2**31 - 1
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {datetime: UTCDateTime, dict: JSONType, list: JSONType}

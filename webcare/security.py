@@ -1,9 +1,14 @@
-"""HTTP security: CSRF on every form (Flask-WTF), security headers and a strict Content-Security-Policy."""
+"""HTTP security: CSRF on every form (Flask-WTF), security headers and a strict Content-Security-Policy, and
+requests with text no database can store (NUL, lone surrogates; see `webcare.storable`) refused with 400."""
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFProtect
+
+from webcare.errors import ValidationFailed
+from webcare.storable import is_storable
 
 csrf = CSRFProtect()
 
@@ -23,7 +28,21 @@ CONTENT_SECURITY_POLICY = "; ".join([
 
 def init_security(app: Flask) -> None:
     csrf.init_app(app)
+    app.before_request(_refuse_unstorable_text)
     app.after_request(_security_headers)
+
+
+def _refuse_unstorable_text() -> None:
+    """Query, form and JSON text with NUL or a lone surrogate: 400 here instead of a database error (500).
+    Webhook bodies are stored as bytes and parsed later; their parsers repair such text."""
+    if request.blueprint == "webhooks":
+        return
+    values = list(request.args.items(multi=True))
+    if request.mimetype == "application/x-www-form-urlencoded" or request.mimetype == "multipart/form-data":
+        values += list(request.form.items(multi=True))
+    body = request.get_json(silent=True) if request.is_json else None
+    if not (is_storable(values) and is_storable(body)):
+        raise ValidationFailed(_("The request contains a character that cannot be stored (NUL or an unpaired surrogate)."))
 
 
 def _security_headers(response: Response) -> Response:

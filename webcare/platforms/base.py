@@ -11,11 +11,17 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from contextlib import AbstractContextManager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from webcare.storable import storable
+
 KINDS = ("mention", "comment", "dm")
+VISIBILITIES = ("public", "private")
+# Column sizes of what ingest stores (models.message, models.contact): a longer id cannot be stored.
+_ID_LIMITS = {"external_id": 255, "thread_key": 255, "author_id": 128, "author_handle": 255}
+_OPTIONAL_LIMITS = {"in_reply_to": 255, "url": 1024, "author_url": 1024, "language": 8}
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,40 @@ class InboundMessage:
         created = values.get("created_at")
         values["created_at"] = datetime.fromisoformat(created) if isinstance(created, str) else created
         return cls(**values)
+
+
+def checked(message: InboundMessage) -> InboundMessage:
+    """The message if ingest can store it: NUL and lone surrogates become U+FFFD, optional fields that cannot
+    be stored are dropped, and an unusable id, kind or time raises ValueError (parsers turn that into a
+    garbled-answer `TransientError`)."""
+    message = storable_message(message)
+    for name, limit in _ID_LIMITS.items():
+        value = getattr(message, name)
+        if not isinstance(value, str) or not value.strip() or len(value) > limit:
+            raise ValueError(f"{name} must be text of 1 to {limit} characters, not {str(value)[:80]!r}")
+    if message.kind not in KINDS or message.visibility not in VISIBILITIES:
+        raise ValueError(f"unknown kind or visibility {message.kind!r}/{message.visibility!r}")
+    if not isinstance(message.text, str) or not isinstance(message.raw, dict):
+        raise ValueError("text must be text and raw an object")
+    if message.created_at is not None and (not isinstance(message.created_at, datetime)
+                                           or message.created_at.utcoffset() is None):
+        raise ValueError(f"created_at must be an aware time, not {message.created_at!r}")
+    fixes: dict[str, Any] = {}
+    for name, limit in _OPTIONAL_LIMITS.items():
+        value = getattr(message, name)
+        if value is not None and (not isinstance(value, str) or not value or len(value) > limit):
+            fixes[name] = None
+    if not isinstance(message.author_name, str):
+        fixes["author_name"] = ""
+    elif len(message.author_name) > 255:
+        fixes["author_name"] = message.author_name[:255]
+    return replace(message, **fixes) if fixes else message
+
+
+def storable_message(message: InboundMessage) -> InboundMessage:
+    """The message with NUL and lone surrogates replaced by U+FFFD in every text (see `storable`)."""
+    return replace(message, **{f.name: storable(getattr(message, f.name)) for f in fields(message)
+                               if f.name != "created_at"})
 
 
 @dataclass

@@ -88,8 +88,8 @@ class BlueskyAdapter(PlatformAdapter):
         state = dict(cursor or {})
         state["did"] = own = self.session.did
         notifications, more = self._read_notifications(state, max_messages)
-        messages = [fmt.normalise_notification(n, own) for n in notifications
-                    if n.get("reason") in REASONS and (n.get("author") or {}).get("did") != own]
+        parsed = [fmt.parse_notification(n, own, REASONS) for n in notifications]
+        messages = [m for m in parsed if m is not None]
         chats, more_chats = self._read_chats(state) if self.options["chats"] else ([], False)
         messages += chats
         messages.sort(key=lambda m: (m.created_at or datetime.now(UTC), m.external_id))
@@ -148,7 +148,7 @@ class BlueskyAdapter(PlatformAdapter):
                 continue  # ours, or a deleted message
             if cutoff and (fmt.parse_time(message.get("sentAt")) or cutoff) < cutoff:
                 continue
-            messages.append(fmt.normalise_chat(message, entry["convoId"], self._member(entry["convoId"], sender)))
+            messages.append(fmt.parse_chat(message, entry["convoId"], self._member(entry["convoId"], sender)))
         return messages, more
 
     def _member(self, convo_id: str, did: str) -> dict[str, Any]:

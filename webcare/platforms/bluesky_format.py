@@ -15,7 +15,8 @@ import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
-from webcare.platforms.base import InboundMessage
+from webcare.platforms.base import InboundMessage, checked
+from webcare.platforms.errors import garbled_answer
 
 WEB = "https://bsky.app"
 POST_COLLECTION = "app.bsky.feed.post"
@@ -107,6 +108,20 @@ def normalise_notification(item: dict[str, Any], own_did: str) -> InboundMessage
              "allow_incoming": chat.get("allowIncoming"),
              "followed_by": bool((author.get("viewer") or {}).get("followedBy"))},
     )
+
+
+@garbled_answer("Bluesky notification")
+def parse_notification(item: dict[str, Any], own_did: str, reasons: list[str] | tuple[str, ...]) -> InboundMessage | None:
+    """A citizen's mention, reply or quote (`reasons`) as an `InboundMessage`; None for anything else."""
+    if item.get("reason") not in reasons or (item.get("author") or {}).get("did") == own_did:
+        return None
+    return checked(normalise_notification(item, own_did))
+
+
+@garbled_answer("Bluesky chat message")
+def parse_chat(message: dict[str, Any], convo_id: str, member: dict[str, Any]) -> InboundMessage:
+    """A chat message (see `normalise_chat`); a payload of the wrong shape raises `TransientError`."""
+    return checked(normalise_chat(message, convo_id, member))
 
 
 def normalise_chat(message: dict[str, Any], convo_id: str, member: dict[str, Any]) -> InboundMessage:

@@ -7,6 +7,10 @@
 | `NeedsReauth` | 401/403: token revoked, expired or missing a scope | channel marked "needs re-authorisation" |
 | `PermanentError` | any other refusal (404, 422, ...) | recorded with the platform's message; no retry |
 
+A payload that does not have the shape a parser expects (a missing key, a number where an object should
+be, an unreadable date) is a garbled answer: `garbled_answer()` turns the parser's KeyError, TypeError,
+ValueError, ... into a `TransientError`, so no parser raises anything outside the taxonomy.
+
 `parse_reset()` reads a reset time in every shape platforms use: ISO 8601 (Mastodon), epoch seconds
 (X, mastodon-mock, GoToSocial), a number of seconds from now, or an HTTP date.
 """
@@ -14,6 +18,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import ContextDecorator
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
@@ -52,6 +57,25 @@ class NeedsReauth(PlatformError):
 
 class PermanentError(PlatformError):
     """The platform refused the request; trying the same again will not help."""
+
+
+# What reading a payload of the wrong shape raises (UnicodeError and JSONDecodeError are ValueErrors).
+GARBLED = (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError)
+
+
+class garbled_answer(ContextDecorator):  # noqa: N801  (used as a decorator and a `with` block)
+    """Turn an error of reading a payload of the wrong shape into a `TransientError` naming `what`."""
+
+    def __init__(self, what: str):
+        self.what = what
+
+    def __enter__(self) -> garbled_answer:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if exc_type is not None and issubclass(exc_type, GARBLED) and not issubclass(exc_type, PlatformError):
+            raise TransientError(f"garbled {self.what}: {exc_type.__name__}: {str(exc)[:200]}") from exc
+        return False
 
 
 def parse_reset(value: str | None, now: datetime | None = None) -> datetime | None:

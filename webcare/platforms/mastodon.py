@@ -31,7 +31,6 @@ from webcare.platforms import mastodon_format as fmt
 from webcare.platforms.base import (
     AccountInfo,
     FetchResult,
-    InboundMessage,
     PlatformAdapter,
     ReplyRequest,
     SentReply,
@@ -43,6 +42,7 @@ from webcare.platforms.errors import (
     RateLimited,
     TransientError,
     error_for_status,
+    garbled_answer,
     reset_from_headers,
 )
 from webcare.platforms.html import html_to_text
@@ -87,11 +87,12 @@ class MastodonAdapter(PlatformAdapter):
         state["account_id"] = own_id
         self._apply_dm_policy(state)
         notifications, more = self._read_new(state, max_messages)
-        mentions = [n for n in notifications if fmt.is_citizen_mention(n, own_id)]
-        messages = sorted((self._normalise(n, own_id) for n in mentions), key=lambda m: fmt.id_key(m.external_id))
+        parsed = (fmt.parse_notification(n, own_id, self.host, self._ancestors_of) for n in notifications)
+        messages = sorted((m for m in parsed if m is not None), key=lambda m: fmt.id_key(m.external_id))
         return FetchResult(messages=messages, cursor=state, more=more, throttle_until=self._throttle_until(),
                            fetched=len(notifications))
 
+    @garbled_answer("page of Mastodon notifications")
     def _read_new(self, state: dict[str, Any], max_messages: int) -> tuple[list[dict], bool]:
         min_id = state.get("min_id")
         if not min_id:
@@ -112,6 +113,7 @@ class MastodonAdapter(PlatformAdapter):
         state["min_id"] = min_id
         return collected, more
 
+    @garbled_answer("page of Mastodon notifications")
     def _first_page(self, state: dict[str, Any]) -> list[dict]:
         """A new channel: the newest page, limited to the backfill window; later polls walk forward."""
         page = self._notifications({})
@@ -128,16 +130,6 @@ class MastodonAdapter(PlatformAdapter):
         if not isinstance(body, list):
             raise TransientError("unexpected answer from /api/v1/notifications")
         return body
-
-    def _normalise(self, notification: dict, own_id: str) -> InboundMessage:
-        status = notification["status"]
-        if status.get("visibility") == "direct":
-            thread = (fmt.dm_thread_key(status, own_id), "dm")
-        elif status.get("in_reply_to_id"):
-            thread = fmt.public_thread(status, self._ancestors_of(str(status["id"])), own_id)
-        else:
-            thread = fmt.public_thread(status, [], own_id)
-        return fmt.normalise(notification, thread, self.host)
 
     def _ancestors_of(self, status_id: str) -> list[dict]:
         if status_id not in self._ancestors:

@@ -11,11 +11,13 @@ Thread keys (see docs/INGEST.md):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlparse
 
-from webcare.platforms.base import InboundMessage
+from webcare.platforms.base import InboundMessage, checked
+from webcare.platforms.errors import garbled_answer
 from webcare.platforms.html import html_to_text
 
 MAX_TEXT = 20_000
@@ -99,6 +101,24 @@ def normalise(notification: dict[str, Any], thread: tuple[str, str], default_hos
             "filtered": bool(notification.get("filtered")),
         },
     )
+
+
+@garbled_answer("Mastodon notification")
+def parse_notification(notification: dict[str, Any], own_id: str, default_host: str,
+                       ancestors_of: Callable[[str], list[dict[str, Any]]]) -> InboundMessage | None:
+    """A citizen's mention or DM as an `InboundMessage`, None for anything else (our own posts, boosts,
+    other notification types); `ancestors_of(status id)` reads a reply's thread (oldest first).
+    A payload of the wrong shape raises `TransientError`."""
+    if not is_citizen_mention(notification, own_id):
+        return None
+    status = notification["status"]
+    if status.get("visibility") == "direct":
+        thread = (dm_thread_key(status, own_id), "dm")
+    elif status.get("in_reply_to_id"):
+        thread = public_thread(status, ancestors_of(str(status["id"])), own_id)
+    else:
+        thread = public_thread(status, [], own_id)
+    return checked(normalise(notification, thread, default_host))
 
 
 def is_citizen_mention(notification: dict[str, Any], own_id: str) -> bool:

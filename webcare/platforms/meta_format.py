@@ -9,7 +9,7 @@ Thread keys (docs/PLATFORMS.md, docs/INGEST.md):
 What is ignored: the Page's (account's) own posts, comments and messages (echoes), edits, removals,
 hides and reactions, delivery and read receipts, postbacks. An edited comment keeps its first text.
 
-Everything here is pure: a garbled delivery raises `BadDelivery` (a `ValueError`), items of unknown
+Everything here is pure: a garbled delivery raises `BadDelivery` (a `PermanentError`), items of unknown
 shape inside a well-formed delivery are skipped.
 """
 
@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from webcare.platforms.base import InboundMessage
+from webcare.platforms.errors import PermanentError
 
 FB_WEB = "https://www.facebook.com"
 MAX_TEXT = 20_000
@@ -28,8 +29,8 @@ POST_ITEMS = frozenset({"post", "status", "photo", "video", "share"})
 MENTION_NOTE = "(mentioned the municipality; open the post on {platform} to read it)"
 
 
-class BadDelivery(ValueError):
-    """The delivery body is not a Meta webhook notification."""
+class BadDelivery(PermanentError, ValueError):
+    """The delivery body is not a Meta webhook notification (retrying will not change that)."""
 
 
 def load(body: bytes) -> dict[str, Any]:

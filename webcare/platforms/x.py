@@ -27,7 +27,7 @@ from webcare.platforms.base import (
     ReplyRequest,
     SentReply,
 )
-from webcare.platforms.errors import NeedsReauth, PermanentError, reset_from_headers
+from webcare.platforms.errors import NeedsReauth, PermanentError, garbled_answer, reset_from_headers
 from webcare.platforms.x_http import N_, XClient
 
 ACCOUNT_CHECK = timedelta(hours=1)
@@ -84,11 +84,10 @@ class XAdapter(PlatformAdapter):
         throttle = self._throttle_until()
         events, dm_includes = self._read_dms(state) if self._dms_due(state) else ([], fmt.Includes())
         roots = self._root_authors(posts, includes)
-        messages = [fmt.normalise_post(p, includes, fmt.public_thread(p, own, roots.get(str(p.get("conversation_id")))),
-                                       {"id": own, "username": me.get("username")})
-                    for p in posts if str(p.get("author_id")) != own and not fmt.is_retweet(p)]
-        messages += [fmt.normalise_dm(e, dm_includes) for e in events
-                     if e.get("event_type", "MessageCreate") == "MessageCreate" and str(e.get("sender_id")) != own]
+        account = {"id": own, "username": me.get("username")}
+        parsed = [fmt.parse_post(p, includes, account, roots) for p in posts]
+        parsed += [fmt.parse_dm(e, dm_includes, own) for e in events]
+        messages = [m for m in parsed if m is not None]
         messages.sort(key=_order)
         return FetchResult(messages=messages, cursor=state, more=more, throttle_until=throttle,
                            fetched=len(posts) + len(events))
@@ -106,6 +105,7 @@ class XAdapter(PlatformAdapter):
             state = {}
         return {**state, "user_id": str(me["id"]), "username": str(me["username"]), "me_checked_at": now.isoformat()}
 
+    @garbled_answer("page of X mentions")
     def _read_mentions(self, state: dict[str, Any], max_messages: int) -> tuple[list[dict], fmt.Includes, bool]:
         since = state.get("mentions_since_id")
         pending = dict(state.get("mentions_pending") or {})
@@ -138,6 +138,7 @@ class XAdapter(PlatformAdapter):
         due = state.get("dm_next_at")
         return not due or datetime.fromisoformat(due) <= datetime.now(UTC)
 
+    @garbled_answer("page of X direct messages")
     def _read_dms(self, state: dict[str, Any]) -> tuple[list[dict], fmt.Includes]:
         last = state.get("dm_last_event_id")
         pending = dict(state.get("dm_pending") or {})
@@ -192,6 +193,7 @@ class XAdapter(PlatformAdapter):
             if not token:
                 return
 
+    @garbled_answer("page of X posts")
     def _root_authors(self, posts: list[dict], includes: fmt.Includes) -> dict[str, str]:
         """Author of each conversation's root post, for replies (one lookup of up to 100 ids per poll)."""
         roots = {str(p["conversation_id"]) for p in posts if p.get("conversation_id")

@@ -17,7 +17,8 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from webcare.platforms.base import InboundMessage
+from webcare.platforms.base import InboundMessage, checked
+from webcare.platforms.errors import garbled_answer
 
 WEB = "https://x.com"
 MAX_TEXT = 20_000
@@ -39,6 +40,7 @@ class Includes:
         self.media: dict[str, dict] = {}
         self.add(includes or {})
 
+    @garbled_answer("includes of an X answer")
     def add(self, includes: dict[str, Any]) -> None:
         self.users.update({str(u["id"]): u for u in includes.get("users") or [] if u.get("id")})
         posts = (includes.get("tweets") or []) + (includes.get("posts") or [])
@@ -143,6 +145,25 @@ def normalise_dm(event: dict[str, Any], includes: Includes) -> InboundMessage:
         raw={"dm_event_id": str(event["id"]), "dm_conversation_id": conversation,
              "sender_id": str(event["sender_id"]), "username": username, "receives_your_dm": True},
     )
+
+
+@garbled_answer("X post")
+def parse_post(post: dict[str, Any], includes: Includes, own: dict[str, Any],
+               root_authors: dict[str, str]) -> InboundMessage | None:
+    """A citizen's post as an `InboundMessage`; None for our own posts and reposts. `own` is
+    {"id", "username"} of our account, `root_authors` the author of each conversation's root post."""
+    if str(post.get("author_id")) == own["id"] or is_retweet(post):
+        return None
+    thread = public_thread(post, own["id"], root_authors.get(str(post.get("conversation_id"))))
+    return checked(normalise_post(post, includes, thread, own))
+
+
+@garbled_answer("X direct message event")
+def parse_dm(event: dict[str, Any], includes: Includes, own_id: str) -> InboundMessage | None:
+    """A citizen's direct message as an `InboundMessage`; None for ours and for other event types."""
+    if event.get("event_type", "MessageCreate") != "MessageCreate" or str(event.get("sender_id")) == own_id:
+        return None
+    return checked(normalise_dm(event, includes))
 
 
 def dm_participant(conversation_id: str, own_id: str) -> str | None:

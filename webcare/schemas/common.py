@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from webcare.db import MAX_ID
+
+# Ids and counters in input: beyond the database's INTEGER they are refused here (400), not there (500).
+ID_RANGE = validate.Range(min=1, max=MAX_ID)
+COUNT_RANGE = validate.Range(min=0, max=MAX_ID)
+
 
 class ErrorBodySchema(Schema):
     code = fields.String(required=True)

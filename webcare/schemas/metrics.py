@@ -5,13 +5,14 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from webcare.errors import ValidationFailed
+from webcare.schemas.common import ID_RANGE
 
 GROUP_BY = ("department", "channel", "category", "agent", "day", "week")
 
 
 class MetricsFilterSchema(Schema):
     department = fields.String(load_default=None, metadata={"description": "department code, e.g. OW"})
-    channel = fields.Integer(load_default=None, metadata={"description": "channel id"})
+    channel = fields.Integer(load_default=None, validate=ID_RANGE, metadata={"description": "channel id"})
     category = fields.String(load_default=None, metadata={"description": "category code, e.g. afval.zwerfvuil"})
 
 

@@ -7,7 +7,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from webcare.errors import ValidationFailed
 from webcare.models.channel import PLATFORMS
 from webcare.models.ticket import PRIORITIES
-from webcare.schemas.common import ListQuerySchema
+from webcare.schemas.common import COUNT_RANGE, ID_RANGE, ListQuerySchema
 
 TEXT = validate.Length(min=1, max=10_000)
 
@@ -18,7 +18,7 @@ class TicketListQuerySchema(ListQuerySchema):
     view = fields.String(load_default=None, validate=validate.OneOf(
         ["mine", "unanswered", "almost_late", "with_departments"]))
     department = fields.String(load_default=None, metadata={"description": "department code, e.g. OW"})
-    channel = fields.Integer(load_default=None, metadata={"description": "channel id"})
+    channel = fields.Integer(load_default=None, validate=ID_RANGE, metadata={"description": "channel id"})
     platform = fields.String(load_default=None, validate=validate.OneOf(PLATFORMS))
     category = fields.String(load_default=None, metadata={"description": "category code; a main category "
                                                                          "includes its subcategories"})
@@ -37,8 +37,8 @@ class ReplyInputSchema(Schema):
     override_pii = fields.Boolean(load_default=False)
     override_reason = fields.String(load_default=None, validate=validate.Length(max=1000),
                                     metadata={"description": "required with override_pii"})
-    seen_seq = fields.Integer(load_default=None, metadata={"description": "the ticket's activity_seq you saw"})
-    seen_message_id = fields.Integer(load_default=None,
+    seen_seq = fields.Integer(load_default=None, validate=COUNT_RANGE, metadata={"description": "the ticket's activity_seq you saw"})
+    seen_message_id = fields.Integer(load_default=None, validate=COUNT_RANGE,
                                      metadata={"description": "the last message id you saw; newer messages by "
                                                               "others hold the reply (409 stale_view)"})
 

@@ -35,6 +35,7 @@ from webcare.platforms.base import InboundMessage, SentReply
 from webcare.schemas.history_import import LINE_SCHEMAS
 from webcare.services import department_actions, ingest, replies, ticket_actions
 from webcare.services.users import normalise_email
+from webcare.storable import storable
 
 LEDGER_CHUNK = 500
 
@@ -81,9 +82,11 @@ def _parse_line(number: int, raw: str) -> Line:
         raise LineError(number, f"not valid JSON ({exc.msg})") from exc
     if not isinstance(obj, dict):
         raise LineError(number, "a line must be a JSON object")
-    schema = LINE_SCHEMAS.get(obj.get("type"))
+    obj = storable(obj)  # NUL and lone surrogates ("\ud800") become U+FFFD, as in live traffic
+    kind = obj.get("type")
+    schema = LINE_SCHEMAS.get(kind) if isinstance(kind, str) else None
     if schema is None:
-        raise LineError(number, f"unknown type {obj.get('type')!r} (one of {', '.join(LINE_SCHEMAS)})")
+        raise LineError(number, f"unknown type {str(kind)[:80]!r} (one of {', '.join(LINE_SCHEMAS)})")
     try:
         data = schema().load(obj)
     except ValidationError as exc:

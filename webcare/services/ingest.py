@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 from webcare.db import utcnow
 from webcare.errors import NotFound
 from webcare.models import Channel, Ticket, User
-from webcare.platforms.base import InboundMessage
+from webcare.platforms.base import InboundMessage, storable_message
 from webcare.queue import publish_many_after_commit
 from webcare.services import ingest_store as store
 from webcare.services import channels, notifications, routing, safety, sla
@@ -97,7 +97,7 @@ def ingest_batch(session: Session, channel_id: int, messages: list[InboundMessag
     channel = session.get(Channel, channel_id)
     if channel is None:
         raise NotFound(f"channel {channel_id} not found")
-    unique = _unique_in_time_order(messages, now)
+    unique = _unique_in_time_order([storable_message(m) for m in messages], now)
     known = store.existing_external_ids(session, channel_id, [m.external_id for m in unique])
     fresh = [m for m in unique if m.external_id not in known]
     result = IngestResult(received=len(unique), duplicates=len(unique) - len(fresh))

@@ -59,8 +59,10 @@ def hmac_sha256_valid(secret: str | None, body: bytes, signature: str | None, pr
     """Constant-time check of an `X-Hub-Signature-256`-style header."""
     if not secret or not signature or not signature.startswith(prefix):
         return False
-    expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, signature[len(prefix):].strip().lower())
+    expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest().encode()
+    # as bytes: compare_digest raises TypeError on a str with non-ASCII characters (a junk header)
+    given = signature[len(prefix):].strip().lower().encode("utf-8", "replace")
+    return hmac.compare_digest(expected, given)
 
 
 def receive(session: Session, platform: str, channel_id: int, headers: Mapping[str, str], body: bytes) -> int | None:

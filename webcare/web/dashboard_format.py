@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from flask_babel import format_date, format_decimal, format_percent
 from flask_babel import gettext as _
 
+from webcare.db import MAX_ID
 from webcare.errors import ValidationFailed
 from webcare.services.metrics import Filters, Period
 
@@ -65,13 +66,14 @@ def parse_view(args, today: date) -> tuple[Period, Filters]:
     try:
         end = date.fromisoformat(args["to"]) if args.get("to") else today
         start = date.fromisoformat(args["from"]) if args.get("from") else end - timedelta(days=29)
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:  # OverflowError: 29 days before 0001-01-05
         raise ValidationFailed(_("Dates are written as YYYY-MM-DD."), fields={"from": args.get("from"),
                                                                                "to": args.get("to")}) from exc
     numbers = {}
     for name in ("department", "channel", "category", "agent"):
         value = args.get(name) or None
-        if value is not None and not value.isdigit():
+        # ASCII digits only ("²".isdigit() is true) and no more than an id can be (the database refuses more)
+        if value is not None and not (value.isascii() and value.isdigit() and int(value) <= MAX_ID):
             raise ValidationFailed(_("Unknown filter value."), fields={name: value})
         numbers[name] = int(value) if value else None
     filters = Filters(department_id=numbers["department"], channel_id=numbers["channel"],

@@ -13,6 +13,7 @@ from wtforms import BooleanField, DateField, IntegerField, StringField, TextArea
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from webcare.auth import current, roles_required
+from webcare.db import MAX_ID
 from webcare.errors import ValidationFailed
 from webcare.extensions import db, runtime
 from webcare.services import audit, subject_rights
@@ -31,10 +32,10 @@ class AuditFilterForm(FlaskForm):
 
     actor = StringField(_l("Who (e-mail)"), validators=[Optional(), Length(max=254)])
     action = StringField(_l("Action"), validators=[Optional(), Length(max=64)])
-    ticket = IntegerField(_l("Ticket"), validators=[Optional(), NumberRange(min=1)])
+    ticket = IntegerField(_l("Ticket"), validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
-    before = IntegerField(validators=[Optional()])
+    before = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
 
 
 class EraseForm(FlaskForm):

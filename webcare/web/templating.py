@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from flask import Flask, current_app
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from webcare.i18n import LANGUAGES
 from webcare.web.nav import items_for
@@ -30,7 +32,22 @@ ROLE_LABELS = {
 PRIORITY_LABELS = {"urgent": _l("Urgent"), "high": _l("High"), "normal": _l("Normal"), "low": _l("Low")}
 
 
+# Bidi embedding, override and isolate controls (LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI): in a citizen's
+# text they could reorder the page around it ("\u202egnp.exe"). Removed from everything a template shows;
+# Arabic and Hebrew still read right to left by themselves, and the stored text keeps them (API, exports).
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def without_bidi_controls(value):
+    """The `finalize` of every `{{ ... }}`: text (and markup) without bidi controls; other values as they are."""
+    if isinstance(value, str) and _BIDI_CONTROLS.search(value):
+        cleaned = _BIDI_CONTROLS.sub("", value)
+        return Markup(cleaned) if isinstance(value, Markup) else cleaned
+    return value
+
+
 def init_templating(app: Flask) -> None:
+    app.jinja_env.finalize = without_bidi_controls
     app.context_processor(_globals)
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(lambda s: STATUS_LABELS.get(s, s), "status_label")

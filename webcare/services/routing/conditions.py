@@ -9,16 +9,21 @@ A condition is a group `{"all": [...]}`, `{"any": [...]}`, `{"none": [...]}` or 
     {"time": {"from": "22:00", "to": "07:00"}} and {"weekday": ["sat", "sun"]}, Europe/Amsterdam
     {"labels": ["gevaar"]}                   the ticket has one of these labels
 
+A regex runs with the `regex` module and a time limit (`REGEX_TIMEOUT`): a pattern that backtracks
+catastrophically on some message (`(a+)+$`) counts as not matching it, and routing goes on.
+
 An empty condition `{}` always matches. Keyword leaves are not evaluated here: the rule set runs one
 matcher for all keywords of all rules and hands the leaves it found in `Context.leaves`.
 """
 
 from __future__ import annotations
 
-import re
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
+
+import regex
 
 from webcare.models.channel import PLATFORMS
 from webcare.models.message import KINDS, VISIBILITIES
@@ -30,6 +35,9 @@ GROUPS = ("all", "any", "none")
 WEEKDAYS = {name: i for i, names in enumerate((("mon", "ma"), ("tue", "di"), ("wed", "wo"), ("thu", "do"),
                                                 ("fri", "vr"), ("sat", "za"), ("sun", "zo"))) for name in names}
 MAX_REGEX_LENGTH = 1000
+REGEX_TIMEOUT = 0.05  # seconds one rule regex may search one message
+
+log = logging.getLogger(__name__)
 
 Check = Callable[["Context"], bool]
 
@@ -214,11 +222,20 @@ def _regex(value, path: str) -> Check:
     if len(value) > MAX_REGEX_LENGTH:
         raise RuleError(path, f"is longer than {MAX_REGEX_LENGTH} characters")
     try:
-        pattern = re.compile(value, re.IGNORECASE)
-    except re.error as exc:
+        pattern = regex.compile(value, regex.IGNORECASE | regex.V0)
+    except (regex.error, ValueError, OverflowError, RecursionError) as exc:
         raise RuleError(path, f"invalid regular expression: {exc}") from None
     search = pattern.search
-    return lambda ctx: search(ctx.normalised) is not None
+
+    def check(ctx) -> bool:
+        try:
+            return search(ctx.normalised, timeout=REGEX_TIMEOUT) is not None
+        except TimeoutError:
+            log.warning("routing regex at %s gave up after %.0f ms on a text of %d characters: counted as no match",
+                        path, REGEX_TIMEOUT * 1000, len(ctx.normalised))
+            return False
+
+    return check
 
 
 def _platform(value, path: str) -> Check:
