@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.fuzz.strategies import budget, hostile_text, json_values, payloads
-from webcare.platforms import bluesky_format, mastodon_format, x_format
+from webcare.platforms import bluesky_format, linkedin_format, mastodon_format, meta_format, tiktok, x_format
 from webcare.platforms.base import InboundMessage, checked
 from webcare.platforms.bluesky import REASONS
 from webcare.platforms.errors import PlatformError
@@ -27,6 +27,8 @@ from webcare.platforms.errors import PlatformError
 OWN_MASTODON = "1"
 OWN_X = {"id": "987654321", "username": "GemVoorbeeld"}
 OWN_DID = "did:plc:gemeente"
+OWN_PAGE, OWN_IG, OWN_TIKTOK = "104123456789012", "17841400000000001", "7001234567890"
+SINCE = datetime(2026, 11, 20, tzinfo=UTC)  # the backfill's `since` (Meta) / `since_ms` (LinkedIn)
 
 
 def _get(payload: Any, key: str, default: Any = None) -> Any:
@@ -75,11 +77,62 @@ def _bluesky_chat(payload: Any) -> list[InboundMessage | None]:
     return [bluesky_format.parse_chat(_get(payload, "message"), "convo1", _get(payload, "member", {}))]
 
 
+def _linkedin_notifications(payload: Any) -> list[InboundMessage | None]:
+    wanted, mentioned = linkedin_format.wanted_from_notes(_get(payload, "elements"))
+    found = [m for post, ids in wanted.items()
+             for m in linkedin_format.parse_wanted_comments(_get(payload, "comments"), post, ids)]
+    return found + [linkedin_format.parse_post(_get(payload, "post")) for _urn in mentioned]
+
+
+def _linkedin_comments(payload: Any) -> list[InboundMessage | None]:
+    return linkedin_format.parse_new_comments(_get(payload, "elements"), _get(payload, "post", ""),
+                                              int(SINCE.timestamp() * 1000))
+
+
+def _linkedin_post(payload: Any) -> list[InboundMessage | None]:
+    return [linkedin_format.parse_post(payload)]
+
+
+def _tiktok(payload: Any) -> list[InboundMessage | None]:
+    videos = tiktok.video_list(_get(payload, "video_list"))
+    comments = tiktok.comment_list(_get(payload, "comment_list"))
+    return [m for video in videos.values() for m in tiktok.parse_comments(comments, video, OWN_TIKTOK)]
+
+
+def _facebook_feed(payload: Any) -> list[InboundMessage | None]:
+    return meta_format.feed_page(payload, OWN_PAGE, SINCE)[0]
+
+
+def _instagram_media(payload: Any) -> list[InboundMessage | None]:
+    return meta_format.media_page(payload, OWN_IG, SINCE)[0]
+
+
+def _conversations(platform: str) -> Callable[[Any], list[InboundMessage | None]]:
+    return lambda payload: meta_format.conversations_page(payload, OWN_PAGE, platform, SINCE)[0]
+
+
 X_INCLUDES = {"users": [{"id": "1456789012", "username": "jan", "name": "Jan", "receives_your_dm": True}],
               "tweets": [{"id": "100", "author_id": "987654321", "text": "Aankondiging"}],
               "media": [{"media_key": "3_1", "url": "https://pbs.example/1.jpg", "type": "photo"}]}
 BSKY_POST = "at://did:plc:jan/app.bsky.feed.post/3kabc"
 BSKY_ROOT = "at://did:plc:gemeente/app.bsky.feed.post/3kroot"
+LI_ORG, LI_JAN, LI_POST, LI_ACTIVITY = ("urn:li:organization:2414183", "urn:li:person:jAn7x1", "urn:li:share:7001",
+                                        "urn:li:activity:7002")
+LI_COMMENT_URN = f"urn:li:comment:({LI_ACTIVITY},7003)"
+LI_COMMENT = {"actor": LI_JAN, "commentUrn": LI_COMMENT_URN, "$URN": LI_COMMENT_URN, "id": "7003", "object": LI_ACTIVITY,
+              "created": {"actor": LI_JAN, "time": 1795341600000}, "lastModified": {"actor": LI_JAN, "time": 1795341600000},
+              "message": {"text": "De lantaarnpaal in de Dorpsstraat is kapot", "attributes": []},
+              "commentsSummary": {"selectedComments": [], "aggregatedTotalComments": 0, "totalFirstLevelComments": 0}}
+LI_MEMBER_POST = {"id": "urn:li:share:7010", "author": LI_JAN, "visibility": "PUBLIC", "lifecycleState": "PUBLISHED",
+                  "commentary": "@[Gemeente Voorbeeldstad](urn:li:organization:2414183) wanneer wordt het afval opgehaald?",
+                  "createdAt": 1795341600000, "publishedAt": 1795341600000, "lastModifiedAt": 1795341600000,
+                  "distribution": {"feedDistribution": "MAIN_FEED"}}
+TIKTOK_COMMENT = {"comment_id": "7301", "video_id": "7300", "user_id": "6912345678001", "username": "jan",
+                  "display_name": "Jan de Burger", "text": "Wanneer gaat het zwembad weer open?",
+                  "create_time": 1795341600, "likes": 0, "replies": 0, "owner": False, "liked": False,
+                  "pinned": False, "status": "PUBLIC", "parent_comment_id": "7301"}
+FB_CITIZEN = {"id": "6543210987654321", "name": "Jan de Burger"}
+META_TIME = "2026-11-22T10:00:00+0000"
 
 PARSERS = [
     Parser("mastodon", {
@@ -120,6 +173,53 @@ PARSERS = [
                     "sender": {"did": "did:plc:jan"}, "facets": []},
         "member": {"did": "did:plc:jan", "handle": "jan.bsky.social", "displayName": "Jan"},
     }, _bluesky_chat),
+    Parser("linkedin-notifications", {
+        "elements": [{"action": "COMMENT", "actor": LI_JAN, "organizationalEntity": LI_ORG, "sourcePost": LI_POST,
+                      "generatedActivity": LI_COMMENT_URN, "lastModifiedAt": 1795341600000}],
+        "comments": [LI_COMMENT],
+    }, _linkedin_notifications),
+    Parser("linkedin-mention", {
+        "elements": [{"action": "SHARE_MENTION", "actor": LI_JAN, "organizationalEntity": LI_ORG,
+                      "sourcePost": LI_MEMBER_POST["id"], "generatedActivity": LI_MEMBER_POST["id"]}],
+        "post": LI_MEMBER_POST,
+    }, _linkedin_notifications),
+    Parser("linkedin-comments", {"post": LI_POST, "elements": [LI_COMMENT],
+                                 "paging": {"start": 0, "count": 100, "total": 1}}, _linkedin_comments),
+    Parser("linkedin-post", LI_MEMBER_POST, _linkedin_post),
+    Parser("tiktok", {
+        "video_list": {"videos": [{"item_id": "7300", "create_time": 1795300000, "caption": "Zwembad dicht",
+                                   "share_url": "https://www.tiktok.com/@gemeentevoorbeeldstad/video/7300",
+                                   "comments": 1}], "cursor": 0, "has_more": False},
+        "comment_list": {"comments": [TIKTOK_COMMENT, {**TIKTOK_COMMENT, "comment_id": "7302", "owner": True,
+                                                       "user_id": OWN_TIKTOK, "parent_comment_id": "7301"}],
+                         "cursor": 2, "has_more": False},
+    }, _tiktok),
+    Parser("facebook-feed", {"data": [{
+        "id": f"{OWN_PAGE}_900", "message": "Werkzaamheden Stationsplein", "created_time": META_TIME,
+        "from": {"id": OWN_PAGE, "name": "Gemeente Voorbeeldstad"},
+        "comments": {"data": [{"id": "900_901", "message": "Hoe lang duurt dat nog?", "created_time": META_TIME,
+                               "from": FB_CITIZEN}]},
+    }]}, _facebook_feed),
+    Parser("instagram-media", {"data": [{
+        "id": "17900000000000100", "timestamp": META_TIME, "permalink": "https://www.instagram.com/p/Cxyz/",
+        "comments": {"data": [{"id": "17900000000000101", "text": "Mooi park!", "timestamp": META_TIME,
+                               "from": {"id": "17841400000000042", "username": "jan"}, "username": "jan",
+                               "replies": {"data": [{"id": "17900000000000102", "text": "Dank je!", "timestamp": META_TIME,
+                                                     "from": {"id": OWN_IG, "username": "gemeentevoorbeeldstad"}}]}}]},
+    }]}, _instagram_media),
+    Parser("messenger-conversations", {"data": [{
+        "id": "t_6543210987654321", "updated_time": META_TIME,
+        "messages": {"data": [{"id": "m_1", "message": "Mijn paspoort is verlopen", "from": FB_CITIZEN,
+                               "created_time": META_TIME,
+                               "attachments": {"data": [{"image_data": {"url": "https://cdn.example/p.jpg"}}]}}]},
+    }]}, _conversations("facebook")),
+    Parser("instagram-conversations", {"data": [{
+        "id": "t_17841400000000042", "updated_time": META_TIME,
+        "messages": {"data": [{"id": "aWdfZAG1", "message": "Hallo!", "created_time": META_TIME,
+                               "from": {"id": "17841400000000042", "username": "jan"}},
+                              {"id": "aWdfZAG2", "message": "Hoe kunnen we helpen?", "created_time": META_TIME,
+                               "from": {"id": OWN_PAGE, "username": "gemeentevoorbeeldstad"}}]},
+    }]}, _conversations("instagram")),
 ]
 
 

@@ -64,22 +64,7 @@ class FacebookAdapter(MetaAdapter):
                     f"{{{COMMENT_FIELDS}}}")
         body = self.client.get(f"/{self.own_id}/feed", {"limit": self.options["max_posts"],
                                                         "fields": f"id,message,created_time,from,{comments}"})
-        found, read = [], 0
-        for post in fmt.dicts(body.get("data")):
-            read += 1
-            author = post.get("from") or {}
-            if author.get("id") and str(author["id"]) != self.own_id and _newer(post, since):
-                found.append(fmt.fb_post(str(post["id"]), author, post.get("message"), post.get("created_time"),
-                                         self.own_id, kind="mention"))
-            for comment in fmt.dicts((post.get("comments") or {}).get("data")):
-                read += 1
-                author = comment.get("from") or {}
-                if not author.get("id") or str(author["id"]) == self.own_id or not _newer(comment, since):
-                    continue
-                parent = str((comment.get("parent") or {}).get("id") or post["id"])
-                found.append(fmt.fb_comment(str(comment["id"]), str(post["id"]), author, comment.get("message"),
-                                            comment.get("created_time"), parent, self.own_id))
-        return found, read
+        return fmt.feed_page(body, self.own_id, since)
 
     # -- replies ----------------------------------------------------------------------------------
     def send_reply(self, request: ReplyRequest) -> SentReply:
@@ -119,7 +104,3 @@ class FacebookAdapter(MetaAdapter):
         return SentReply(external_id=comment_id, url=fmt.fb_url(post, comment_id) if post else None,
                          created_at=datetime.now(UTC), raw={"comment_id": comment_id, "in_reply_to": target})
 
-
-def _newer(item: dict[str, Any], since: datetime) -> bool:
-    created = fmt.parse_time(item.get("created_time"))
-    return created is None or created >= since

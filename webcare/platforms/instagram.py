@@ -68,17 +68,7 @@ class InstagramAdapter(MetaAdapter):
                     f"replies{{{COMMENT_FIELDS}}}}}")
         body = self.client.get(f"/{self.ig_user_id}/media", {"limit": self.options["max_posts"],
                                                              "fields": f"id,timestamp,permalink,{comments}"})
-        found, read = [], 0
-        for media in fmt.dicts(body.get("data")):
-            for comment in fmt.dicts((media.get("comments") or {}).get("data")):
-                replies = fmt.dicts((comment.get("replies") or {}).get("data"))
-                for item in [comment, *({**r, "parent_id": r.get("parent_id") or comment.get("id")} for r in replies)]:
-                    read += 1
-                    created = fmt.parse_time(item.get("timestamp"))
-                    message = fmt.ig_comment(item, self.ig_user_id, media) if not created or created >= since else None
-                    if message:
-                        found.append(message)
-        return found, read
+        return fmt.media_page(body, self.ig_user_id, since)
 
     # -- replies ----------------------------------------------------------------------------------
     def send_reply(self, request: ReplyRequest) -> SentReply:

@@ -32,7 +32,7 @@ from webcare.platforms.base import (
     ReplyRequest,
     SentReply,
 )
-from webcare.platforms.errors import PermanentError
+from webcare.platforms.errors import PermanentError, garbled_answer
 from webcare.platforms.linkedin_http import DEFAULT_VERSION, LinkedInClient, urn
 
 DEFAULT_OPTIONS = {"timeout": 15.0, "source": "notifications", "api_version": DEFAULT_VERSION, "page_size": 100,
@@ -122,41 +122,36 @@ class LinkedInAdapter(PlatformAdapter):
         return self._from_notes(notes), more, len(notes)
 
     def _from_notes(self, notes: list[dict]) -> list[InboundMessage]:
-        wanted: dict[str, dict[str, str]] = {}  # post urn -> comment id -> kind
-        mentioned: list[str] = []
-        for note in notes:
-            action, post = note.get("action"), str(note.get("sourcePost") or "")
-            generated = fmt.split_comment_urn(note.get("generatedActivity"))
-            if action == "SHARE_MENTION" and (note.get("generatedActivity") or post):
-                mentioned.append(str(note.get("generatedActivity") or post))
-            elif action in ("COMMENT", "COMMENT_MENTION") and post and generated:
-                kind = "comment" if action == "COMMENT" else "mention"
-                wanted.setdefault(post, {}).setdefault(generated[1], kind)
+        wanted, mentioned = fmt.wanted_from_notes(notes)
         messages = [m for post, ids in wanted.items() for m in self._wanted_comments(post, ids)]
-        messages += [fmt.normalise_post(self.client.get(f"/rest/posts/{urn(p)}")) for p in dict.fromkeys(mentioned)]
+        messages += [fmt.parse_post(self.client.get(f"/rest/posts/{urn(p)}")) for p in mentioned]
         return messages
 
+    @garbled_answer("LinkedIn comments")
     def _wanted_comments(self, post: str, ids: dict[str, str]) -> list[InboundMessage]:
-        top = self._comments(post)
-        found = {fmt.comment_key(c): c for c in top}
-        for comment in (c for c in top if fmt.reply_count(c)):
-            if set(ids) <= set(found):
+        found = self._comments(post)
+        keys = {fmt.comment_key(c) for c in found}
+        for comment in [c for c in found if fmt.reply_count(c)]:
+            if set(ids) <= keys:
                 break
-            found.update({fmt.comment_key(r): r for r in self._comments(fmt.comment_urn(comment))})
-        return [fmt.normalise_comment(found[i], post, kind) for i, kind in ids.items() if i in found]
+            replies = self._comments(fmt.comment_urn(comment))
+            found += replies
+            keys.update(fmt.comment_key(r) for r in replies)
+        return fmt.parse_wanted_comments(found, post, ids)
 
+    @garbled_answer("page of LinkedIn posts")
     def _from_posts(self, state: dict[str, Any], since: int) -> list[InboundMessage]:
         query = f"author={urn(self.org)}&q=author&count={self.options['recent_posts']}&sortBy=LAST_MODIFIED"
         posts = self.client.get("/rest/posts", query).get("elements") or []
         counts, seen_counts, messages = dict(state.get("reply_counts") or {}), {}, []
         for post in posts:
-            for comment in self._comments(str(post["id"])):
+            post_urn = str(post["id"])
+            comments = self._comments(post_urn)
+            messages += fmt.parse_new_comments(comments, post_urn, since)
+            for comment in comments:
                 key, replies = fmt.comment_urn(comment), fmt.reply_count(comment)
-                if fmt.created_ms(comment) > since:
-                    messages.append(fmt.normalise_comment(comment, str(post["id"]), "comment"))
                 if replies and counts.get(key) != replies:
-                    messages += [fmt.normalise_comment(r, str(post["id"]), "comment") for r in self._comments(key)
-                                 if fmt.created_ms(r) > since]
+                    messages += fmt.parse_new_comments(self._comments(key), post_urn, since)
                 if replies:
                     seen_counts[key] = replies
         state["reply_counts"] = seen_counts

@@ -6,6 +6,9 @@ Bluesky); a post that mentions the organisation is its own thread, `post:<post u
 colons, hence the `|`. The message's external id is the comment URN
 (`urn:li:comment:(urn:li:activity:<id>,<comment id>)`) or the post URN.
 
+The `parse_*` functions are what the adapter calls: a payload of the wrong shape raises a `TransientError`
+(`garbled_answer`), a message ingest could not store never leaves them.
+
 LinkedIn gives a Page app the author's URN, not their name (that needs member-data permissions a Page
 app does not get): the handle is the URN's id, the name stays empty.
 """
@@ -16,7 +19,8 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from webcare.platforms.base import InboundMessage
+from webcare.platforms.base import InboundMessage, checked
+from webcare.platforms.errors import garbled_answer
 
 WEB = "https://www.linkedin.com"
 MAX_TEXT = 20_000
@@ -107,3 +111,42 @@ def normalise_post(post: dict[str, Any]) -> InboundMessage:
         author_name="", url=post_url(post_urn), created_at=parse_ms(created_ms(post)),
         raw={"post_urn": post_urn, "actor": actor},
     )
+
+
+@garbled_answer("LinkedIn notifications")
+def wanted_from_notes(notes: list[dict[str, Any]]) -> tuple[dict[str, dict[str, str]], list[str]]:
+    """From notifications: {post urn: {comment id: kind}} of the comments to read, and the mentioning posts."""
+    wanted: dict[str, dict[str, str]] = {}
+    mentioned: list[str] = []
+    for note in notes:
+        action, post = note.get("action"), str(note.get("sourcePost") or "")
+        generated = split_comment_urn(note.get("generatedActivity"))
+        if action == "SHARE_MENTION" and (note.get("generatedActivity") or post):
+            mentioned.append(str(note.get("generatedActivity") or post))
+        elif action in ("COMMENT", "COMMENT_MENTION") and post and generated:
+            kind = "comment" if action == "COMMENT" else "mention"
+            wanted.setdefault(post, {}).setdefault(generated[1], kind)
+    return wanted, list(dict.fromkeys(mentioned))
+
+
+@garbled_answer("LinkedIn comment")
+def parse_comment(comment: dict[str, Any], post_urn: str, kind: str) -> InboundMessage:
+    return checked(normalise_comment(comment, post_urn, kind))
+
+
+@garbled_answer("LinkedIn post")
+def parse_post(post: dict[str, Any]) -> InboundMessage:
+    return checked(normalise_post(post))
+
+
+@garbled_answer("LinkedIn comments")
+def parse_wanted_comments(found: list[dict[str, Any]], post_urn: str, ids: dict[str, str]) -> list[InboundMessage]:
+    """The wanted comments (`ids`: comment id -> kind) among the comments and replies `found` on a post."""
+    by_key = {comment_key(c): c for c in found}
+    return [parse_comment(by_key[i], post_urn, kind) for i, kind in ids.items() if i in by_key]
+
+
+@garbled_answer("LinkedIn comments")
+def parse_new_comments(comments: list[dict[str, Any]], post_urn: str, since_ms: int) -> list[InboundMessage]:
+    """The comments (or replies) created after `since_ms`, as `comment`s on the post."""
+    return [parse_comment(c, post_urn, "comment") for c in comments if created_ms(c) > since_ms]

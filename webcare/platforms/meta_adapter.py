@@ -137,22 +137,7 @@ class MetaAdapter(PlatformAdapter):
         body = self.client.get(f"/{self.messages_node}/conversations", {
             "platform": self.conversation_platform, "limit": self.options["max_conversations"],
             "fields": f"id,updated_time,messages.limit({self.options['max_messages']}){{{MESSAGE_FIELDS}}}"})
-        found, read = [], 0
-        for conversation in fmt.dicts(body.get("data")):
-            updated = fmt.parse_time(conversation.get("updated_time"))
-            if updated is not None and updated < since:
-                continue
-            for message in fmt.dicts((conversation.get("messages") or {}).get("data")):
-                read += 1
-                sender, created = message.get("from") or {}, fmt.parse_time(message.get("created_time"))
-                if not sender.get("id") or str(sender["id"]) == self.own_id or (created and created < since):
-                    continue
-                text = (fmt.text_of(message.get("message")) + _graph_attachments(message)).strip()
-                if text:
-                    name = str(sender.get("name") or sender.get("username") or "")
-                    found.append(fmt.direct_message(str(message["id"]), str(sender["id"]), name, text,
-                                                    message.get("created_time"), self.own_id, self.platform))
-        return found, read
+        return fmt.conversations_page(body, self.own_id, self.platform, since)
 
     def next_since(self, since: datetime, messages: list[InboundMessage], now: datetime) -> str:
         newest = max((m.created_at for m in messages if m.created_at), default=since)
@@ -162,15 +147,6 @@ class MetaAdapter(PlatformAdapter):
 def same_text(ours: str, theirs: Any) -> bool:
     wanted = " ".join((ours or "").split())
     return bool(wanted) and wanted in " ".join(str(theirs or "").split())
-
-
-def _graph_attachments(message: dict[str, Any]) -> str:
-    urls = []
-    for item in fmt.dicts((message.get("attachments") or {}).get("data")):
-        url = item.get("file_url") or (item.get("image_data") or {}).get("url")
-        if url:
-            urls.append(str(url))
-    return ("\n\n" + "\n".join(urls)) if urls else ""
 
 
 def order(messages: list[InboundMessage]) -> list[InboundMessage]:

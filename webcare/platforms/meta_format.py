@@ -10,7 +10,8 @@ What is ignored: the Page's (account's) own posts, comments and messages (echoes
 hides and reactions, delivery and read receipts, postbacks. An edited comment keeps its first text.
 
 Everything here is pure: a garbled delivery raises `BadDelivery` (a `PermanentError`), items of unknown
-shape inside a well-formed delivery are skipped.
+shape inside a well-formed delivery are skipped. A garbled Graph API page of the polling backfill (feed,
+media, conversations) raises a `TransientError` (`garbled_answer`), as the other platforms' polling does.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from webcare.platforms.base import InboundMessage
-from webcare.platforms.errors import PermanentError
+from webcare.platforms.base import InboundMessage, checked
+from webcare.platforms.errors import PermanentError, garbled_answer
 
 FB_WEB = "https://www.facebook.com"
 MAX_TEXT = 20_000
@@ -206,6 +207,80 @@ def ig_mention(value: dict[str, Any], own: str) -> InboundMessage | None:
         visibility="public", text=text_of(value.get("text")) or MENTION_NOTE.format(platform="Instagram"),
         author_id=f"mention:{external}", author_handle="Instagram", author_name="",
         raw={"media_id": media_id, "comment_id": comment_id, "ig_user_id": own, "mention": True})
+
+
+# -- Graph API backfill pages (polling) -----------------------------------------------------------
+@garbled_answer("page of the Facebook feed")
+def feed_page(body: dict[str, Any], page_id: str, since: datetime) -> tuple[list[InboundMessage], int]:
+    """Citizens' posts and comments newer than `since` in a `/{page}/feed` answer, and how many items it had."""
+    found, read = [], 0
+    for post in dicts(body.get("data")):
+        read += 1
+        author = post.get("from") or {}
+        if author.get("id") and str(author["id"]) != page_id and _newer(post.get("created_time"), since):
+            found.append(fb_post(str(post["id"]), author, post.get("message"), post.get("created_time"), page_id,
+                                 kind="mention"))
+        for comment in dicts((post.get("comments") or {}).get("data")):
+            read += 1
+            author = comment.get("from") or {}
+            if not author.get("id") or str(author["id"]) == page_id or not _newer(comment.get("created_time"), since):
+                continue
+            parent = str((comment.get("parent") or {}).get("id") or post["id"])
+            found.append(fb_comment(str(comment["id"]), str(post["id"]), author, comment.get("message"),
+                                    comment.get("created_time"), parent, page_id))
+    return [checked(m) for m in found], read
+
+
+@garbled_answer("page of Instagram media")
+def media_page(body: dict[str, Any], ig_user_id: str, since: datetime) -> tuple[list[InboundMessage], int]:
+    """Citizens' comments and replies from `since` on in a `/{ig-user}/media` answer, and how many it had."""
+    found, read = [], 0
+    for media in dicts(body.get("data")):
+        for comment in dicts((media.get("comments") or {}).get("data")):
+            replies = dicts((comment.get("replies") or {}).get("data"))
+            for item in [comment, *({**r, "parent_id": r.get("parent_id") or comment.get("id")} for r in replies)]:
+                read += 1
+                created = parse_time(item.get("timestamp"))
+                message = ig_comment(item, ig_user_id, media) if not created or created >= since else None
+                if message:
+                    found.append(checked(message))
+    return found, read
+
+
+@garbled_answer("page of Meta conversations")
+def conversations_page(body: dict[str, Any], own_id: str, platform: str,
+                       since: datetime) -> tuple[list[InboundMessage], int]:
+    """Citizens' messages from `since` on in a `/{node}/conversations` answer, and how many messages it had."""
+    found, read = [], 0
+    for conversation in dicts(body.get("data")):
+        updated = parse_time(conversation.get("updated_time"))
+        if updated is not None and updated < since:
+            continue
+        for message in dicts((conversation.get("messages") or {}).get("data")):
+            read += 1
+            sender, created = message.get("from") or {}, parse_time(message.get("created_time"))
+            if not sender.get("id") or str(sender["id"]) == own_id or (created and created < since):
+                continue
+            text = (text_of(message.get("message")) + _graph_attachments(message)).strip()
+            if text:
+                name = str(sender.get("name") or sender.get("username") or "")
+                found.append(checked(direct_message(str(message["id"]), str(sender["id"]), name, text,
+                                                    message.get("created_time"), own_id, platform)))
+    return found, read
+
+
+def _graph_attachments(message: dict[str, Any]) -> str:
+    urls = []
+    for item in dicts((message.get("attachments") or {}).get("data")):
+        url = item.get("file_url") or (item.get("image_data") or {}).get("url")
+        if url:
+            urls.append(str(url))
+    return ("\n\n" + "\n".join(urls)) if urls else ""
+
+
+def _newer(created: Any, since: datetime) -> bool:
+    when = parse_time(created)
+    return when is None or when >= since
 
 
 # -- shared --------------------------------------------------------------------------------------

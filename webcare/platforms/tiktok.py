@@ -28,8 +28,9 @@ from webcare.platforms.base import (
     PlatformAdapter,
     ReplyRequest,
     SentReply,
+    checked,
 )
-from webcare.platforms.errors import PermanentError
+from webcare.platforms.errors import PermanentError, garbled_answer
 from webcare.platforms.tiktok_http import TikTokClient
 
 WEB = "https://www.tiktok.com"
@@ -88,19 +89,18 @@ class TikTokAdapter(PlatformAdapter):
         state.setdefault("started_at", first_mark)
         data = self.client.get("/business/video/list/", {"business_id": self.client.business_id, "fields": VIDEO_FIELDS,
                                                          "max_count": self.options["recent_videos"]})
-        videos = data.get("videos") or []
+        videos = video_list(data)
         counts, marks = dict(state.get("counts") or {}), dict(state.get("marks") or {})
         messages, fetched, new_counts, new_marks = [], 0, {}, {}
-        for video in videos:
-            video_id = str(video["item_id"])
+        for video_id, video in videos.items():
             mark = int(marks.get(video_id) or first_mark)
             new_counts[video_id], new_marks[video_id] = video.get("comments"), mark
             if counts.get(video_id) == video.get("comments") and video_id in marks:
                 continue
             comments = self._new_comments(video_id, mark)
             fetched += len(comments)
-            new_marks[video_id] = max([mark] + [int(c.get("create_time") or 0) for c in comments])
-            messages += [normalise(c, video) for c in comments if not _ours(c, self.client.business_id)]
+            new_marks[video_id] = max([mark] + [comment_time(c) for c in comments])
+            messages += parse_comments(comments, video, self.client.business_id)
         state["counts"], state["marks"] = new_counts, new_marks
         messages.sort(key=lambda m: (m.created_at or datetime.now(UTC), m.external_id))
         return FetchResult(messages=messages, cursor=state, fetched=fetched + len(videos))
@@ -113,8 +113,8 @@ class TikTokAdapter(PlatformAdapter):
                 "business_id": self.client.business_id, "video_id": video_id, "include_replies": "true",
                 "sort_field": "create_time", "sort_order": "desc", "max_count": self.options["page_size"],
                 "cursor": page_cursor})
-            page = data.get("comments") or []
-            fresh = [c for c in page if int(c.get("create_time") or 0) >= mark]
+            page = comment_list(data)
+            fresh = [c for c in page if comment_time(c) >= mark]
             found += fresh
             page_cursor = data.get("cursor") or 0
             if len(fresh) < len(page) or not data.get("has_more"):
@@ -149,6 +149,31 @@ class TikTokAdapter(PlatformAdapter):
             if _ours(reply, self.client.business_id) and _SPACE.sub(" ", reply.get("text") or "").strip() == wanted:
                 return _sent(reply, video_id, comment_id)
         return None
+
+
+@garbled_answer("TikTok video list")
+def video_list(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The videos of a `/business/video/list/` answer by id."""
+    return {str(video["item_id"]): video for video in data.get("videos") or []}
+
+
+@garbled_answer("TikTok comment list")
+def comment_list(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The comments of a `/business/comment/list/` answer (objects with a readable `create_time`)."""
+    page = list(data.get("comments") or [])
+    for comment in page:
+        comment_time(comment)
+    return page
+
+
+def comment_time(comment: dict[str, Any]) -> int:
+    return int(comment.get("create_time") or 0)
+
+
+@garbled_answer("TikTok comments")
+def parse_comments(comments: list[dict[str, Any]], video: dict[str, Any], business_id: str) -> list[InboundMessage]:
+    """The citizens' comments (not the account's own) on `video`, ready for ingest."""
+    return [checked(normalise(c, video)) for c in comments if not _ours(c, business_id)]
 
 
 def normalise(comment: dict[str, Any], video: dict[str, Any]) -> InboundMessage:
