@@ -13,8 +13,10 @@ from datetime import datetime
 
 from redis import Redis
 from rq.exceptions import InvalidJobOperation, NoSuchJobError
+from rq.executions import Execution, ExecutionRegistry
 from rq.job import Job
 from rq.registry import FailedJobRegistry, StartedJobRegistry
+from rq.utils import as_text
 
 from webcare.errors import Conflict, NotFound
 from webcare.queue import ALL_QUEUES
@@ -77,9 +79,29 @@ def requeue_abandoned(redis: Redis, queues: tuple[str, ...] = ALL_QUEUES, at: fl
     found: list[str] = []
     for name in queues:
         registry = StartedJobRegistry(name, connection=redis)
-        found += registry.get_expired_job_ids(at)
+        expired = registry.get_expired_job_ids(at)
+        forget_dead_executions(redis, expired)
+        found += expired
         registry.cleanup(timestamp=at)
     return found
+
+
+def forget_dead_executions(redis: Redis, job_ids: list[str]) -> int:
+    """Drop the executions of dead workers from these jobs' execution registries; returns how many.
+
+    rq keeps an execution in the job's registry 60 s longer than the execution itself (its hash expires
+    with the lease). A job retried in that window, as the recovery sweep does, fails when it finishes:
+    rq's cleanup fetches every execution of the job and raises on the missing one ("Execution ... not
+    found in Redis"), so the work is done and committed but the job is recorded as failed and retried.
+    An execution whose hash is gone is dead, so forgetting it is safe.
+    """
+    dropped = 0
+    for job_id in job_ids:
+        registry_key = ExecutionRegistry(job_id=job_id, connection=redis).key
+        for execution_id in [as_text(e) for e in redis.zrange(registry_key, 0, -1)]:
+            if not redis.exists(Execution(id=execution_id, job_id=job_id, connection=redis).key):
+                dropped += redis.zrem(registry_key, execution_id)
+    return dropped
 
 
 def _fetch(redis: Redis, job_id: str) -> Job:

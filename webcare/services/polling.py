@@ -7,7 +7,8 @@ no transaction may stay open during the platform call:
 2. the adapter fetches what is new since the cursor (no transaction open);
 3. the messages go onto the `ingest` queue in batches (`ingest_batch_size`);
 4. only after the enqueue succeeded, a second transaction stores the cursor and the health fields
-   (at-least-once: a crash between 3 and 4 fetches the same messages again, and ingest drops repeats).
+   (at-least-once: a crash between 3 and 4 fetches the same messages again, and ingest drops repeats),
+   with a checkpoint from which to poll again if Redis loses the queued batches (poll_checkpoint).
 
 Errors follow the taxonomy of `webcare.platforms.errors`: rate limits and lost authorisation are put on
 the channel (the sweep skips it until then), transient errors are recorded and re-raised so rq's
@@ -22,6 +23,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from redis.exceptions import LockError
 from rq import Retry
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,15 +33,15 @@ from webcare.db import utcnow
 from webcare.models import Channel
 from webcare.platforms.base import FetchResult, InboundMessage
 from webcare.platforms.errors import PlatformError, TransientError
-from webcare.queue import QUEUE_INGEST, QUEUE_POLL, JobSpec
+from webcare.queue import QUEUE_INGEST, QUEUE_POLL, JobSpec, drop_broken_jobs
 from webcare.runtime import Runtime
-from webcare.services import channels
+from webcare.services import channels, poll_checkpoint
+from webcare.services.poll_checkpoint import MORE_KEY
 
 log = logging.getLogger(__name__)
 
 POLL_JOB = "workers.poll.poll_channel"
 INGEST_JOB = "workers.ingest.ingest_batch"
-MORE_KEY = "_more"  # polling's own mark in the cursor: the platform had more, poll again right away
 LOCK_SECONDS = 300  # = the poll job timeout: a dead poller blocks its channel at most this long
 
 
@@ -75,13 +77,16 @@ def poll_channel(runtime: Runtime, channel_id: int, *, now: datetime | None = No
     try:
         return _poll(runtime, channel_id)
     finally:
-        lock.release()
+        try:
+            lock.release()
+        except LockError:  # expired, or Redis lost it (restart): the poll is done either way
+            log.warning("channel %s: the poll lock was gone when the poll ended", channel_id)
 
 
 def _poll(runtime: Runtime, channel_id: int) -> PollOutcome:
     with runtime.transaction() as session:
         connection = channels.connection_for(session, channels.get_channel(session, channel_id))
-    cursor = {k: v for k, v in connection.cursor.items() if k != MORE_KEY}
+    cursor, checkpoint = poll_checkpoint.resume(runtime.redis, connection.cursor, channel_id)
     batch_size = runtime.settings.ingest_batch_size
     try:
         adapter = connection.adapter()
@@ -89,9 +94,9 @@ def _poll(runtime: Runtime, channel_id: int) -> PollOutcome:
     except PlatformError as exc:
         return _failed(runtime, channel_id, exc)
     specs = ingest_jobs(channel_id, result.messages, batch_size)
-    runtime.broker.enqueue_now(specs)
+    enqueued = runtime.broker.enqueue_now(specs)
     with runtime.transaction() as session:
-        record_success(session, channel_id, result)
+        record_success(session, channel_id, result, private=checkpoint.keys(enqueued))
     try:
         adapter.after_enqueue(result)
     except PlatformError as exc:  # housekeeping only: the messages are safe, the next poll tries again
@@ -126,10 +131,12 @@ def ingest_jobs(channel_id: int, messages: list[InboundMessage], batch_size: int
             for i in range(0, len(ordered), batch_size)]
 
 
-def record_success(session: Session, channel_id: int, result: FetchResult, now: datetime | None = None) -> None:
+def record_success(session: Session, channel_id: int, result: FetchResult, now: datetime | None = None,
+                   private: dict | None = None) -> None:
+    """Store the new cursor (with the checkpoint's `private` keys, see poll_checkpoint) and the health fields."""
     now = now or utcnow()
     channel = channels.get_channel(session, channel_id, lock=True)
-    channel.cursor = {**result.cursor, MORE_KEY: True} if result.more else dict(result.cursor)
+    channel.cursor = {**result.cursor, **(private or {}), **({MORE_KEY: True} if result.more else {})}
     channel.last_polled_at = channel.last_success_at = now
     if result.throttle_until and result.throttle_until > now:
         channel.rate_limited_until = result.throttle_until
@@ -169,4 +176,5 @@ def sweep(runtime: Runtime, now: datetime | None = None) -> list[str]:
     """Enqueue a poll for every due channel; returns the job ids that were enqueued."""
     with runtime.transaction() as session:
         due = due_channel_ids(session, now)
+    drop_broken_jobs(runtime.redis, [poll_job_id(channel_id) for channel_id in due])
     return runtime.broker.enqueue_now([poll_job(channel_id) for channel_id in due])

@@ -1,0 +1,50 @@
+"""`BeatingWorker`: rq's SimpleWorker with a heartbeat for the job it is running.
+
+SimpleWorker runs a job in its own main thread and sends no heartbeat while the job runs, so rq gives the
+job a lease of its whole timeout plus 60 s (6 minutes for an ingest batch): only after that can the
+recovery sweep tell that the worker died (`kill -9`, OOM, power loss) and retry the job. Here a small
+thread renews the lease every `job_heartbeat_seconds` while the job runs, and the lease is three beats
+long: a job of a dead worker is retried about `3 x job_heartbeat_seconds` after its last beat (plus the
+recovery sweep's interval), whatever its timeout. A worker that is alive but stuck (a lock wait, a slow
+platform) keeps beating and keeps its job; the job's own timeout still applies.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from redis.exceptions import RedisError
+from rq import SimpleWorker
+from rq.job import Job
+from rq.queue import Queue
+
+log = logging.getLogger(__name__)
+MISSED_BEATS = 3  # a lease lasts this many beats
+
+
+class BeatingWorker(SimpleWorker):
+    beat_seconds: int = 10
+
+    def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
+        return self.beat_seconds * MISSED_BEATS
+
+    def execute_job(self, job: Job, queue: Queue):
+        stop = threading.Event()
+        beater = threading.Thread(target=self._beat, args=(job, stop), name=f"heartbeat-{job.id}", daemon=True)
+        beater.start()
+        try:
+            return super().execute_job(job, queue)
+        finally:
+            stop.set()
+            beater.join(timeout=5)
+
+    def _beat(self, job: Job, stop: threading.Event) -> None:
+        while not stop.wait(self.beat_seconds):
+            execution = next((e for e in list(self.executions.values()) if e.job_id == job.id), None)
+            if execution is None:
+                continue
+            try:
+                self.maintain_heartbeats(job, execution)
+            except RedisError as exc:  # Redis restarting: the next beat tries again
+                log.warning("job %s: heartbeat failed: %s", job.id, exc)
