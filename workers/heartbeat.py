@@ -6,18 +6,26 @@ recovery sweep tell that the worker died (`kill -9`, OOM, power loss) and retry 
 thread renews the lease every `job_heartbeat_seconds` while the job runs, and the lease is three beats
 long: a job of a dead worker is retried about `3 x job_heartbeat_seconds` after its last beat (plus the
 recovery sweep's interval), whatever its timeout. A worker that is alive but stuck (a lock wait, a slow
-platform) keeps beating and keeps its job; the job's own timeout still applies.
+platform) keeps beating and keeps its job; the job's own timeout still applies. A job that ends while
+Redis is away does not end the worker (rq would): the worker waits for Redis and goes on.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
+import time
 
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq import SimpleWorker
 from rq.job import Job
 from rq.queue import Queue
+from rq.registry import StartedJobRegistry
+
+from webcare.services import deadletters
 
 log = logging.getLogger(__name__)
 MISSED_BEATS = 3  # a lease lasts this many beats
@@ -29,15 +37,37 @@ class BeatingWorker(SimpleWorker):
     def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
         return self.beat_seconds * MISSED_BEATS
 
+    def clean_registries(self):
+        """rq's maintenance retries abandoned jobs too: forget their dead executions first (see
+        deadletters.forget_dead_executions), or each retried job fails as it finishes."""
+        for queue in self.queues:
+            expired = StartedJobRegistry(queue.name, connection=self.connection).get_expired_job_ids()
+            deadletters.forget_dead_executions(self.connection, expired)
+        return super().clean_registries()
+
     def execute_job(self, job: Job, queue: Queue):
         stop = threading.Event()
         beater = threading.Thread(target=self._beat, args=(job, stop), name=f"heartbeat-{job.id}", daemon=True)
         beater.start()
         try:
             return super().execute_job(job, queue)
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            # rq records the end of a job in Redis; if Redis is away right then, the error would end the
+            # worker. The job stays "started" without heartbeats and is retried as abandoned.
+            log.warning("job %s: Redis went away as the job ended (%s); waiting for it", job.id, exc)
+            self._wait_for_redis()
         finally:
             stop.set()
             beater.join(timeout=5)
+
+    def _wait_for_redis(self) -> None:
+        for wait in itertools.chain((0.5, 1, 2, 5), itertools.repeat(10)):
+            time.sleep(wait)
+            try:
+                self.connection.ping()
+                return
+            except RedisError:
+                continue
 
     def _beat(self, job: Job, stop: threading.Event) -> None:
         while not stop.wait(self.beat_seconds):

@@ -11,8 +11,9 @@ no transaction may stay open during the platform call:
    with a checkpoint from which to poll again if Redis loses the queued batches (poll_checkpoint).
 
 Errors follow the taxonomy of `webcare.platforms.errors`: rate limits and lost authorisation are put on
-the channel (the sweep skips it until then), transient errors are recorded and re-raised so rq's
-`Retry` backs off, permanent ones are recorded. A Redis lock keeps a channel from being polled twice at
+the channel (the sweep skips it until then); transient and permanent errors are recorded on the channel,
+and the sweep polls a failing channel again with a growing wait (`_wait`), so polling resumes on its own
+soon after an outage of any length ends. A Redis lock keeps a channel from being polled twice at
 once (the scheduler's unique job id already prevents two queued polls; the lock also covers
 `webcare poll`). `sweep()` enqueues a poll for each channel that is due.
 """
@@ -25,6 +26,8 @@ from datetime import datetime, timedelta
 
 from redis.exceptions import LockError
 from rq import Retry
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -32,7 +35,7 @@ from webcare import platforms
 from webcare.db import utcnow
 from webcare.models import Channel
 from webcare.platforms.base import FetchResult, InboundMessage
-from webcare.platforms.errors import PlatformError, TransientError
+from webcare.platforms.errors import PlatformError
 from webcare.queue import QUEUE_INGEST, QUEUE_POLL, JobSpec, drop_broken_jobs
 from webcare.runtime import Runtime
 from webcare.services import channels, poll_checkpoint
@@ -42,6 +45,7 @@ log = logging.getLogger(__name__)
 
 POLL_JOB = "workers.poll.poll_channel"
 INGEST_JOB = "workers.ingest.ingest_batch"
+FAILING_MAX_WAIT = timedelta(minutes=5)
 LOCK_SECONDS = 300  # = the poll job timeout: a dead poller blocks its channel at most this long
 
 
@@ -112,8 +116,7 @@ def _failed(runtime: Runtime, channel_id: int, error: PlatformError) -> PollOutc
         channel.last_polled_at = utcnow()
         until = channel.rate_limited_until
     log.warning("channel %s: poll failed: %s", channel_id, error)
-    if isinstance(error, TransientError):
-        raise error  # rq Retry backs off
+    # a transient error is not retried by rq: the sweep polls a failing channel again, backing off (_is_due)
     status = {"RateLimited": "rate_limited", "NeedsReauth": "needs_reauth"}.get(type(error).__name__, "error")
     return PollOutcome(channel_id, status, error=str(error), rate_limited_until=until)
 
@@ -162,14 +165,38 @@ def _is_due(channel: Channel, now: datetime) -> bool:
         return False
     if channel.last_polled_at is None or (channel.cursor or {}).get(MORE_KEY):
         return True
-    return channel.last_polled_at + timedelta(seconds=channel.poll_interval_seconds) <= now
+    return channel.last_polled_at + _wait(channel) <= now
+
+
+def _wait(channel: Channel) -> timedelta:
+    """The poll interval; while the platform keeps failing, half the time it has been failing so far
+    (at most FAILING_MAX_WAIT), so a long outage is not hammered and a short one is over quickly."""
+    interval = timedelta(seconds=channel.poll_interval_seconds)
+    last_ok = channel.last_success_at or channel.created_at
+    if channel.last_error_at is None or (last_ok is not None and channel.last_error_at <= last_ok):
+        return interval
+    failing_for = channel.last_error_at - (last_ok or channel.last_error_at)
+    return max(interval, min(failing_for / 2, FAILING_MAX_WAIT))
 
 
 def poll_job(channel_id: int) -> JobSpec:
-    """One poll per channel at a time: a unique job id, deleted on success (result_ttl=0) and kept
-    only briefly on failure, so a failed poll never blocks the channel for long."""
+    """One poll per channel at a time: a unique job id, deleted on success (result_ttl=0). Platform
+    errors end the job normally (recorded on the channel); rq's Retry is for the rest (the database gone,
+    a bug), and a poll that failed for good is dropped by the next sweep (`_forget_failed`)."""
     return JobSpec(func=POLL_JOB, args=(channel_id,), queue=QUEUE_POLL, job_id=poll_job_id(channel_id),
                    unique=True, retry=poll_retry(), timeout=300, result_ttl=0, failure_ttl=300)
+
+
+def _forget_failed(runtime: Runtime, channel_ids: list[int]) -> None:
+    """A poll job that failed for good would block its channel's unique poll for its failure_ttl."""
+    for channel_id in channel_ids:
+        try:
+            job = Job.fetch(poll_job_id(channel_id), connection=runtime.redis)
+        except NoSuchJobError:
+            continue
+        if job.get_status() == JobStatus.FAILED:
+            log.warning("channel %s: the last poll failed for good; polling again", channel_id)
+            job.delete()
 
 
 def sweep(runtime: Runtime, now: datetime | None = None) -> list[str]:
@@ -177,4 +204,5 @@ def sweep(runtime: Runtime, now: datetime | None = None) -> list[str]:
     with runtime.transaction() as session:
         due = due_channel_ids(session, now)
     drop_broken_jobs(runtime.redis, [poll_job_id(channel_id) for channel_id in due])
+    _forget_failed(runtime, due)
     return runtime.broker.enqueue_now([poll_job(channel_id) for channel_id in due])
