@@ -41,9 +41,18 @@ class BeatingWorker(SimpleWorker):
         """rq's maintenance retries abandoned jobs too: forget their dead executions first (see
         deadletters.forget_dead_executions), or each retried job fails as it finishes."""
         for queue in self.queues:
-            expired = StartedJobRegistry(queue.name, connection=self.connection).get_expired_job_ids()
-            deadletters.forget_dead_executions(self.connection, expired)
+            deadletters.forget_dead_executions(StartedJobRegistry(queue.name, connection=self.connection))
         return super().clean_registries()
+
+    def handle_job_success(self, job: Job, *args, **kwargs):
+        # the job may have run before on a worker that died; rq fails the job as it ends if that dead
+        # execution is still listed (anything that reads rq's StartedJobRegistry retries abandoned jobs)
+        deadletters.forget_gone_executions(self.connection, job.id)
+        return super().handle_job_success(job, *args, **kwargs)
+
+    def handle_job_failure(self, job: Job, *args, **kwargs):
+        deadletters.forget_gone_executions(self.connection, job.id)
+        return super().handle_job_failure(job, *args, **kwargs)
 
     def execute_job(self, job: Job, queue: Queue):
         stop = threading.Event()

@@ -9,7 +9,7 @@ shows them all:
 - every reply was posted exactly once: the municipality's posts on the platform are exactly the sent
   replies, one each, none left unsent;
 - the stored SLA clocks equal the clocks recomputed from the ticket's history;
-- no job failed for good (the dead-letter registries are empty).
+- no ingest or delivery job failed for good (their dead-letter registries are empty).
 """
 
 from __future__ import annotations
@@ -35,8 +35,9 @@ def queue_state(redis) -> dict[str, int]:
         state["started"] += len(StartedJobRegistry(name, connection=redis).get_job_ids())
         state["scheduled"] += len(ScheduledJobRegistry(name, connection=redis).get_job_ids())
         state["failed"] += len(FailedJobRegistry(name, connection=redis).get_job_ids())
-    poll_jobs = {key.decode(): redis.hgetall(key).get(b"status") for key in redis.scan_iter("rq:job:poll-channel-*")}
-    return {**state, "poll_jobs": poll_jobs}
+    waiting = [(q, job_id, redis.hget(f"rq:job:{job_id}", "status")) for q in ALL_QUEUES
+               for job_id in ScheduledJobRegistry(q, connection=redis).get_job_ids()[:3]]
+    return {**state, "scheduled_sample": waiting}
 
 
 def drained(runtime, expected_inbound: int) -> bool:
@@ -86,8 +87,9 @@ def invariants(runtime, fediverse, citizen_texts: list[str]) -> dict[str, list]:
     problems["replies_posted_twice"] = [i for i, n in sent_ids.items() if n > 1]
     problems["replies_not_ours"] = sorted(set(posted) - set(sent_ids))  # on the platform, not recorded: a double
     problems["replies_unsent"] += sorted(set(sent_ids) - set(posted))
-    problems["dead_letters"] = [(q, FailedJobRegistry(q, connection=runtime.redis).get_job_ids()) for q in ALL_QUEUES
-                                if FailedJobRegistry(q, connection=runtime.redis).get_job_ids()]
+    # periodic jobs (sweeps) may fail while a dependency is down and simply run again; messages may not
+    problems["dead_letters"] = [(q, FailedJobRegistry(q, connection=runtime.redis).get_job_ids())
+                                for q in ("ingest", "replies") if FailedJobRegistry(q, connection=runtime.redis).get_job_ids()]
     return {name: found for name, found in problems.items() if found}
 
 

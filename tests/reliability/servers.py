@@ -14,8 +14,8 @@ import glob
 import os
 import pwd
 import shutil
-import signal
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -64,8 +64,11 @@ def postgres_unavailable() -> str | None:
 
 
 class PrivatePostgres:
-    def __init__(self, base_dir: Path):
+    """A cluster in a fresh directory under the system's temporary directory (pytest's are root-only)."""
+
+    def __init__(self):
         self.bin = _pg_bin()
+        base_dir = Path(tempfile.mkdtemp(prefix="webcare-pg-"))
         self.dir = base_dir / "pgdata"
         self.socket_dir = base_dir / "pgsock"
         self.port = free_port()
@@ -102,26 +105,7 @@ class PrivatePostgres:
     def stop(self, mode: str = "fast") -> None:
         self._run("pg_ctl", "-D", str(self.dir), "-m", mode, "-w", "-t", "60", "stop", check=False)
 
-    def crash(self) -> None:
-        """SIGKILL the postmaster (a power cut for PostgreSQL: the next start replays its WAL)."""
-        pid_file = self.dir / "postmaster.pid"
-        if pid_file.exists():
-            pid = int(pid_file.read_text().splitlines()[0])
-            os.kill(pid, signal.SIGKILL)
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline and _alive(pid):
-                time.sleep(0.05)
-        # orphaned backends exit when they notice the postmaster is gone; give them a moment
-        time.sleep(0.5)
-
     def destroy(self) -> None:
         self.stop("immediate")
         shutil.rmtree(self.dir.parent, ignore_errors=True)
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True

@@ -22,11 +22,11 @@ from webcare.models import Message
 
 
 @pytest.fixture
-def private_postgres(tmp_path_factory):
+def private_postgres():
     reason = postgres_unavailable()
     if reason:
         pytest.skip(f"PostgreSQL restart scenario skipped: {reason}")
-    server = PrivatePostgres(tmp_path_factory.mktemp("pg")).init()
+    server = PrivatePostgres().init()
     server.start()
     migrate.upgrade(server.url)
     yield server
