@@ -28,23 +28,29 @@ CLOCK_FIELDS = ("first_response_due_at", "first_response_met_at", "next_response
                 "handling_due_at", "handling_met_at")
 
 
+def _ids(registry) -> list[str]:
+    """Job ids without rq's implicit cleanup: reading a StartedJobRegistry would otherwise retry abandoned
+    jobs from the test process, a manual requeue that the harness must not do."""
+    return registry.get_job_ids(cleanup=False)
+
+
 def queue_state(redis) -> dict[str, int]:
     state: Counter = Counter()
     for name in ALL_QUEUES:
         state["queued"] += Queue(name, connection=redis).count
-        state["started"] += len(StartedJobRegistry(name, connection=redis).get_job_ids())
-        state["scheduled"] += len(ScheduledJobRegistry(name, connection=redis).get_job_ids())
-        state["failed"] += len(FailedJobRegistry(name, connection=redis).get_job_ids())
+        state["started"] += len(_ids(StartedJobRegistry(name, connection=redis)))
+        state["scheduled"] += len(_ids(ScheduledJobRegistry(name, connection=redis)))
+        state["failed"] += len(_ids(FailedJobRegistry(name, connection=redis)))
     waiting = [(q, job_id, redis.hget(f"rq:job:{job_id}", "status")) for q in ALL_QUEUES
-               for job_id in ScheduledJobRegistry(q, connection=redis).get_job_ids()[:3]]
+               for job_id in _ids(ScheduledJobRegistry(q, connection=redis))[:3]]
     return {**state, "scheduled_sample": waiting}
 
 
 def drained(runtime, expected_inbound: int) -> bool:
     """All messages stored and every reply sent or failed; no ingest or reply job waiting."""
     redis = runtime.redis
-    busy = sum(Queue(q, connection=redis).count + len(StartedJobRegistry(q, connection=redis).get_job_ids())
-               + len(ScheduledJobRegistry(q, connection=redis).get_job_ids()) for q in ("ingest", "replies"))
+    busy = sum(Queue(q, connection=redis).count + len(_ids(StartedJobRegistry(q, connection=redis)))
+               + len(_ids(ScheduledJobRegistry(q, connection=redis))) for q in ("ingest", "replies"))
     if busy:
         return False
     with runtime.transaction() as session:
@@ -88,8 +94,8 @@ def invariants(runtime, fediverse, citizen_texts: list[str]) -> dict[str, list]:
     problems["replies_not_ours"] = sorted(set(posted) - set(sent_ids))  # on the platform, not recorded: a double
     problems["replies_unsent"] += sorted(set(sent_ids) - set(posted))
     # periodic jobs (sweeps) may fail while a dependency is down and simply run again; messages may not
-    problems["dead_letters"] = [(q, FailedJobRegistry(q, connection=runtime.redis).get_job_ids())
-                                for q in ("ingest", "replies") if FailedJobRegistry(q, connection=runtime.redis).get_job_ids()]
+    failed = {q: _ids(FailedJobRegistry(q, connection=runtime.redis)) for q in ("ingest", "replies")}
+    problems["dead_letters"] = [(q, ids) for q, ids in failed.items() if ids]
     return {name: found for name, found in problems.items() if found}
 
 

@@ -42,7 +42,7 @@ def assert_invariants(harness) -> None:
 
 
 def running_job(redis, queue: str) -> Job | None:
-    ids = StartedJobRegistry(queue, connection=redis).get_job_ids()
+    ids = StartedJobRegistry(queue, connection=redis).get_job_ids(cleanup=False)
     return Job.fetch(ids[0], connection=redis) if ids else None
 
 
