@@ -47,6 +47,7 @@ class Samples:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     statuses: dict[str, dict[int, int]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
     errors: list[str] = field(default_factory=list)
+    reconnects: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, page: str, seconds: float, status: int) -> None:
@@ -65,6 +66,7 @@ class Samples:
             out[page] = {"requests": len(ordered), "req_per_s": round(len(ordered) / seconds, 1), "p50_ms": pick(0.5),
                          "p90_ms": pick(0.9), "p99_ms": pick(0.99), "statuses": dict(self.statuses[page])}
         out["transport_errors"] = self.errors[:5]
+        out["reconnects"] = self.reconnects
         return out
 
 
@@ -86,6 +88,9 @@ def clients(base_url: str, sessions: list[requests.Session], stop: threading.Eve
             began = time.perf_counter()
             try:
                 status = http.get(base_url + page, timeout=60).status_code
+            except requests.ConnectionError:  # a kept-alive connection closed by the server as we sent: retry
+                samples.reconnects += 1
+                continue
             except requests.RequestException as exc:
                 samples.errors.append(f"{page}: {exc.__class__.__name__}")
                 continue
