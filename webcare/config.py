@@ -64,6 +64,9 @@ class Settings:
     retention_days: int = 365
     ingest_batch_size: int = 200
     poll_sweep_seconds: int = 10
+    job_heartbeat_seconds: int = 10  # a running job's heartbeat; 3 missed beats and its worker counts as dead
+    recovery_sweep_seconds: int = 60  # how often abandoned jobs and stuck replies are looked for
+    stuck_reply_seconds: int = 120  # a reply still queued or sending this long is checked for a lost job
     mastodon_dm_requests: str = "accept"
     demo_feed: bool = True
     demo_feed_interval_seconds: float = 8.0
@@ -312,7 +315,9 @@ def _validate_url(key: str, url: str, schemes: tuple[str, ...]) -> None:
 
 
 def _validate_numbers(settings: Settings) -> None:
-    positive = ("port", "login_max_failures", "login_window_seconds", "reopen_days", "retention_days", "ingest_batch_size", "poll_sweep_seconds", "smtp_port")
+    positive = ("port", "login_max_failures", "login_window_seconds", "reopen_days", "retention_days",
+                "ingest_batch_size", "poll_sweep_seconds", "smtp_port",
+                "job_heartbeat_seconds", "recovery_sweep_seconds", "stuck_reply_seconds")
     for key in positive:
         if getattr(settings, key) <= 0:
             raise ConfigError(key, "must be a positive number")

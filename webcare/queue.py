@@ -160,6 +160,27 @@ class Broker:
             log.warning("realtime event not published: %s", exc)
 
 
+def drop_broken_jobs(redis: Redis, job_ids: list[str]) -> list[str]:
+    """Delete job hashes that lack their payload; returns the ids dropped.
+
+    When Redis loses its data under a running job, rq's later writes for that job (heartbeat, status,
+    retry) recreate its hash with a field or two and no payload. Such a hash is no job, yet it exists: a
+    unique enqueue with that id (a channel's poll, a reply's delivery) would be refused for ever."""
+    if not job_ids:
+        return []
+    pipe = redis.pipeline(transaction=False)
+    for job_id in job_ids:
+        pipe.exists(Job.key_for(job_id))
+        pipe.hexists(Job.key_for(job_id), "data")
+    answers = pipe.execute()
+    broken = [job_id for job_id, exists, has_data in zip(job_ids, answers[::2], answers[1::2], strict=True)
+              if exists and not has_data]
+    if broken:
+        redis.delete(*[Job.key_for(job_id) for job_id in broken])
+        log.warning("dropped %d job hash(es) without payload (Redis lost data): %s", len(broken), broken)
+    return broken
+
+
 def _prepare(queue: Queue, spec: JobSpec):
     return Queue.prepare_data(spec.func, args=spec.args, kwargs=spec.kwargs, job_id=spec.job_id,
                               retry=spec.retry, timeout=spec.timeout, result_ttl=spec.result_ttl,

@@ -1,6 +1,6 @@
 """Worker entry point: build the runtime once and run an rq worker on Webcare's queues.
 
-`SimpleWorker` runs jobs in this long-lived process (no fork per job: a fork costs ~10 ms and our
+`BeatingWorker` (a `SimpleWorker` with a heartbeat for the running job, workers/heartbeat.py) runs jobs in this long-lived process (no fork per job: a fork costs ~10 ms and our
 imports ~0.6 s, see PERFORMANCE-NOTES.md); a job's failure is recorded by rq and does not stop the
 worker. Run more of these, on more machines, to scale out.
 """
@@ -10,12 +10,11 @@ from __future__ import annotations
 import logging
 import sys
 
-from rq import SimpleWorker
-
 from webcare.config import Settings, load_settings
 from webcare.logs import ContextFilter, configure_logging
 from webcare.runtime import build_runtime
 from workers import context
+from workers.heartbeat import BeatingWorker
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +23,11 @@ def run_worker(settings: Settings, queues, *, burst: bool = False, name: str | N
     configure_logging(settings)
     runtime = build_runtime(settings)
     context.configure(runtime)
-    worker = SimpleWorker(list(queues), connection=runtime.redis, name=name)
+    # rq's maintenance (abandoned jobs; restarting the worker's scheduler of retries when it died, e.g. in
+    # a Redis restart) runs every 10 minutes by default: as often as the recovery sweep instead
+    worker = BeatingWorker(list(queues), connection=runtime.redis, name=name,
+                           maintenance_interval=max(settings.recovery_sweep_seconds, 5))
+    worker.beat_seconds = settings.job_heartbeat_seconds
     for handler in logging.getLogger().handlers:
         handler.addFilter(ContextFilter())
     log.info("worker %s listening on %s", worker.name, ", ".join(queues))

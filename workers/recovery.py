@@ -1,4 +1,4 @@
-"""The recovery sweep (every minute): jobs of dead workers and replies whose delivery job was lost."""
+"""The recovery sweep (every minute): jobs of dead workers, retries left waiting, replies whose job was lost."""
 
 from __future__ import annotations
 
@@ -9,5 +9,7 @@ from workers.replies import recover_stuck_replies
 
 def recovery_sweep() -> dict:
     """Retry abandoned jobs whose heartbeat expired (rq's own cleanup) and re-enqueue stuck replies."""
-    abandoned = deadletters.requeue_abandoned(get_runtime().redis)
-    return {"abandoned": abandoned, **recover_stuck_replies()}
+    runtime = get_runtime()
+    abandoned = deadletters.requeue_abandoned(runtime.redis)
+    late = deadletters.enqueue_overdue(runtime.redis, late_by=max(10, runtime.settings.recovery_sweep_seconds))
+    return {"abandoned": abandoned, "overdue": late, **recover_stuck_replies()}

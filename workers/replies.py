@@ -9,6 +9,7 @@ rq's `Retry` (recorded as "retrying" on the message); on the last try the reply 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from rq import get_current_job
 from rq.exceptions import NoSuchJobError
@@ -16,7 +17,7 @@ from rq.job import Job, JobStatus
 
 from webcare.db import utcnow
 from webcare.platforms.errors import PlatformError, RateLimited, TransientError
-from webcare.queue import QUEUE_REPLIES, JobSpec
+from webcare.queue import QUEUE_REPLIES, JobSpec, drop_broken_jobs
 from webcare.services import replies
 from workers.context import get_runtime
 
@@ -64,7 +65,8 @@ def recover_stuck_replies() -> dict:
     runtime = get_runtime()
     requeued, failed = [], []
     with runtime.transaction() as session:
-        for message in replies.stuck_deliveries(session):
+        grace = timedelta(seconds=runtime.settings.stuck_reply_seconds)
+        for message in replies.stuck_deliveries(session, older_than=grace):
             status = _job_status(runtime.redis, replies.delivery_job_id(message.id))
             if status in _ALIVE:
                 continue
@@ -88,6 +90,8 @@ def _delivery_spec(message_id: int) -> JobSpec:
 
 
 def _job_status(redis, job_id: str) -> JobStatus | None:
+    if drop_broken_jobs(redis, [job_id]):
+        return None
     try:
         return Job.fetch(job_id, connection=redis).get_status()
     except NoSuchJobError:

@@ -8,7 +8,7 @@ stays complete. Ticket routes aim at a ticket of department A: department B's me
 Answers: "ok" (2xx, or a redirect that is not to the login page, without an error message), "refused"
 (a redirect back with an error message: the act was understood and refused by a rule), "login" (a
 redirect to the login page), or the HTTP status ("400", "401", "403", "404", ...).
-The world is in tests/access_world.py; the findings are in docs/RELIABILITY-access.md.
+The world is in tests/access_world.py; the findings are in docs/RELIABILITY.md (Access).
 """
 
 from __future__ import annotations

@@ -36,6 +36,13 @@ def run_scheduled_now(redis, name: str) -> list[str]:
     return ids
 
 
+def back_off_passed(runtime, channel_id: int) -> None:
+    """Time passes beyond a failing channel's back-off (polling._wait)."""
+    with runtime.transaction() as session:
+        polled = session.get(Channel, channel_id)
+        polled.last_polled_at = polled.last_error_at = polled.last_polled_at - timedelta(minutes=10)
+
+
 def reload(runtime, channel_id: int) -> Channel:
     with runtime.transaction() as s:
         return s.get(Channel, channel_id)

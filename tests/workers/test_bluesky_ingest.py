@@ -18,7 +18,7 @@ from tests.workers.pipeline import (
     inbound,
     poll_now,
     reload,
-    run_scheduled_now,
+    back_off_passed,
     tickets,
     work,
 )
@@ -178,14 +178,17 @@ def test_a_nearly_used_up_quota_waits_without_a_429(runtime, redis, session, blu
     assert reload(runtime, channel.id).rate_limited_until is not None and reload(runtime, channel.id).last_error is None
 
 
-def test_503_is_retried_with_back_off(runtime, redis, session, bluesky, channel):  # noqa: F811
+def test_503_is_polled_again_with_back_off(runtime, redis, session, bluesky, channel):  # noqa: F811
     bluesky.post("jan", "Het riool stinkt in de Molenstraat.")
     bluesky.fault("listNotifications", 503, {"error": "ServiceUnavailable", "message": "Service Unavailable"})
     polling.sweep(runtime)
     work(redis)
-    assert Job.fetch("poll-channel-1", connection=redis).get_status() == "scheduled"
-    assert "503" in reload(runtime, channel.id).last_error and count(session, Ticket) == 0
-    assert run_scheduled_now(redis, "poll") == ["poll-channel-1"]
+    assert not Job.exists("poll-channel-1", connection=redis)  # no rq retry: the sweep backs off
+    assert "503" in reload(runtime, channel.id).last_error
+    assert count(session, Ticket) == 0
+    assert polling.sweep(runtime) == []  # failed just now: the channel waits
+    back_off_passed(runtime, channel.id)
+    assert polling.sweep(runtime) == ["poll-channel-1"]
     work(redis)
     assert count(session, Ticket) == 1
 

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from tests import factories as f
 from tests.fakes.mastodon import mastodon  # noqa: F401  (fixture)
 from webcare import platforms
+from tests.workers.pipeline import back_off_passed
 from webcare.db import utcnow
 from webcare.models import Channel, Notification, Ticket
 from webcare.services import channels, polling
@@ -19,16 +20,6 @@ from webcare.services import channels, polling
 
 def work(redis, queues=("poll", "ingest")) -> None:
     SimpleWorker(list(queues), connection=redis).work(burst=True)
-
-
-def run_scheduled_now(redis, name: str) -> list[str]:
-    """Move jobs waiting for a retry back-off onto their queue now (time passing, as the scheduler would)."""
-    queue = Queue(name, connection=redis)
-    ids = queue.scheduled_job_registry.get_job_ids()
-    for job_id in ids:
-        queue.scheduled_job_registry.remove(job_id)
-        queue.enqueue_job(Job.fetch(job_id, connection=redis))
-    return ids
 
 
 def reload(runtime, channel_id: int) -> Channel:
@@ -83,19 +74,18 @@ def test_429_makes_the_channel_wait_until_the_reset(runtime, redis, session, mas
         assert polling.due_channel_ids(s, expected + timedelta(seconds=61)) == [channel.id]
 
 
-def test_503_is_retried_with_back_off(runtime, redis, session, mastodon, channel):  # noqa: F811
+def test_503_is_polled_again_with_back_off(runtime, redis, session, mastodon, channel):  # noqa: F811
     mastodon.post("jan", "Het riool stinkt enorm in de Molenstraat.")
     mastodon.fault("/api/v1/notifications", {"type": "status", "status": 503})
     polling.sweep(runtime)
     work(redis)
 
-    job = Job.fetch("poll-channel-1", connection=redis)
-    assert job.get_status() == "scheduled" and job.retries_left == 2  # rq Retry, waiting out its back-off
+    assert not Job.exists("poll-channel-1", connection=redis)  # no rq retry: the sweep backs off
     assert "503" in reload(runtime, channel.id).last_error
     assert session.scalar(select(func.count()).select_from(Ticket)) == 0
-    assert polling.sweep(runtime) == []  # the retry is pending: no second poll
-
-    assert run_scheduled_now(redis, "poll") == ["poll-channel-1"]
+    assert polling.sweep(runtime) == []  # failed just now: the channel waits
+    back_off_passed(runtime, channel.id)
+    assert polling.sweep(runtime) == ["poll-channel-1"]
     work(redis)
     assert session.scalar(select(func.count()).select_from(Ticket)) == 1
     assert reload(runtime, channel.id).last_success_at is not None

@@ -18,7 +18,7 @@ from tests.workers.pipeline import (
     inbound,
     poll_now,
     reload,
-    run_scheduled_now,
+    back_off_passed,
     tickets,
     work,
 )
@@ -164,15 +164,17 @@ def test_a_nearly_used_up_quota_waits_without_a_429(runtime, redis, session, x, 
     assert waiting.last_error is None and waiting.rate_limited_until > utcnow() + timedelta(minutes=10)
 
 
-def test_503_is_retried_with_back_off(runtime, redis, session, x, channel):  # noqa: F811
+def test_503_is_polled_again_with_back_off(runtime, redis, session, x, channel):  # noqa: F811
     x.post("jan", "Het riool stinkt enorm in de Molenstraat.")
     x.outage(r"/mentions$")
     polling.sweep(runtime)
     work(redis)
-    job = Job.fetch("poll-channel-1", connection=redis)
-    assert job.get_status() == "scheduled" and "503" in reload(runtime, channel.id).last_error
+    assert not Job.exists("poll-channel-1", connection=redis)  # no rq retry: the sweep backs off
+    assert "503" in reload(runtime, channel.id).last_error
     assert count(session, Ticket) == 0
-    assert run_scheduled_now(redis, "poll") == ["poll-channel-1"]
+    assert polling.sweep(runtime) == []  # failed just now: the channel waits
+    back_off_passed(runtime, channel.id)
+    assert polling.sweep(runtime) == ["poll-channel-1"]
     work(redis)
     assert count(session, Ticket) == 1
 

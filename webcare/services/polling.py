@@ -7,11 +7,13 @@ no transaction may stay open during the platform call:
 2. the adapter fetches what is new since the cursor (no transaction open);
 3. the messages go onto the `ingest` queue in batches (`ingest_batch_size`);
 4. only after the enqueue succeeded, a second transaction stores the cursor and the health fields
-   (at-least-once: a crash between 3 and 4 fetches the same messages again, and ingest drops repeats).
+   (at-least-once: a crash between 3 and 4 fetches the same messages again, and ingest drops repeats),
+   with a checkpoint from which to poll again if Redis loses the queued batches (poll_checkpoint).
 
 Errors follow the taxonomy of `webcare.platforms.errors`: rate limits and lost authorisation are put on
-the channel (the sweep skips it until then), transient errors are recorded and re-raised so rq's
-`Retry` backs off, permanent ones are recorded. A Redis lock keeps a channel from being polled twice at
+the channel (the sweep skips it until then); transient and permanent errors are recorded on the channel,
+and the sweep polls a failing channel again with a growing wait (`_wait`), so polling resumes on its own
+soon after an outage of any length ends. A Redis lock keeps a channel from being polled twice at
 once (the scheduler's unique job id already prevents two queued polls; the lock also covers
 `webcare poll`). `sweep()` enqueues a poll for each channel that is due.
 """
@@ -22,7 +24,10 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from redis.exceptions import LockError
 from rq import Retry
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -30,16 +35,17 @@ from webcare import platforms
 from webcare.db import utcnow
 from webcare.models import Channel
 from webcare.platforms.base import FetchResult, InboundMessage
-from webcare.platforms.errors import PlatformError, TransientError
-from webcare.queue import QUEUE_INGEST, QUEUE_POLL, JobSpec
+from webcare.platforms.errors import PlatformError
+from webcare.queue import QUEUE_INGEST, QUEUE_POLL, JobSpec, drop_broken_jobs
 from webcare.runtime import Runtime
-from webcare.services import channels
+from webcare.services import channels, poll_checkpoint
+from webcare.services.poll_checkpoint import MORE_KEY
 
 log = logging.getLogger(__name__)
 
 POLL_JOB = "workers.poll.poll_channel"
 INGEST_JOB = "workers.ingest.ingest_batch"
-MORE_KEY = "_more"  # polling's own mark in the cursor: the platform had more, poll again right away
+FAILING_MAX_WAIT = timedelta(minutes=5)
 LOCK_SECONDS = 300  # = the poll job timeout: a dead poller blocks its channel at most this long
 
 
@@ -75,13 +81,16 @@ def poll_channel(runtime: Runtime, channel_id: int, *, now: datetime | None = No
     try:
         return _poll(runtime, channel_id)
     finally:
-        lock.release()
+        try:
+            lock.release()
+        except LockError:  # expired, or Redis lost it (restart): the poll is done either way
+            log.warning("channel %s: the poll lock was gone when the poll ended", channel_id)
 
 
 def _poll(runtime: Runtime, channel_id: int) -> PollOutcome:
     with runtime.transaction() as session:
         connection = channels.connection_for(session, channels.get_channel(session, channel_id))
-    cursor = {k: v for k, v in connection.cursor.items() if k != MORE_KEY}
+    cursor, checkpoint = poll_checkpoint.resume(runtime.redis, connection.cursor, channel_id)
     batch_size = runtime.settings.ingest_batch_size
     try:
         adapter = connection.adapter()
@@ -89,9 +98,9 @@ def _poll(runtime: Runtime, channel_id: int) -> PollOutcome:
     except PlatformError as exc:
         return _failed(runtime, channel_id, exc)
     specs = ingest_jobs(channel_id, result.messages, batch_size)
-    runtime.broker.enqueue_now(specs)
+    enqueued = runtime.broker.enqueue_now(specs)
     with runtime.transaction() as session:
-        record_success(session, channel_id, result)
+        record_success(session, channel_id, result, private=checkpoint.keys(enqueued))
     try:
         adapter.after_enqueue(result)
     except PlatformError as exc:  # housekeeping only: the messages are safe, the next poll tries again
@@ -107,8 +116,7 @@ def _failed(runtime: Runtime, channel_id: int, error: PlatformError) -> PollOutc
         channel.last_polled_at = utcnow()
         until = channel.rate_limited_until
     log.warning("channel %s: poll failed: %s", channel_id, error)
-    if isinstance(error, TransientError):
-        raise error  # rq Retry backs off
+    # a transient error is not retried by rq: the sweep polls a failing channel again, backing off (_is_due)
     status = {"RateLimited": "rate_limited", "NeedsReauth": "needs_reauth"}.get(type(error).__name__, "error")
     return PollOutcome(channel_id, status, error=str(error), rate_limited_until=until)
 
@@ -126,10 +134,12 @@ def ingest_jobs(channel_id: int, messages: list[InboundMessage], batch_size: int
             for i in range(0, len(ordered), batch_size)]
 
 
-def record_success(session: Session, channel_id: int, result: FetchResult, now: datetime | None = None) -> None:
+def record_success(session: Session, channel_id: int, result: FetchResult, now: datetime | None = None,
+                   private: dict | None = None) -> None:
+    """Store the new cursor (with the checkpoint's `private` keys, see poll_checkpoint) and the health fields."""
     now = now or utcnow()
     channel = channels.get_channel(session, channel_id, lock=True)
-    channel.cursor = {**result.cursor, MORE_KEY: True} if result.more else dict(result.cursor)
+    channel.cursor = {**result.cursor, **(private or {}), **({MORE_KEY: True} if result.more else {})}
     channel.last_polled_at = channel.last_success_at = now
     if result.throttle_until and result.throttle_until > now:
         channel.rate_limited_until = result.throttle_until
@@ -155,18 +165,44 @@ def _is_due(channel: Channel, now: datetime) -> bool:
         return False
     if channel.last_polled_at is None or (channel.cursor or {}).get(MORE_KEY):
         return True
-    return channel.last_polled_at + timedelta(seconds=channel.poll_interval_seconds) <= now
+    return channel.last_polled_at + _wait(channel) <= now
+
+
+def _wait(channel: Channel) -> timedelta:
+    """The poll interval; while the platform keeps failing, half the time it has been failing so far
+    (at most FAILING_MAX_WAIT), so a long outage is not hammered and a short one is over quickly."""
+    interval = timedelta(seconds=channel.poll_interval_seconds)
+    last_ok = channel.last_success_at or channel.created_at
+    if channel.last_error_at is None or (last_ok is not None and channel.last_error_at <= last_ok):
+        return interval
+    failing_for = channel.last_error_at - (last_ok or channel.last_error_at)
+    return max(interval, min(failing_for / 2, FAILING_MAX_WAIT))
 
 
 def poll_job(channel_id: int) -> JobSpec:
-    """One poll per channel at a time: a unique job id, deleted on success (result_ttl=0) and kept
-    only briefly on failure, so a failed poll never blocks the channel for long."""
+    """One poll per channel at a time: a unique job id, deleted on success (result_ttl=0). Platform
+    errors end the job normally (recorded on the channel); rq's Retry is for the rest (the database gone,
+    a bug), and a poll that failed for good is dropped by the next sweep (`_forget_failed`)."""
     return JobSpec(func=POLL_JOB, args=(channel_id,), queue=QUEUE_POLL, job_id=poll_job_id(channel_id),
                    unique=True, retry=poll_retry(), timeout=300, result_ttl=0, failure_ttl=300)
+
+
+def _forget_failed(runtime: Runtime, channel_ids: list[int]) -> None:
+    """A poll job that failed for good would block its channel's unique poll for its failure_ttl."""
+    for channel_id in channel_ids:
+        try:
+            job = Job.fetch(poll_job_id(channel_id), connection=runtime.redis)
+        except NoSuchJobError:
+            continue
+        if job.get_status() == JobStatus.FAILED:
+            log.warning("channel %s: the last poll failed for good; polling again", channel_id)
+            job.delete()
 
 
 def sweep(runtime: Runtime, now: datetime | None = None) -> list[str]:
     """Enqueue a poll for every due channel; returns the job ids that were enqueued."""
     with runtime.transaction() as session:
         due = due_channel_ids(session, now)
+    drop_broken_jobs(runtime.redis, [poll_job_id(channel_id) for channel_id in due])
+    _forget_failed(runtime, due)
     return runtime.broker.enqueue_now([poll_job(channel_id) for channel_id in due])

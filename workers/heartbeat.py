@@ -1,0 +1,105 @@
+"""`BeatingWorker`: rq's SimpleWorker with a heartbeat for the job it is running.
+
+SimpleWorker runs a job in its own main thread and sends no heartbeat while the job runs, so rq gives the
+job a lease of its whole timeout plus 60 s (6 minutes for an ingest batch): only after that can the
+recovery sweep tell that the worker died (`kill -9`, OOM, power loss) and retry the job. Here a small
+thread renews the lease every `job_heartbeat_seconds` while the job runs, and the lease is three beats
+long: a job of a dead worker is retried about `3 x job_heartbeat_seconds` after its last beat (plus the
+recovery sweep's interval), whatever its timeout. A worker that is alive but stuck (a lock wait, a slow
+platform) keeps beating and keeps its job; the job's own timeout still applies. A job that ends while
+Redis is away does not end the worker (rq would): the worker waits for Redis and goes on.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+import time
+
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from rq import SimpleWorker
+from rq.job import Job
+from rq.queue import Queue
+from rq.registry import StartedJobRegistry
+
+from webcare.services import deadletters
+
+log = logging.getLogger(__name__)
+MISSED_BEATS = 3  # a lease lasts this many beats
+
+
+class BeatingWorker(SimpleWorker):
+    beat_seconds: int = 10
+
+    def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
+        return self.beat_seconds * MISSED_BEATS
+
+    def clean_registries(self):
+        """rq's maintenance retries abandoned jobs too: forget their dead executions first (see
+        deadletters.forget_dead_executions), or each retried job fails as it finishes."""
+        for queue in self.queues:
+            deadletters.forget_dead_executions(StartedJobRegistry(queue.name, connection=self.connection))
+        return super().clean_registries()
+
+    def _stop_beating(self) -> None:
+        """No beat after this: one in flight finishes first. Called as the job ends, before rq records
+        the end (a late beat would put the finished job back in the StartedJobRegistry, where the
+        recovery sweep would find it abandoned and schedule it again)."""
+        stop, lock = getattr(self, "_beat_stop", None), getattr(self, "_beat_lock", None)
+        if stop is not None and lock is not None:
+            with lock:
+                stop.set()
+
+    def handle_job_success(self, job: Job, *args, **kwargs):
+        self._stop_beating()
+        # the job may have run before on a worker that died; rq fails the job as it ends if that dead
+        # execution is still listed (anything that reads rq's StartedJobRegistry retries abandoned jobs)
+        deadletters.forget_gone_executions(self.connection, job.id)
+        return super().handle_job_success(job, *args, **kwargs)
+
+    def handle_job_failure(self, job: Job, *args, **kwargs):
+        self._stop_beating()
+        deadletters.forget_gone_executions(self.connection, job.id)
+        return super().handle_job_failure(job, *args, **kwargs)
+
+    def execute_job(self, job: Job, queue: Queue):
+        stop = self._beat_stop = threading.Event()
+        self._beat_lock = threading.Lock()
+        beater = threading.Thread(target=self._beat, args=(job, stop), name=f"heartbeat-{job.id}", daemon=True)
+        beater.start()
+        try:
+            return super().execute_job(job, queue)
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            # rq records the end of a job in Redis; if Redis is away right then, the error would end the
+            # worker. The job stays "started" without heartbeats and is retried as abandoned.
+            log.warning("job %s: Redis went away as the job ended (%s); waiting for it", job.id, exc)
+            self._wait_for_redis()
+        finally:
+            stop.set()
+            beater.join(timeout=5)
+
+    def _wait_for_redis(self) -> None:
+        for wait in itertools.chain((0.5, 1, 2, 5), itertools.repeat(10)):
+            time.sleep(wait)
+            try:
+                self.connection.ping()
+                return
+            except RedisError:
+                continue
+
+    def _beat(self, job: Job, stop: threading.Event) -> None:
+        lock = self._beat_lock
+        while not stop.wait(self.beat_seconds):
+            with lock:
+                if stop.is_set():  # the job ended while this beat waited
+                    return
+                execution = next((e for e in list(self.executions.values()) if e.job_id == job.id), None)
+                if execution is None:
+                    continue
+                try:
+                    self.maintain_heartbeats(job, execution)
+                except RedisError as exc:  # Redis restarting: the next beat tries again
+                    log.warning("job %s: heartbeat failed: %s", job.id, exc)
