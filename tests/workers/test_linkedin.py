@@ -12,6 +12,7 @@ from sqlalchemy import select
 from tests import factories as f
 from tests.fakes.linkedin import CLIENT_ID, CLIENT_SECRET, MEMBERS, ORG, REFRESH, TOKEN, linkedin  # noqa: F401
 from tests.workers.pipeline import (
+    back_off_passed,
     as_if_the_commit_was_lost,
     automatic_ids,
     citizen_messages,
@@ -21,7 +22,6 @@ from tests.workers.pipeline import (
     reload,
     reply,
     run_delivery_again,
-    run_scheduled_now,
     tickets,
     work,
 )
@@ -146,10 +146,12 @@ def test_an_outage_is_retried_with_back_off(runtime, redis, session, linkedin, c
     linkedin.outage("/comments$", method="GET")
     polling.sweep(runtime)
     work(redis)
-    job = Job.fetch(f"poll-channel-{channel.id}", connection=redis)
-    assert job.get_status() == "scheduled" and "504" in reload(runtime, channel.id).last_error
+    assert not Job.exists(f"poll-channel-{channel.id}", connection=redis)  # no rq retry: the sweep backs off
+    assert "504" in reload(runtime, channel.id).last_error
     assert count(session, Ticket) == 0
-    run_scheduled_now(redis, "poll")
+    assert polling.sweep(runtime) == []  # failed just now: the channel waits
+    back_off_passed(runtime, channel.id)
+    assert polling.sweep(runtime) == [f"poll-channel-{channel.id}"]
     work(redis)
     assert count(session, Ticket) == 1
 

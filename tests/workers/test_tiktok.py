@@ -9,6 +9,7 @@ from rq.job import Job
 from tests import factories as f
 from tests.fakes.tiktok import APP_ID, APP_SECRET, BUSINESS_ID, CITIZENS, REFRESH, TOKEN, tiktok  # noqa: F401
 from tests.workers.pipeline import (
+    back_off_passed,
     as_if_the_commit_was_lost,
     automatic_ids,
     citizen_messages,
@@ -19,7 +20,6 @@ from tests.workers.pipeline import (
     reload,
     reply,
     run_delivery_again,
-    run_scheduled_now,
     tickets,
     work,
 )
@@ -130,9 +130,11 @@ def test_an_internal_error_is_retried_with_back_off(runtime, redis, session, tik
     tiktok.outage("/business/comment/list/")
     polling.sweep(runtime)
     work(redis)
-    job = Job.fetch(f"poll-channel-{channel.id}", connection=redis)
-    assert job.get_status() == "scheduled" and "50000" in reload(runtime, channel.id).last_error
-    run_scheduled_now(redis, "poll")
+    assert not Job.exists(f"poll-channel-{channel.id}", connection=redis)  # no rq retry: the sweep backs off
+    assert "50000" in reload(runtime, channel.id).last_error
+    assert polling.sweep(runtime) == []  # failed just now: the channel waits
+    back_off_passed(runtime, channel.id)
+    assert polling.sweep(runtime) == [f"poll-channel-{channel.id}"]
     work(redis)
     assert count(session, Ticket) == 1
 

@@ -76,6 +76,13 @@ def discard(redis: Redis, job_id: str) -> None:
     registry.remove(job, delete_job=True)
 
 
+def _fetch(redis: Redis, job_id: str) -> Job:
+    try:
+        return Job.fetch(job_id, connection=redis)
+    except NoSuchJobError as exc:
+        raise NotFound(f"job {job_id} not found") from exc
+
+
 def requeue_abandoned(redis: Redis, queues: tuple[str, ...] = ALL_QUEUES, at: float | None = None) -> list[str]:
     """Let rq retry (or fail) the jobs of dead workers whose heartbeat expired before `at` (default now)."""
     found: list[str] = []
