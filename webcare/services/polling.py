@@ -77,6 +77,7 @@ class PollOutcome:
 def poll_channel(runtime: Runtime, channel_id: int, *, now: datetime | None = None) -> PollOutcome:
     lock = runtime.redis.lock(f"webcare:poll-lock:{channel_id}", timeout=LOCK_SECONDS)
     if not lock.acquire(blocking=False):
+        log.info("channel %s: another poll of this channel is running; this one is skipped", channel_id)
         return PollOutcome(channel_id, "busy")
     try:
         return _poll(runtime, channel_id)
