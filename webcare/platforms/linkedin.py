@@ -55,10 +55,6 @@ class LinkedInAdapter(PlatformAdapter):
     private_replies = False
     private_reply_note = NO_PRIVATE
 
-    @classmethod
-    def can_reply_privately(cls, kind: str, context: dict[str, Any]) -> bool:
-        return False
-
     def __init__(self, base_url: str, credentials: dict[str, Any], options: dict[str, Any] | None = None):
         self.options = {**DEFAULT_OPTIONS, **(options or {})}
         self.client = LinkedInClient(base_url, credentials, self.options["timeout"], self.options["api_version"])
