@@ -60,3 +60,17 @@ def test_database_and_python_percentiles_agree(session):
         in_database = _found(metrics.figures(session, period, group_by))
         in_python = _found(metrics.figures(session, period, group_by, python_percentiles=True))
         assert in_database == in_python == _expected(facts, key), group_by
+
+
+def test_several_groupings_at_once_equal_each_on_its_own(session):
+    """A dashboard's plan counts all its groupings in one query (GROUPING SETS on PostgreSQL, UNION ALL
+    on SQLite and with python_percentiles): every grouping's figures equal those it gets alone."""
+    _facts(session, 300)
+    period = metrics.Period(DAY, DAY + timedelta(days=13))
+    groupings = [None, "day", "department", "week"]
+    for python_percentiles in (False, True):
+        together = metrics.figures_many(session, period, groupings, python_percentiles=python_percentiles)
+        for grouping in groupings:
+            alone = metrics.figures(session, period, grouping, python_percentiles=python_percentiles)
+            assert together[grouping] == alone, (grouping, python_percentiles)
+            assert sum(g.clock("first_response").count for g in alone) == 100, grouping

@@ -11,16 +11,29 @@ clock started (tickets out: the day the ticket was closed). Definitions: docs/ME
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Select, and_, case, func, literal_column, select, text, true
+from sqlalchemy import (
+    Select,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    null,
+    select,
+    text,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from webcare.errors import Forbidden, ValidationFailed
 from webcare.models import MetricFact, User
 from webcare.models.metric_fact import FACT_KINDS
-from webcare.services import metrics_labels
+from webcare.services import fanout, metrics_labels
 from webcare.services.metrics_sql import MEDIAN, P90, in_database, percentile_column, percentile_cont, rounded
 
 GROUP_BY = ("department", "channel", "category", "agent", "day", "week")
@@ -28,6 +41,8 @@ CLOCK_KINDS = ("first_response", "next_response", "department_feedback", "handli
 TIMED_KINDS = ("first_response", "next_response", "department_feedback")  # medians and P90s
 MAX_DAYS = 732
 VIEWER_ROLES = ("manager", "admin")
+# a query of a figure plan, and how its rows are added to the groups
+Step = tuple[Callable[[Session], list], Callable[[list, Callable], None]]
 
 
 def require_viewer(user: User) -> None:
@@ -145,7 +160,8 @@ def group_column(group_by: str | None, *, ended: bool = False):
 def figures(session: Session, period: Period, group_by: str | None = None, filters: Filters = Filters(), *,
             python_percentiles: bool = False) -> list[GroupFigures]:
     """Every figure per group for a period (group_by None: one group, key None). `python_percentiles`
-    forces the SQLite way on PostgreSQL too (the test that both give the same numbers uses it)."""
+    forces the SQLite way (percentiles in Python, counts by UNION ALL) on PostgreSQL too (the tests that
+    both ways give the same numbers use it)."""
     return figures_many(session, period, [group_by], filters, python_percentiles=python_percentiles)[group_by]
 
 
@@ -154,33 +170,55 @@ def figures_many(session: Session, period: Period, groupings: list[str | None], 
     """The figures of several groupings of one period at once (a dashboard page): the counts of all of
     them from one query (grouped by all their keys together, added up here), the percentiles per grouping.
     `wall_by_group=False` leaves the wall-clock percentiles to the total (the pages show them only there)."""
-    groupings = list(dict.fromkeys(groupings))
-    tables: dict[str | None, dict[object, GroupFigures]] = {g: {} for g in groupings}
+    plan = FigurePlan.make(session, period, groupings, filters, python_percentiles=python_percentiles,
+                           wall_by_group=wall_by_group)
+    return plan.assemble(session, fanout.run_all(session, plan.queries))
 
-    def group(grouping: str | None, key) -> GroupFigures:
-        table = tables[grouping]
-        if key not in table:
-            table[key] = GroupFigures(key)
-        return table[key]
 
-    _tune(session)
-    _add_counts(session, period, groupings, filters, group)
-    _add_closed(session, period, groupings, filters, group)
-    if in_database(session) and not python_percentiles:
-        for grouping in groupings:
-            _add_percentiles_in_database(session, period, grouping, filters, group, wall_by_group or grouping is None)
-    else:
-        _add_percentiles_in_python(session, period, groupings, filters, group)
-    result = {}
-    for grouping, table in tables.items():
-        if grouping in ("day", "week"):
-            for key in _calendar_keys(period, grouping):
-                group(grouping, key)
-        elif grouping is None:
-            group(None, None)
-        metrics_labels.label_groups(session, grouping, table.values())
-        result[grouping] = sorted(table.values(), key=_sort_key(grouping))
-    return result
+@dataclass
+class FigurePlan:
+    """The independent queries behind `figures_many` and how their rows become figures: run the queries
+    in any session, in any order or side by side (`services.fanout`), then `assemble` their rows."""
+
+    period: Period
+    groupings: list[str | None]
+    queries: list[Callable[[Session], list]]
+    appliers: list[Callable[[list, Callable], None]]
+
+    @classmethod
+    def make(cls, session: Session, period: Period, groupings: list[str | None], filters: Filters = Filters(), *,
+             python_percentiles: bool = False, wall_by_group: bool = True) -> FigurePlan:
+        groupings = list(dict.fromkeys(groupings))
+        portable = python_percentiles or not in_database(session)
+        steps = [_counts(period, groupings, filters, grouping_sets=not portable), _closed(period, groupings, filters)]
+        if not portable:
+            steps += [_percentiles_in_database(period, grouping, filters, wall_by_group or grouping is None)
+                      for grouping in groupings]
+        else:
+            steps.append(_percentiles_in_python(period, groupings, filters))
+        return cls(period, groupings, [query for query, _ in steps], [apply for _, apply in steps])
+
+    def assemble(self, session: Session, results: list[list]) -> dict[str | None, list[GroupFigures]]:
+        tables: dict[str | None, dict[object, GroupFigures]] = {g: {} for g in self.groupings}
+
+        def group(grouping: str | None, key) -> GroupFigures:
+            table = tables[grouping]
+            if key not in table:
+                table[key] = GroupFigures(key)
+            return table[key]
+
+        for apply, rows in zip(self.appliers, results, strict=True):
+            apply(rows, group)
+        found = {}
+        for grouping, table in tables.items():
+            if grouping in ("day", "week"):
+                for key in _calendar_keys(self.period, grouping):
+                    group(grouping, key)
+            elif grouping is None:
+                group(None, None)
+            metrics_labels.label_groups(session, grouping, table.values())
+            found[grouping] = sorted(table.values(), key=_sort_key(grouping))
+        return found
 
 
 def summary(session: Session, period: Period, filters: Filters = Filters()) -> GroupFigures:
@@ -215,29 +253,58 @@ def _joint(groupings: list[str | None], *, ended: bool = False) -> tuple[list, d
     return columns, positions
 
 
-def _add_counts(session: Session, period: Period, groupings: list[str | None], filters: Filters, group) -> None:
+def _rows(statement: Select, *, tune: bool = False) -> Callable[[Session], list]:
+    def query(session: Session) -> list:
+        if tune:
+            _tune(session)
+        return session.execute(statement).all()
+    return query
+
+
+def _counts(period: Period, groupings: list[str | None], filters: Filters, *, grouping_sets: bool) -> Step:
+    """The counts of every grouping from one query: a row per grouping, group and kind. PostgreSQL groups
+    by GROUPING SETS (one scan); SQLite, which has none, by the same sets joined with UNION ALL."""
     keys, positions = _joint(groupings)
+    full = (1 << len(keys)) - 1
+    masks = {grouping: full if position is None else full ^ (1 << (len(keys) - 1 - position))
+             for grouping, position in positions.items()}  # as GROUPING(keys) marks each set's rows
     columns = [MetricFact.kind, func.count(), _count(MetricFact.result == "on_time"),
                _count(MetricFact.result == "late"), _count(MetricFact.result == "open"),
                func.count(MetricFact.business_seconds), _count(MetricFact.late_3x.is_(True)),
                _count(MetricFact.reopens > 0)]
-    statement = _where(select(*keys, *columns), period, filters).where(MetricFact.kind.in_(FACT_KINDS)) \
-        .group_by(*keys, MetricFact.kind)  # the kinds named: the (kind, start_day) index serves the query
-    for row in session.execute(statement):
-        key_values, (kind, count, on_time, late, running, met, late_3x, reopened) = row[:len(keys)], row[len(keys):]
+
+    def counted(*selected) -> Select:  # the kinds named: the (kind, start_day) index serves the query
+        return _where(select(*selected, *columns), period, filters).where(MetricFact.kind.in_(FACT_KINDS))
+
+    sets = {masks[grouping]: position for grouping, position in positions.items()}  # groupings may share one
+    if grouping_sets and keys:
+        grouped = [tuple_(*([] if p is None else [keys[p]]), MetricFact.kind) for p in sets.values()]
+        statement = counted(func.grouping(*keys), *keys).group_by(func.grouping_sets(*grouped))
+    else:
+        selects = [counted(literal(mask), *[key if n == position else cast(null(), key.type) for n, key in enumerate(keys)])
+                   .group_by(*([] if position is None else [keys[position]]), MetricFact.kind)
+                   for mask, position in sets.items()]
+        statement = selects[0] if len(selects) == 1 else union_all(*selects)
+
+    def apply(rows: list, group) -> None:
+        by_mask: dict[int, list[tuple[str | None, int | None]]] = defaultdict(list)
         for grouping, position in positions.items():
-            target = group(grouping, None if position is None else key_values[position])
-            if kind == "ticket":
-                target.tickets_in += count
-                target.reopened += reopened
-                continue
-            clock = target.clocks[kind]
-            clock.count += count
-            clock.on_time += on_time
-            clock.late += late
-            clock.open += running
-            clock.met += met
-            clock.late_3x += late_3x
+            by_mask[masks[grouping]].append((grouping, position))
+        for mask, *key_values, kind, count, on_time, late, running, met, late_3x, reopened in rows:
+            for grouping, position in by_mask[mask]:
+                target = group(grouping, None if position is None else key_values[position])
+                if kind == "ticket":
+                    target.tickets_in += count
+                    target.reopened += reopened
+                    continue
+                clock = target.clocks[kind]
+                clock.count += count
+                clock.on_time += on_time
+                clock.late += late
+                clock.open += running
+                clock.met += met
+                clock.late_3x += late_3x
+    return _rows(statement, tune=True), apply
 
 
 def _timed(statement: Select, period: Period, filters: Filters) -> Select:
@@ -250,8 +317,7 @@ def _set_percentiles(clock: ClockFigures, values) -> None:
     clock.median_business, clock.p90_business, clock.median_wall, clock.p90_wall = (rounded(v) for v in values)
 
 
-def _add_percentiles_in_database(session: Session, period: Period, grouping: str | None, filters: Filters,
-                                 group, wall: bool) -> None:
+def _percentiles_in_database(period: Period, grouping: str | None, filters: Filters, wall: bool) -> Step:
     """PostgreSQL: percentile_cont per group and clock, in the database."""
     key = group_column(grouping)
     keys = [key] if key is not None else []
@@ -260,41 +326,49 @@ def _add_percentiles_in_database(session: Session, period: Period, grouping: str
     if not wall:
         columns[2:] = [literal_column("NULL"), literal_column("NULL")]
     statement = _timed(select(*keys, MetricFact.kind, *columns), period, filters).group_by(*keys, MetricFact.kind)
-    for row in session.execute(statement):
-        group_key, kind, *values = row if keys else (None, *row)
-        _set_percentiles(group(grouping, group_key).clocks[kind], values)
+
+    def apply(rows: list, group) -> None:
+        for row in rows:
+            group_key, kind, *values = row if keys else (None, *row)
+            _set_percentiles(group(grouping, group_key).clocks[kind], values)
+    return _rows(statement, tune=True), apply
 
 
-def _add_percentiles_in_python(session: Session, period: Period, groupings: list[str | None], filters: Filters,
-                               group) -> None:
+def _percentiles_in_python(period: Period, groupings: list[str | None], filters: Filters) -> Step:
     """SQLite: fetch the durations once and interpolate per group exactly as percentile_cont does."""
     keys, positions = _joint(groupings)
     statement = _timed(select(*keys, MetricFact.kind, MetricFact.business_seconds, MetricFact.wall_seconds),
                        period, filters)
-    values: dict[tuple, tuple[list, list]] = defaultdict(lambda: ([], []))
-    for row in session.execute(statement):
-        key_values, (kind, business, wall) = row[:len(keys)], row[len(keys):]
-        for grouping, position in positions.items():
-            bucket = values[grouping, None if position is None else key_values[position], kind]
-            bucket[0].append(business)
-            bucket[1].append(wall)
-    for (grouping, group_key, kind), (business, wall) in values.items():
-        business.sort()
-        wall.sort()
-        _set_percentiles(group(grouping, group_key).clocks[kind],
-                         [percentile_cont(business, MEDIAN), percentile_cont(business, P90),
-                          percentile_cont(wall, MEDIAN), percentile_cont(wall, P90)])
+
+    def apply(rows: list, group) -> None:
+        values: dict[tuple, tuple[list, list]] = defaultdict(lambda: ([], []))
+        for row in rows:
+            key_values, (kind, business, wall) = row[:len(keys)], row[len(keys):]
+            for grouping, position in positions.items():
+                bucket = values[grouping, None if position is None else key_values[position], kind]
+                bucket[0].append(business)
+                bucket[1].append(wall)
+        for (grouping, group_key, kind), (business, wall) in values.items():
+            business.sort()
+            wall.sort()
+            _set_percentiles(group(grouping, group_key).clocks[kind],
+                             [percentile_cont(business, MEDIAN), percentile_cont(business, P90),
+                              percentile_cont(wall, MEDIAN), percentile_cont(wall, P90)])
+    return _rows(statement), apply
 
 
-def _add_closed(session: Session, period: Period, groupings: list[str | None], filters: Filters, group) -> None:
+def _closed(period: Period, groupings: list[str | None], filters: Filters) -> Step:
     """Tickets out: closed (resolved or cancelled) on a day of the period."""
     keys, positions = _joint(groupings, ended=True)
     statement = (select(*keys, func.count()).where(
         MetricFact.kind == "ticket", MetricFact.end_day.between(period.start, period.end),
         MetricFact.result.in_(("resolved", "cancelled")), *filters.conditions()).group_by(*keys))
-    for row in session.execute(statement):
-        for grouping, position in positions.items():
-            group(grouping, None if position is None else row[position]).tickets_out += row[-1]
+
+    def apply(rows: list, group) -> None:
+        for row in rows:
+            for grouping, position in positions.items():
+                group(grouping, None if position is None else row[position]).tickets_out += row[-1]
+    return _rows(statement), apply
 
 
 def _calendar_keys(period: Period, group_by: str) -> list[date]:
@@ -308,27 +382,3 @@ def _sort_key(group_by: str | None):
     if group_by in ("day", "week"):
         return lambda g: g.key
     return lambda g: (g.key is None, g.label.lower(), g.key or 0)
-
-
-def tickets_for(kind: str, period: Period, filters: Filters, *, result: str | None = None,
-                late_3x: bool = False, reopened: bool = False, ended: bool = False) -> Select:
-    """The fact rows behind a figure (for the ticket-list export): select MetricFact."""
-    day = MetricFact.end_day if ended else MetricFact.start_day
-    statement = select(MetricFact).where(MetricFact.kind == kind, day.between(period.start, period.end),
-                                         *filters.conditions())
-    if ended:
-        statement = statement.where(MetricFact.result.in_(("resolved", "cancelled")))
-    if result is not None:
-        statement = statement.where(MetricFact.result == result)
-    if late_3x:
-        statement = statement.where(MetricFact.late_3x.is_(True))
-    if reopened:
-        statement = statement.where(MetricFact.reopens > 0)
-    return statement.order_by(MetricFact.started_at, MetricFact.id)
-
-
-def any_late_3x(period: Period, filters: Filters) -> Select:
-    """Every clock run that reached three times its target, started in the period."""
-    return select(MetricFact).where(and_(MetricFact.late_3x == true(), MetricFact.kind.in_(CLOCK_KINDS),
-                                         MetricFact.start_day.between(period.start, period.end)),
-                                    *filters.conditions()).order_by(MetricFact.start_day, MetricFact.id)

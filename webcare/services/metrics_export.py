@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, aliased
 
 from webcare.errors import NotFound, ValidationFailed
 from webcare.models import Category, Channel, Contact, Department, MetricFact, Ticket, User
-from webcare.services import audit, metric_facts, metrics, metrics_now
+from webcare.services import audit, metric_fact_rows, metric_facts, metrics, metrics_now
 from webcare.services.metrics import CLOCK_KINDS, Filters, GroupFigures, Period
 
 FIGURES = ("tickets_in", "tickets_out", "reopened", "late_3x", "backlog",
@@ -94,12 +94,12 @@ def figure_select(figure: str, period: Period, filters: Filters, now: datetime, 
     if figure == "backlog":
         return metrics_now.urgent_select(filters, level, age, now)
     if figure == "late_3x":
-        return metrics.any_late_3x(period, filters)
+        return metric_fact_rows.any_late_3x(period, filters)
     if figure in ("tickets_in", "tickets_out", "reopened"):
-        return metrics.tickets_for("ticket", period, filters, ended=figure == "tickets_out",
+        return metric_fact_rows.tickets_for("ticket", period, filters, ended=figure == "tickets_out",
                                    reopened=figure == "reopened")
     kind = next(k for k in CLOCK_KINDS if figure == k or figure.startswith(k + "_"))
-    return metrics.tickets_for(kind, period, filters, result=figure[len(kind) + 1:] or None)
+    return metric_fact_rows.tickets_for(kind, period, filters, result=figure[len(kind) + 1:] or None)
 
 
 def count_rows(session: Session, statement: Select) -> int:

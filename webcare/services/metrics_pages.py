@@ -14,7 +14,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from webcare.models import MetricFact, SlaPolicy, Ticket
-from webcare.services import metrics, metrics_labels, metrics_now
+from webcare.services import fanout, metric_fact_rows, metrics, metrics_labels, metrics_now
 from webcare.services.metrics import Filters, GroupFigures, Period
 
 # first-response business time buckets (upper bounds in seconds; None: and longer)
@@ -50,14 +50,21 @@ class NowBoard:
 
 
 def dashboard(session: Session, scope: str, period: Period, filters: Filters, now: datetime) -> Dashboard:
+    """The figures of a page; its aggregate queries run side by side (`services.fanout`)."""
     series_by = "day" if period.days <= 62 else "week"
-    found = metrics.figures_many(session, period, [None, series_by, *BREAKDOWNS[scope]], filters, wall_by_group=False)
+    current = metrics.FigurePlan.make(session, period, [None, series_by, *BREAKDOWNS[scope]], filters,
+                                      wall_by_group=False)
+    previous = metrics.FigurePlan.make(session, period.previous(), [None], filters)
+    counted = len(current.queries)
+    results = fanout.run_all(session, [*current.queries, *previous.queries,
+                                       lambda s: distribution_rows(s, period, filters)])
+    found = current.assemble(session, results[:counted])
     return Dashboard(
         period=period, previous_period=period.previous(), current=found[None][0],
-        previous=metrics.summary(session, period.previous(), filters),
+        previous=previous.assemble(session, results[counted:-1])[None][0],
         series_by=series_by, series=found[series_by],
         breakdowns={name: found[name] for name in BREAKDOWNS[scope]},
-        distribution=distribution(session, period, filters),
+        distribution=distribution_buckets(results[-1]),
         backlog=metrics_now.backlog_total(metrics_now.backlog(session, now, filters)),
         late_by_category=late_by_category(session, period, filters),
         targets=targets(session),
@@ -71,21 +78,26 @@ def now_board(session: Session, now: datetime, filters: Filters = Filters()) -> 
                     total=metrics_now.backlog_total(departments))
 
 
-def distribution(session: Session, period: Period, filters: Filters) -> list[tuple[int | None, int]]:
-    """First responses given in the period per business-time bucket: [(upper bound, count), ...]."""
+def distribution_rows(session: Session, period: Period, filters: Filters) -> list:
+    """First responses given in the period per business-time bucket (rows of bucket number, count)."""
     bounds = [edge for edge in DISTRIBUTION_EDGES if edge is not None]
     bucket = case(*[(MetricFact.business_seconds <= edge, n) for n, edge in enumerate(bounds)], else_=len(bounds))
     statement = (select(bucket, func.count()).where(
         MetricFact.kind == "first_response", MetricFact.business_seconds.is_not(None),
         MetricFact.start_day.between(period.start, period.end), *filters.conditions()).group_by(bucket))
-    counts = {n: count for n, count in session.execute(statement)}
+    return session.execute(statement).all()
+
+
+def distribution_buckets(rows: list) -> list[tuple[int | None, int]]:
+    """[(upper bound in seconds or None, count), ...] for every bucket, empty ones included."""
+    counts = {n: count for n, count in rows}
     return [(edge, counts.get(n, 0)) for n, edge in enumerate(DISTRIBUTION_EDGES)]
 
 
 def late_by_category(session: Session, period: Period, filters: Filters) -> list[tuple[str, list[MetricFact]]]:
     """The clock runs that reached three times their target, per category (most first)."""
     grouped: dict[int | None, list[MetricFact]] = defaultdict(list)
-    for fact in session.scalars(metrics.any_late_3x(period, filters).limit(LATE_LIST_LIMIT)):
+    for fact in session.scalars(metric_fact_rows.any_late_3x(period, filters).limit(LATE_LIST_LIMIT)):
         grouped[fact.category_id].append(fact)
     names = metrics_labels.names(session, "category", grouped)
     rows = [(metrics_labels.label_for("category", key, names), facts) for key, facts in grouped.items()]

@@ -10,7 +10,9 @@ from flask_babel import gettext as _
 
 from webcare.db import MAX_ID
 from webcare.errors import ValidationFailed
+from webcare.i18n import N_
 from webcare.services.metrics import Filters, Period
+from webcare.web.templating import text_once
 
 
 def duration(seconds: float | None) -> str:
@@ -19,12 +21,12 @@ def duration(seconds: float | None) -> str:
         return "–"
     minutes = round(seconds / 60)
     if minutes < 60:
-        return _("%(m)d min", m=minutes)
+        return text_once(N_("%(m)d min"), m=minutes)
     hours, minutes = divmod(minutes, 60)
     if hours < 48:
-        return _("%(h)d h %(m)02d min", h=hours, m=minutes)
+        return text_once(N_("%(h)d h %(m)02d min"), h=hours, m=minutes)
     days, hours = divmod(hours, 24)
-    return _("%(d)d d %(h)d h", d=days, h=hours)
+    return text_once(N_("%(d)d d %(h)d h"), d=days, h=hours)
 
 
 def share(value: float | None) -> str:

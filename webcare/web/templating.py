@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 from flask_babel import format_datetime, get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
@@ -67,3 +68,11 @@ def local_time(value: datetime | None, fmt: str = "short") -> str:
     if value is None:
         return "–"
     return format_datetime(value, fmt)
+
+
+def text_once(message: str, **variables) -> str:
+    """gettext, looked up once per request (a list of 50 rows asks for the same few texts again and again)."""
+    cache = g.setdefault("webcare_texts", {})
+    if message not in cache:
+        cache[message] = _(message)
+    return cache[message] % variables if variables else cache[message]

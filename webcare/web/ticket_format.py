@@ -8,7 +8,6 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, g, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BuildError
 
@@ -16,6 +15,7 @@ from webcare.db import utcnow
 from webcare.i18n import N_
 from webcare.services.sla_state import clock_level
 from webcare.web.templating import PRIORITY_LABELS, STATUS_LABELS
+from webcare.web.templating import text_once as _t
 
 LEVEL_LABELS = {"on_time": _l("On time"), "at_risk": _l("At risk"), "breached": _l("Late"),
                 "late_3x": _l("Very late (3x)"), "met": _l("Met"), "none": _l("Not running")}
@@ -53,6 +53,7 @@ def register(bp: Blueprint) -> None:
     bp.add_app_template_global(retry_url, "retry_url")
     bp.add_app_template_filter(feedback_level, "feedback_level")
     bp.add_app_template_filter(short_time, "short_time")
+    bp.add_app_template_filter(dated_time, "dated_time")
 
 
 def _labeller(labels: dict):
@@ -89,19 +90,18 @@ def _span(seconds: float) -> str:
     return _t(N_("1 day")) if days == 1 else _t(N_("%(num)d days"), num=days)
 
 
-def _t(message: str, **variables) -> str:
-    """gettext, looked up once per request (a list of 50 rows asks for the same few texts again and again)."""
-    cache = g.setdefault("webcare_texts", {})
-    if message not in cache:
-        cache[message] = _(message)
-    return cache[message] % variables if variables else cache[message]
-
-
 def short_time(value: datetime | None) -> str:
     """Day, month and time in the configured zone, cheap enough for every row of a list ("27-11 14:05")."""
     if value is None:
         return ""
     return value.astimezone(_zone(current_app.config["WEBCARE_TIMEZONE"])).strftime("%d-%m %H:%M")
+
+
+def dated_time(value: datetime | None) -> str:
+    """Day, month, year and time in the configured zone, for long lists ("27-11-2026 14:05")."""
+    if value is None:
+        return ""
+    return value.astimezone(_zone(current_app.config["WEBCARE_TIMEZONE"])).strftime("%d-%m-%Y %H:%M")
 
 
 @lru_cache(maxsize=4)
