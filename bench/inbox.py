@@ -61,6 +61,8 @@ def main() -> int:
              ["Authorization: Bearer " + token]),
             ("GET /api/v1/tickets?department=OW&priority=urgent", f"{web}/api/v1/tickets?department=OW&priority=urgent",
              ["Authorization: Bearer " + token]),
+            ("GET /api/v1/tickets?q=<a citizen's handle>&status=all (free text over all tickets)",
+             f"{web}/api/v1/tickets?q=burger123457&status=all", ["Authorization: Bearer " + token]),
             ("GET /inbox (HTML page, 50 rows, view counts)", f"{web}/inbox", ["Cookie: " + cookie]),
             ("GET /inbox?view=unanswered", f"{web}/inbox?view=unanswered", ["Cookie: " + cookie]),
         ]

@@ -5,6 +5,7 @@ from sqlalchemy import pool
 
 import webcare.models  # noqa: F401  (fills Base.metadata)
 from webcare.db import Base, make_engine
+from webcare.migrate import include_object
 
 config = context.config
 target_metadata = Base.metadata
@@ -16,6 +17,7 @@ def _run(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session
 
 from webcare.db import utcnow
 from webcare.errors import ValidationFailed
-from webcare.models import Category, Channel, Contact, Department, Ticket, TicketLabel, User
-from webcare.services import ticket_rows
+from webcare.models import Category, Channel, Department, Ticket, TicketLabel, User
+from webcare.services import ticket_rows, ticket_search
 from webcare.services.access import visible_tickets
 from webcare.services.ticket_rows import TicketRow
 from webcare.workflow import CLOSED_STATUSES, OPEN_STATUSES, STATUSES
@@ -86,7 +86,8 @@ def list_tickets(session: Session, user: User, filters: Filters, *, limit: int =
     open tickets. Phase 2: the rest (open without a clock, closed ones), newest first by id.
     """
     limit = max(1, min(limit, MAX_LIMIT))
-    base = filtered(session, user, replace(filters, statuses=STATUSES), now or utcnow())
+    base = filtered(session, user, replace(filters, statuses=STATUSES, q=None), now or utcnow())
+    matches = ticket_search.conditions(filters.q)
     phase, due, last_id = decode_cursor(cursor)
     wanted = view_statuses(filters.view, filters.statuses)
     running = tuple(s for s in OPEN_STATUSES if s in wanted)
@@ -96,7 +97,7 @@ def list_tickets(session: Session, user: User, filters: Filters, *, limit: int =
         part = base.where(Ticket.status.in_(running), Ticket.next_due_at.is_not(None))
         if due is not None:
             part = part.where(tuple_(Ticket.next_due_at, Ticket.id) > (due, last_id))
-        rows = _fetch(session, part.order_by(Ticket.next_due_at, Ticket.id), limit + 1, _by_due)
+        rows = _fetch(session, part, ticket_search.BY_DUE, limit + 1, matches, _by_due)
     first_of_phase_2 = len(rows)
     if len(rows) <= limit:
         rest = []
@@ -107,7 +108,7 @@ def list_tickets(session: Session, user: User, filters: Filters, *, limit: int =
         part = base.where(or_(*rest) if rest else false())
         if phase == 2:
             part = part.where(Ticket.id < last_id)
-        rows += _fetch(session, part.order_by(Ticket.id.desc()), limit + 1 - len(rows), _newest_first)
+        rows += _fetch(session, part, ticket_search.NEWEST_FIRST, limit + 1 - len(rows), matches, _newest_first)
     more = len(rows) > limit
     rows = rows[:limit]
     if not (more and rows):
@@ -115,14 +116,14 @@ def list_tickets(session: Session, user: User, filters: Filters, *, limit: int =
     return Page(rows, encode_cursor(1 if len(rows) <= first_of_phase_2 else 2, rows[-1]))
 
 
-def _fetch(session: Session, statement: Select, limit: int, key) -> list[TicketRow]:
+def _fetch(session: Session, statement: Select, order, limit: int, matches: list, key) -> list[TicketRow]:
     """The page's ids in a limited subquery (an index range scan), joined to what a row shows.
 
     Joining first and limiting after lets PostgreSQL misjudge how soon the limit is reached and join
     every match before sorting; limiting the ids alone keeps the plan on the index. The outer query has
     no order of its own, so the rows are put back in the page's order with `key`.
     """
-    page = statement.with_only_columns(Ticket.id).limit(limit).subquery("page")
+    page = ticket_search.page_ids(statement, order, limit, matches)
     return sorted(ticket_rows.fetch(session, page), key=key)
 
 
@@ -166,8 +167,8 @@ def _conditions(session: Session, user: User, f: Filters) -> list:
         conditions.append(Ticket.sla_level.in_(SLA_FILTERS[SLA_FILTERS.index(f.sla):]))
     if f.label:
         conditions.append(exists().where(TicketLabel.ticket_id == Ticket.id, TicketLabel.label == f.label.lower()))
-    if f.q:
-        conditions.append(_text_condition(f.q))
+    if f.q and (matches := ticket_search.conditions(f.q)):
+        conditions.append(or_(*matches))  # list_tickets searches each side on its own (ticket_search)
     return conditions
 
 
@@ -191,16 +192,6 @@ def _assignee_condition(session: Session, user: User, who: str):
         return Ticket.assignee_id.is_(None)
     found = session.scalar(select(User.id).where(func.lower(User.email) == who.strip().lower()))
     return Ticket.assignee_id == found if found is not None else false()
-
-
-def _text_condition(q: str):
-    q = q.strip()[:200]
-    if q.lstrip("#").isdigit():
-        return Ticket.id == int(q.lstrip("#"))
-    pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    person = exists().where(Contact.id == Ticket.contact_id, or_(Contact.handle.ilike(pattern, escape="\\"),
-                                                                 Contact.display_name.ilike(pattern, escape="\\")))
-    return or_(Ticket.subject.ilike(pattern, escape="\\"), person)
 
 
 # A saved view is a set of statuses and a condition; its statuses narrow the status filter instead of adding

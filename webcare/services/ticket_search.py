@@ -1,0 +1,53 @@
+"""Free-text search of the inbox: a ticket number, or words in the subject or the citizen's name or handle.
+
+A page of search results is the first rows, in list order, of the tickets that match on either side. Each
+side is its own limited query and the two are merged (a UNION of two short lists, put in order again): so
+PostgreSQL plans each side by what it knows of that side. A rare word is found through the trigram index on
+its column (migration search_0001) and its few tickets are sorted; a common word is met soon enough by
+walking the list's own index. One condition "subject OR person" can do neither: the OR of a subquery cannot
+use an index, so a word that matches nothing walked every open ticket, and with status=all every ticket.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, Select, Subquery, or_, select, union
+
+from webcare.models import Contact, Ticket
+
+MAX_QUERY_LENGTH = 200
+# list orders: (column, descending) pairs
+BY_DUE = ((Ticket.next_due_at, False), (Ticket.id, False))
+NEWEST_FIRST = ((Ticket.id, True),)
+
+
+def conditions(q: str | None) -> list[ColumnElement]:
+    """The ways a ticket can match `q`, each to be searched on its own: [] for no search."""
+    q = (q or "").strip()[:MAX_QUERY_LENGTH]
+    if not q:
+        return []
+    if q.lstrip("#").isdigit():
+        return [Ticket.id == int(q.lstrip("#"))]
+    pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    people = select(Contact.id).where(or_(Contact.handle.ilike(pattern, escape="\\"),
+                                          Contact.display_name.ilike(pattern, escape="\\")))
+    return [Ticket.subject.ilike(pattern, escape="\\"), Ticket.contact_id.in_(people)]
+
+
+def page_ids(statement: Select, order: Sequence[tuple], limit: int, matches: list[ColumnElement]) -> Subquery:
+    """The ids of the first `limit` tickets of `statement` in `order` that meet one of `matches` (all of
+    them when `matches` is empty), as a subquery with an `id` column."""
+    if len(matches) < 2:
+        return _ordered(statement.where(*matches), order).with_only_columns(Ticket.id).limit(limit).subquery("page")
+    columns = list(dict.fromkeys(column for column, _ in order))
+    sides = [select(*side.c).select_from(side) for side in (
+        _ordered(statement.where(match), order).with_only_columns(*columns).limit(limit).subquery()
+        for match in matches)]
+    merged = union(*sides).subquery("matches")
+    ranked = [merged.c[column.key].desc() if descending else merged.c[column.key] for column, descending in order]
+    return select(merged.c.id).order_by(*ranked).limit(limit).subquery("page")
+
+
+def _ordered(statement: Select, order: Sequence[tuple]) -> Select:
+    return statement.order_by(*[column.desc() if descending else column for column, descending in order])
