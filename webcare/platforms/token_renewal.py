@@ -1,9 +1,8 @@
-"""OAuth 2.0 refresh-token renewal for adapters whose access tokens expire (LinkedIn, TikTok).
+"""OAuth 2.0 refresh-token renewal for adapters whose access tokens expire (X, LinkedIn, TikTok).
 
 The platform-specific part is one function `refresh(latest credentials) -> new fields` (the token call);
-everything else is the same for every platform and mirrors what `x_http.XClient` does for X: renew a few
-minutes before `expires_at`, or once after the platform called the token invalid; hold the channel's
-renewal lock (`CredentialStore.renewing()`) so one process at a time renews; take what another process
+everything else is the same for every platform: renew a few minutes before `expires_at`, or once after
+the platform called the token invalid; hold the channel's renewal lock (`CredentialStore.renewing()`) so one process at a time renews; take what another process
 renewed a moment ago instead of spending the refresh token twice; store the new pair at once.
 """
 

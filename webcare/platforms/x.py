@@ -59,11 +59,11 @@ class XAdapter(PlatformAdapter):
 
     @property
     def credential_store(self):  # the client renews the token and needs the store
-        return self.client.store
+        return self.client.tokens.store
 
     @credential_store.setter
     def credential_store(self, store) -> None:
-        self.client.store = store
+        self.client.tokens.store = store
 
     # -- account ----------------------------------------------------------------------------------
     def verify(self) -> AccountInfo:

@@ -13,12 +13,10 @@ always an authorisation problem on X (a refused reply or DM is one too), so 403s
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import requests
 
-from webcare.platforms.base import CredentialStore
 from webcare.platforms.errors import (
     NeedsReauth,
     PermanentError,
@@ -28,9 +26,9 @@ from webcare.platforms.errors import (
     error_for_status,
     reset_from_headers,
 )
+from webcare.platforms.token_renewal import TokenRenewal, expires_at
 
 DEFAULT_BASE_URL = "https://api.x.com"
-RENEW_MARGIN = 300  # seconds before expiry
 USAGE_CAPPED = "usage-capped"
 _AUTH_PROBLEMS = ("unsupported-authentication", "oauth1-permissions", "client-forbidden", "not-authorized-for")
 
@@ -61,13 +59,15 @@ class XClient:
         if not (credentials or {}).get("access_token"):
             raise NeedsReauth("no X access token stored for this channel")
         self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
-        self.credentials = dict(credentials)
         self.timeout = timeout
-        self.store: CredentialStore | None = None
+        self.tokens = TokenRenewal(credentials, self._refresh, "X")
         self.http = requests.Session()
         self.http.headers["User-Agent"] = "Webcare"
         self.last_headers: dict[str, str] = {}
-        self._renewed = False
+
+    @property
+    def credentials(self) -> dict[str, Any]:
+        return self.tokens.credentials
 
     # -- requests ---------------------------------------------------------------------------------
     def get(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -77,11 +77,10 @@ class XClient:
         return self.request("POST", path, body=body)
 
     def request(self, method: str, path: str, *, params: dict | None = None, body: dict | None = None) -> dict:
-        if self._due(self.credentials) and self._can_renew():
-            self.renew()
+        self.tokens.renew_if_due()
         response = self._send(method, path, params, body)
-        if response.status_code == 401 and self._can_renew() and not self._renewed:
-            self.renew()
+        if response.status_code == 401 and self.tokens.may_retry_after_refusal():
+            self.tokens.renew()
             response = self._send(method, path, params, body)
         if not response.ok:
             raise x_error(response)
@@ -91,7 +90,7 @@ class XClient:
             raise TransientError("X sent an answer that is not JSON", status=response.status_code) from exc
 
     def _send(self, method: str, path: str, params: dict | None, body: dict | None) -> requests.Response:
-        headers = {"Authorization": f"Bearer {self.credentials['access_token']}"}
+        headers = {"Authorization": f"Bearer {self.tokens.access_token}"}
         try:
             response = self.http.request(method, self.base_url + path, params=params, json=body, headers=headers,
                                          timeout=self.timeout)
@@ -101,27 +100,6 @@ class XClient:
         return response
 
     # -- token renewal ----------------------------------------------------------------------------
-    def _can_renew(self) -> bool:
-        return bool(self.credentials.get("refresh_token") and self.credentials.get("client_id"))
-
-    @staticmethod
-    def _due(credentials: dict[str, Any]) -> bool:
-        expires_at = credentials.get("expires_at")
-        return bool(expires_at) and float(expires_at) - time.time() < RENEW_MARGIN
-
-    def renew(self) -> None:
-        """Renew the access token with the refresh token, once per channel at a time, and store the pair."""
-        if self.store is None:
-            raise NeedsReauth("the X access token has expired and its renewal cannot be stored here; "
-                              "connect the account again")
-        with self.store.renewing() as latest:
-            if latest.get("access_token") != self.credentials["access_token"] and not self._due(latest):
-                self.credentials = dict(latest)  # another process renewed it a moment ago
-            else:
-                self.credentials = {**latest, **self._refresh(latest)}
-                self.store.save(self.credentials)
-        self._renewed = True
-
     def _refresh(self, latest: dict[str, Any]) -> dict[str, Any]:
         form = {"grant_type": "refresh_token", "refresh_token": latest.get("refresh_token"),
                 "client_id": latest.get("client_id")}
@@ -141,7 +119,7 @@ class XClient:
             raise TransientError("X sent a token answer that is not JSON", status=response.status_code) from exc
         return {"access_token": token["access_token"],
                 "refresh_token": token.get("refresh_token") or latest.get("refresh_token"),
-                "expires_at": int(time.time()) + int(token.get("expires_in") or 7200)}
+                "expires_at": expires_at(token.get("expires_in") or 7200)}
 
 
 def x_error(response: requests.Response) -> PlatformError:
