@@ -20,7 +20,7 @@ from rq import Queue
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 from sqlalchemy import func, select
 
-from webcare.models import Message, Ticket, TicketEvent
+from webcare.models import Channel, Message, Ticket, TicketEvent
 from webcare.queue import ALL_QUEUES
 from webcare.services import sla
 
@@ -44,6 +44,18 @@ def queue_state(redis) -> dict[str, int]:
     waiting = [(q, job_id, redis.hget(f"rq:job:{job_id}", "status")) for q in ALL_QUEUES
                for job_id in _ids(ScheduledJobRegistry(q, connection=redis))[:3]]
     return {**state, "scheduled_sample": waiting}
+
+
+def progress(runtime, expected_inbound: int) -> dict:
+    """Where a run that is not at rest stands: queues, messages stored and replies under way, channels."""
+    with runtime.transaction() as session:
+        inbound = session.scalar(select(func.count()).select_from(Message).where(Message.direction == "in"))
+        unsent = session.execute(select(Message.id, Message.delivery_state).where(
+            Message.direction == "out", Message.delivery_state.in_(("queued", "sending")))).all()
+        channels = session.execute(select(Channel.id, Channel.last_polled_at, Channel.last_success_at,
+                                          Channel.last_error, Channel.rate_limited_until)).all()
+    return {**queue_state(runtime.redis), "inbound": f"{inbound} of {expected_inbound}",
+            "unsent": [tuple(row) for row in unsent[:10]], "channels": [tuple(map(str, row)) for row in channels]}
 
 
 def drained(runtime, expected_inbound: int) -> bool:

@@ -29,8 +29,12 @@ RECOVERY_TIMEOUT = 90
 
 def settle(harness, started: float, what: str) -> float:
     """Wait until everything posted is stored and every reply sent; return the seconds since `started`."""
-    wait_for(lambda: checks.drained(harness.runtime, len(harness.texts)), RECOVERY_TIMEOUT,
-             f"recovery after {what}: {checks.queue_state(harness.runtime.redis)}", every=0.5, stack=harness.stack)
+    try:
+        wait_for(lambda: checks.drained(harness.runtime, len(harness.texts)), RECOVERY_TIMEOUT,
+                 f"recovery after {what}", every=0.5, stack=harness.stack)
+    except AssertionError as timed_out:
+        raise AssertionError(f"{timed_out}: {checks.progress(harness.runtime, len(harness.texts))}\n"
+                             f"logs: {harness.log_dir}") from None
     seconds = time.monotonic() - started
     print(f"\n[reliability] {what}: at rest {seconds:.1f} s after the fault")
     return seconds
