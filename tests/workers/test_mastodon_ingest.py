@@ -78,6 +78,21 @@ def test_public_mention_becomes_one_ticket(runtime, redis, session, mastodon, ch
         assert polled.last_success_at is not None and polled.cursor["min_id"]
 
 
+def test_a_new_channel_reads_every_page_of_its_backfill_window(runtime, redis, session, mastodon, channel):  # noqa: F811
+    """More than a page (40 on the mock) waiting at the first poll, e.g. a channel added while the server
+    answered 429: the first poll pages back through the backfill window, later polls go on from the newest."""
+    texts = [f"Melding {n}: de lantaarnpaal is kapot" for n in range(95)]
+    for n, text in enumerate(texts):
+        mastodon.post(("jan", "fatima", "piet")[n % 3], text)
+    poll_now(runtime, redis, channel.id)
+    assert inbound(session) == 95
+    stored = set(session.scalars(select(Message.text).where(Message.direction == "in")))
+    assert all(any(text in found for found in stored) for text in texts)
+    mastodon.post("jan", "Nog een melding")
+    poll_now(runtime, redis, channel.id)
+    assert inbound(session) == 96
+
+
 def _published(pubsub) -> list[dict]:
     found, deadline = [], time.monotonic() + 1.5
     while time.monotonic() < deadline:

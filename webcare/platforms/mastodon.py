@@ -115,12 +115,27 @@ class MastodonAdapter(PlatformAdapter):
 
     @garbled_answer("page of Mastodon notifications")
     def _first_page(self, state: dict[str, Any]) -> list[dict]:
-        """A new channel: the newest page, limited to the backfill window; later polls walk forward."""
-        page = self._notifications({})
-        if page:
-            state["min_id"] = max((str(n["id"]) for n in page), key=fmt.id_key)
+        """A new channel: everything of the backfill window, newest page first, paging back with `max_id`
+        until a page reaches before the window (or `max_pages`); later polls walk forward from the newest.
+        One page is not enough: a channel added while the server refused us (429, an outage) or with a busy
+        day behind it has more than a page of mentions waiting, and forward polling starts after them."""
         cutoff = datetime.now(UTC) - timedelta(hours=self.options["backfill_hours"])
-        return [n for n in page if (fmt.created_at(n) or datetime.now(UTC)) >= cutoff]
+        collected: list[dict] = []
+        older_than: str | None = None
+        for _ in range(self.options["max_pages"]):
+            page = self._notifications({"max_id": older_than} if older_than else {})
+            if not page:
+                break
+            collected.extend(page)
+            older_than = min((str(n["id"]) for n in page), key=fmt.id_key)
+            reached_cutoff = any((fmt.created_at(n) or cutoff) < cutoff for n in page)
+            if len(page) < PAGE_LIMIT or reached_cutoff:
+                break
+        else:
+            log.warning("first poll of %s: the backfill stopped after %s pages", self.base_url, self.options["max_pages"])
+        if collected:
+            state["min_id"] = max((str(n["id"]) for n in collected), key=fmt.id_key)
+        return [n for n in collected if (fmt.created_at(n) or datetime.now(UTC)) >= cutoff]
 
     def _notifications(self, params: dict[str, Any]) -> list[dict]:
         query = {"types[]": ["mention"], "limit": PAGE_LIMIT, **params}
