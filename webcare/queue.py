@@ -16,8 +16,8 @@ from typing import Any
 from redis import Redis
 from redis.exceptions import RedisError, WatchError
 from rq import Queue, Retry
-from rq.exceptions import DuplicateJobError
-from rq.job import Job
+from rq.exceptions import DuplicateJobError, NoSuchJobError
+from rq.job import Job, JobStatus
 from sqlalchemy.orm import Session
 
 from webcare.db import on_commit
@@ -179,6 +179,16 @@ def drop_broken_jobs(redis: Redis, job_ids: list[str]) -> list[str]:
         redis.delete(*[Job.key_for(job_id) for job_id in broken])
         log.warning("dropped %d job hash(es) without payload (Redis lost data): %s", len(broken), broken)
     return broken
+
+
+def job_status(redis: Redis, job_id: str) -> JobStatus | None:
+    """The status of a job by id; None when it is gone (or its hash had no payload and was dropped)."""
+    if drop_broken_jobs(redis, [job_id]):
+        return None
+    try:
+        return Job.fetch(job_id, connection=redis).get_status()
+    except NoSuchJobError:
+        return None
 
 
 def _prepare(queue: Queue, spec: JobSpec):

@@ -12,12 +12,11 @@ import logging
 from datetime import timedelta
 
 from rq import get_current_job
-from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
 from webcare.db import utcnow
 from webcare.platforms.errors import PlatformError, RateLimited, TransientError
-from webcare.queue import QUEUE_REPLIES, JobSpec, drop_broken_jobs
+from webcare.queue import QUEUE_REPLIES, JobSpec, job_status
 from webcare.services import replies
 from workers.context import get_runtime
 
@@ -67,7 +66,7 @@ def recover_stuck_replies() -> dict:
     with runtime.transaction() as session:
         grace = timedelta(seconds=runtime.settings.stuck_reply_seconds)
         for message in replies.stuck_deliveries(session, older_than=grace):
-            status = _job_status(runtime.redis, replies.delivery_job_id(message.id))
+            status = job_status(runtime.redis, replies.delivery_job_id(message.id))
             if status in _ALIVE:
                 continue
             if status == JobStatus.FAILED and message.delivery_state == "sending":
@@ -87,12 +86,3 @@ def _delivery_spec(message_id: int) -> JobSpec:
     return JobSpec(func=replies.SEND_REPLY_JOB, args=(message_id,), queue=QUEUE_REPLIES,
                    job_id=replies.delivery_job_id(message_id), unique=True, retry=replies.delivery_retry(),
                    timeout=120, result_ttl=0, failure_ttl=replies.DELIVERY_FAILURE_TTL)
-
-
-def _job_status(redis, job_id: str) -> JobStatus | None:
-    if drop_broken_jobs(redis, [job_id]):
-        return None
-    try:
-        return Job.fetch(job_id, connection=redis).get_status()
-    except NoSuchJobError:
-        return None

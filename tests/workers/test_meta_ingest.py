@@ -4,6 +4,7 @@ Graph backfill poll after downtime (the fake Graph API as a real HTTP server).""
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -11,7 +12,9 @@ from sqlalchemy import select
 from tests import factories as f
 from tests.fakes.meta import CITIZENS, IG, PAGE, FakeMeta, meta  # noqa: F401  (fixture)
 from tests.workers.pipeline import citizen_messages, count, inbound, poll_now, reload, tickets, work
+from webcare.db import utcnow
 from webcare.models import WebhookDelivery
+from workers.webhooks import recover_lost_deliveries
 
 
 @pytest.fixture
@@ -172,3 +175,20 @@ def test_oversized_bodies_are_refused(client, session, meta, facebook):  # noqa:
     body, headers = FakeMeta.signed({"object": "page", "entry": [], "pad": "x" * (1024 * 1024 + 10)})
     assert client.post(f"/webhooks/facebook/{facebook.id}", data=body, headers=headers).status_code == 413
     assert session.scalars(select(WebhookDelivery)).all() == []
+
+
+def test_a_delivery_whose_job_was_lost_is_processed_once(runtime, client, redis, session, meta, facebook):  # noqa: F811
+    """Redis lost the processing job of a stored delivery: the recovery sweep puts it back, once."""
+    post = meta.announce("De markt gaat door.")
+    response = meta.deliver(client, "facebook", facebook.id, meta.comment("jan", post["id"], "Ook bij regen?"))
+    assert response.status_code == 200
+    redis.delete(*redis.keys("rq:*"))  # the job is gone (e.g. Redis restarted without its data)
+    assert recover_lost_deliveries()["webhook_deliveries_requeued"] == []  # too recent to call lost
+    [delivery] = session.scalars(select(WebhookDelivery)).all()
+    with runtime.transaction() as s:
+        s.get(WebhookDelivery, delivery.id).received_at = utcnow() - timedelta(minutes=5)
+    assert recover_lost_deliveries()["webhook_deliveries_requeued"] == [delivery.id]
+    assert recover_lost_deliveries()["webhook_deliveries_requeued"] == []  # its job is queued now: not twice
+    work(redis, ("ingest", "replies"))
+    assert len(tickets(session)) == 1 and inbound(session) == 1
+    assert recover_lost_deliveries()["webhook_deliveries_requeued"] == []  # processed: nothing to recover

@@ -14,6 +14,7 @@ import hashlib
 import hmac
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -24,12 +25,15 @@ from webcare.errors import Forbidden, NotFound
 from webcare.models import Channel, WebhookDelivery
 from webcare.platforms import meta_webhooks
 from webcare.platforms.base import InboundMessage
-from webcare.queue import QUEUE_INGEST, enqueue_after_commit
+from webcare.queue import QUEUE_INGEST, JobSpec, broker_for
 from webcare.services import ingest
 from webcare.services.bulk import dialect_insert
 from webcare.services.polling import ingest_retry
 
 PROCESS_JOB = "workers.webhooks.process_delivery"
+DELIVERY_FAILURE_TTL = 30 * 24 * 3600  # a delivery that failed for good stays a dead letter for a month
+RECOVERY_WINDOW = timedelta(days=2)
+RECOVERY_BATCH = 500
 _PRIVATE_HEADERS = {"authorization", "cookie", "proxy-authorization"}
 
 
@@ -77,9 +81,25 @@ def receive(session: Session, platform: str, channel_id: int, headers: Mapping[s
                  .on_conflict_do_nothing(index_elements=["body_sha256"]).returning(WebhookDelivery.__table__.c.id))
     delivery_id = session.execute(statement, row).scalar()
     if delivery_id is not None:
-        enqueue_after_commit(session, PROCESS_JOB, delivery_id, queue=QUEUE_INGEST, retry=ingest_retry(),
-                             failure_ttl=30 * 24 * 3600)
+        broker_for(session).enqueue_after_commit(session, delivery_job(delivery_id))
     return delivery_id
+
+
+def delivery_job(delivery_id: int) -> JobSpec:
+    """The job that processes a stored delivery: one per delivery (a unique id), so the recovery sweep can
+    put back a job that Redis lost without ever running two."""
+    return JobSpec(func=PROCESS_JOB, args=(delivery_id,), queue=QUEUE_INGEST, job_id=f"webhook-delivery-{delivery_id}",
+                   unique=True, retry=ingest_retry(), failure_ttl=DELIVERY_FAILURE_TTL)
+
+
+def unprocessed(session: Session, *, older_than: timedelta, window: timedelta = RECOVERY_WINDOW) -> list[int]:
+    """Deliveries stored but not processed, received between `window` and `older_than` ago (oldest first):
+    the candidates for a lost job. Older ones have had their job fail for good (a dead letter) long ago."""
+    now = utcnow()
+    return list(session.scalars(
+        select(WebhookDelivery.id).where(WebhookDelivery.received_at.between(now - window, now - older_than),
+                                         WebhookDelivery.processed_at.is_(None))
+        .order_by(WebhookDelivery.received_at).limit(RECOVERY_BATCH)))
 
 
 def answer_challenge(session: Session, platform: str, channel_id: int, query: Mapping[str, str]) -> str:
