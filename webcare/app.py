@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 from werkzeug.exceptions import NotFound
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from webcare.config import Settings, load_settings
@@ -23,6 +24,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app = Flask("webcare", template_folder=str(_templates_dir()), static_folder=str(PACKAGE_DIR / "static"),
                 instance_path=str(settings.instance_dir))
     _configure_flask(app, settings)
+    if settings.trusted_proxies:  # the client's address, scheme and host as the proxies in front saw them
+        hops = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     app.extensions["webcare"] = runtime or build_runtime(settings)
     _init_extensions(app)
     _register_blueprints(app)

@@ -43,6 +43,17 @@ def test_scrape_needs_the_token_or_an_allowed_address(runtime):
     assert network.get("/metrics", environ_base=ELSEWHERE).status_code == 200
 
 
+def test_behind_trusted_proxies_the_client_address_is_the_forwarded_one(runtime):
+    """With trusted_proxies the address the proxy forwards counts (for /metrics, the throttle, the audit log);
+    without it a client cannot claim another address by sending the header itself."""
+    forwarded = {"X-Forwarded-For": "192.0.2.10"}
+    direct = _app(runtime, metrics_allowed_ips=["192.0.2.0/24"]).test_client()
+    assert direct.get("/metrics", headers=forwarded).status_code == 403  # from 127.0.0.1, header ignored
+    proxied = _app(runtime, metrics_allowed_ips=["192.0.2.0/24"], trusted_proxies=1).test_client()
+    assert proxied.get("/metrics", headers=forwarded).status_code == 200
+    assert proxied.get("/metrics", headers={"X-Forwarded-For": "198.51.100.7"}).status_code == 403
+
+
 def test_metrics_show_queues_channels_sla_and_latency(client, session, redis):
     f.seeded(session)
     broken = f.channel(session, name="mastodon-kapot", last_error="503", last_error_at=utcnow(),
@@ -98,7 +109,8 @@ def test_readyz_503_when_required_workers_and_scheduler_are_missing(runtime, red
         worker.register_death()
 
 
-@pytest.mark.parametrize("bad", [{"readiness_required": ["database", "queue"]}, {"metrics_allowed_ips": ["nope"]}])
+@pytest.mark.parametrize("bad", [{"readiness_required": ["database", "queue"]}, {"metrics_allowed_ips": ["nope"]},
+                                 {"trusted_proxies": -1}, {"trusted_proxies": 9}])
 def test_bad_settings_are_refused(settings, bad):
     from webcare.config import ConfigError, load_settings
 
