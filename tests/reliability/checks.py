@@ -60,6 +60,23 @@ def drained(runtime, expected_inbound: int) -> bool:
     return inbound >= expected_inbound and unsent == 0
 
 
+def unrest(runtime, citizen_texts: list[str]) -> dict:
+    """What keeps the system from rest right now (for a timeout's message): the queues, registries and
+    job statuses, the citizen messages not stored, and the replies still queued or sending."""
+    state = queue_state(runtime.redis)
+    try:
+        with runtime.transaction() as session:
+            stored = session.scalars(select(Message.text).where(Message.direction == "in")).all()
+            unsent = session.execute(select(Message.id, Message.delivery_state, Message.delivery_error).where(
+                Message.direction == "out", Message.delivery_state.in_(("queued", "sending")))).all()
+    except Exception as exc:  # noqa: BLE001 - a diagnostic must not hide the timeout
+        return {**state, "database": repr(exc)}
+    missing = [text for text in citizen_texts if not any(text in s for s in stored)]
+    jobs = {m.id: runtime.redis.hget(f"rq:job:send-reply-{m.id}", "status") for m in unsent}
+    return {**state, "stored": len(stored), "expected": len(citizen_texts), "missing": missing[:5],
+            "unsent": [(m.id, m.delivery_state, (m.delivery_error or "")[:80], jobs[m.id]) for m in unsent[:10]]}
+
+
 def platform_replies(fediverse) -> list[dict]:
     """Every post of the municipality's account on the fake Mastodon (all pages)."""
     client = fediverse.municipality

@@ -30,7 +30,8 @@ RECOVERY_TIMEOUT = 90
 def settle(harness, started: float, what: str) -> float:
     """Wait until everything posted is stored and every reply sent; return the seconds since `started`."""
     wait_for(lambda: checks.drained(harness.runtime, len(harness.texts)), RECOVERY_TIMEOUT,
-             f"recovery after {what}: {checks.queue_state(harness.runtime.redis)}", every=0.5, stack=harness.stack)
+             lambda: f"recovery after {what}: {checks.unrest(harness.runtime, harness.texts)}\nlogs: {harness.log_dir}",
+             every=0.5, stack=harness.stack)
     seconds = time.monotonic() - started
     print(f"\n[reliability] {what}: at rest {seconds:.1f} s after the fault")
     return seconds
