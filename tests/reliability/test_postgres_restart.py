@@ -11,7 +11,7 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from tests.reliability.conftest import make_harness
 from tests.reliability.servers import PrivatePostgres, postgres_unavailable
@@ -40,6 +40,10 @@ def test_postgres_restarted_during_ingest(settings, private_redis, mastodon, pri
     harness = make_harness(settings, private_postgres.url, private_redis, mastodon, tmp_path / "logs")
     try:
         harness.prepare()
+        with harness.runtime.engine.connect() as connection:  # the server acknowledges commits early ...
+            setting = connection.execute(text(
+                "SELECT setting, reset_val FROM pg_settings WHERE name = 'synchronous_commit'")).one()
+        assert tuple(setting) == ("on", "off")  # ... but not Webcare's (webcare.db._postgres_durable_commits)
         harness.post(10)
         feeder = threading.Thread(target=harness.post, args=(40, "pg-"), daemon=True)
         feeder.start()  # citizens keep posting through the outage
