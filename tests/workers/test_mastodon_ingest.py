@@ -78,6 +78,14 @@ def test_public_mention_becomes_one_ticket(runtime, redis, session, mastodon, ch
         assert polled.last_success_at is not None and polled.cursor["min_id"]
 
 
+def test_a_first_poll_that_finds_nothing_still_starts_the_cursor(runtime, redis, session, mastodon, channel):  # noqa: F811
+    poll_now(runtime, redis, channel.id)  # a new account: no mention yet
+    for n in range(45):  # more than a page (40) before the next poll
+        mastodon.post("jan", f"Melding {n}: de stoep bij nummer {n} ligt open.")
+    poll_now(runtime, redis, channel.id)
+    assert inbound(session) == 45  # not only the newest page
+
+
 def _published(pubsub) -> list[dict]:
     found, deadline = [], time.monotonic() + 1.5
     while time.monotonic() < deadline:

@@ -115,10 +115,13 @@ class MastodonAdapter(PlatformAdapter):
 
     @garbled_answer("page of Mastodon notifications")
     def _first_page(self, state: dict[str, Any]) -> list[dict]:
-        """A new channel: the newest page, limited to the backfill window; later polls walk forward."""
+        """A new channel: the newest page, limited to the backfill window; later polls walk forward.
+
+        An empty first page starts the walk at the beginning (`min_id` 0: nothing before it is a mention).
+        Without a start, the next poll would again take only the newest page, and the older ones of more
+        than a page of mentions arriving meanwhile would be skipped for good."""
         page = self._notifications({})
-        if page:
-            state["min_id"] = max((str(n["id"]) for n in page), key=fmt.id_key)
+        state["min_id"] = max((str(n["id"]) for n in page), key=fmt.id_key) if page else "0"
         cutoff = datetime.now(UTC) - timedelta(hours=self.options["backfill_hours"])
         return [n for n in page if (fmt.created_at(n) or datetime.now(UTC)) >= cutoff]
 
