@@ -7,7 +7,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from rq import SimpleWorker
 from sqlalchemy import func, select
 
 from tests import factories as f
@@ -15,10 +14,11 @@ from tests.fakes.mastodon import mastodon  # noqa: F401  (fixture)
 from webcare.db import utcnow
 from webcare.models import Channel, Contact, Message, Ticket, TicketEvent
 from webcare.services import polling
+from workers.heartbeat import BeatingWorker
 
 
 def work(redis) -> None:
-    SimpleWorker(["poll", "ingest", "replies"], connection=redis).work(burst=True)
+    BeatingWorker(["poll", "ingest", "replies"], connection=redis).work(burst=True)
 
 
 def poll_now(runtime, redis, channel_id: int) -> None:
