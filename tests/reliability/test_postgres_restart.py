@@ -33,9 +33,6 @@ def private_postgres():
     server.destroy()
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "open (docs/RELIABILITY.md): after the restart every message is stored, but some ingest and delivery jobs "
-    "that finished reappear in rq's scheduled registry (status 'scheduled') and the run is never at rest"))
 def test_postgres_restarted_during_ingest(settings, private_redis, mastodon, private_postgres, tmp_path):  # noqa: F811
     harness = make_harness(settings, private_postgres.url, private_redis, mastodon, tmp_path / "logs")
     try:
