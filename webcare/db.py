@@ -78,7 +78,9 @@ def make_engine(url: str, **kwargs) -> Engine:
     if "poolclass" not in kwargs:
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 20)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    event.listen(engine, "connect", _postgres_durable_commits)
+    return engine
 
 
 def _normalise_url(url: str) -> str:
@@ -96,6 +98,16 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _postgres_durable_commits(dbapi_connection, _record) -> None:
+    """A commit is durable before it returns, whatever the server's default: `synchronous_commit` off (a
+    common speed tuning) acknowledges commits that a crash or an immediate shutdown then loses, while the
+    job that made them is already deleted (ingest: `result_ttl=0`) and the platform cursor has moved on;
+    citizens' messages would be lost for good (docs/RELIABILITY.md, PostgreSQL restart)."""
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO on")
+    dbapi_connection.commit()
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -46,18 +46,6 @@ def queue_state(redis) -> dict[str, int]:
     return {**state, "scheduled_sample": waiting}
 
 
-def progress(runtime, expected_inbound: int) -> dict:
-    """Where a run that is not at rest stands: queues, messages stored and replies under way, channels."""
-    with runtime.transaction() as session:
-        inbound = session.scalar(select(func.count()).select_from(Message).where(Message.direction == "in"))
-        unsent = session.execute(select(Message.id, Message.delivery_state).where(
-            Message.direction == "out", Message.delivery_state.in_(("queued", "sending")))).all()
-        channels = session.execute(select(Channel.id, Channel.last_polled_at, Channel.last_success_at,
-                                          Channel.last_error, Channel.rate_limited_until)).all()
-    return {**queue_state(runtime.redis), "inbound": f"{inbound} of {expected_inbound}",
-            "unsent": [tuple(row) for row in unsent[:10]], "channels": [tuple(map(str, row)) for row in channels]}
-
-
 def drained(runtime, expected_inbound: int) -> bool:
     """All messages stored and every reply sent or failed; no ingest or reply job waiting."""
     redis = runtime.redis
@@ -70,6 +58,27 @@ def drained(runtime, expected_inbound: int) -> bool:
         unsent = session.scalar(select(func.count()).select_from(Message).where(
             Message.direction == "out", Message.delivery_state.in_(("queued", "sending"))))
     return inbound >= expected_inbound and unsent == 0
+
+
+def unrest(runtime, citizen_texts: list[str]) -> dict:
+    """What keeps the system from rest right now (for a timeout's message): the queues, registries and
+    job statuses, the citizen messages not stored, the replies still queued or sending, and each channel's
+    last poll, success, error and rate limit."""
+    state = queue_state(runtime.redis)
+    try:
+        with runtime.transaction() as session:
+            stored = session.scalars(select(Message.text).where(Message.direction == "in")).all()
+            unsent = session.execute(select(Message.id, Message.delivery_state, Message.delivery_error).where(
+                Message.direction == "out", Message.delivery_state.in_(("queued", "sending")))).all()
+            channels = session.execute(select(Channel.id, Channel.last_polled_at, Channel.last_success_at,
+                                              Channel.last_error, Channel.rate_limited_until)).all()
+    except Exception as exc:  # noqa: BLE001 - a diagnostic must not hide the timeout
+        return {**state, "database": repr(exc)}
+    missing = [text for text in citizen_texts if not any(text in s for s in stored)]
+    jobs = {m.id: runtime.redis.hget(f"rq:job:send-reply-{m.id}", "status") for m in unsent}
+    return {**state, "stored": len(stored), "expected": len(citizen_texts), "missing": missing[:5],
+            "unsent": [(m.id, m.delivery_state, (m.delivery_error or "")[:80], jobs[m.id]) for m in unsent[:10]],
+            "channels": [tuple(map(str, row)) for row in channels]}
 
 
 def platform_replies(fediverse) -> list[dict]:

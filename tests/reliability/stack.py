@@ -169,8 +169,10 @@ class Stack:
                 proc.popen.wait(timeout=10)
 
 
-def wait_for(condition, timeout: float, what: str, every: float = 0.2, stack: Stack | None = None):
-    """Poll `condition()` until it is truthy; fail with `what` (and a dead process's log) after `timeout` s."""
+def wait_for(condition, timeout: float, what, every: float = 0.2, stack: Stack | None = None):
+    """Poll `condition()` until it is truthy; fail with `what` (and a dead process's log) after `timeout` s.
+
+    `what` may be a callable: it is then called at the timeout, so it can describe the state at that time."""
     deadline = time.monotonic() + timeout
     while True:
         value = condition()
@@ -179,5 +181,5 @@ def wait_for(condition, timeout: float, what: str, every: float = 0.2, stack: St
         if stack is not None:
             stack.assert_alive()
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+            raise AssertionError(f"timed out after {timeout} s waiting for {what() if callable(what) else what}")
         time.sleep(every)

@@ -29,12 +29,9 @@ RECOVERY_TIMEOUT = 90
 
 def settle(harness, started: float, what: str) -> float:
     """Wait until everything posted is stored and every reply sent; return the seconds since `started`."""
-    try:
-        wait_for(lambda: checks.drained(harness.runtime, len(harness.texts)), RECOVERY_TIMEOUT,
-                 f"recovery after {what}", every=0.5, stack=harness.stack)
-    except AssertionError as timed_out:
-        raise AssertionError(f"{timed_out}: {checks.progress(harness.runtime, len(harness.texts))}\n"
-                             f"logs: {harness.log_dir}") from None
+    wait_for(lambda: checks.drained(harness.runtime, len(harness.texts)), RECOVERY_TIMEOUT,
+             lambda: f"recovery after {what}: {checks.unrest(harness.runtime, harness.texts)}\nlogs: {harness.log_dir}",
+             every=0.5, stack=harness.stack)
     seconds = time.monotonic() - started
     print(f"\n[reliability] {what}: at rest {seconds:.1f} s after the fault")
     return seconds

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from rq import Queue, SimpleWorker
+from rq import Queue
 from rq.job import Job
 from sqlalchemy import func, select
 
 from webcare.db import utcnow
 from webcare.models import Channel, Message, Ticket, TicketEvent
 from webcare.services import polling, replies
+from workers.heartbeat import BeatingWorker
 from workers.replies import _delivery_spec
 
 
 def work(redis, queues=("poll", "ingest", "replies")) -> None:
-    SimpleWorker(list(queues), connection=redis).work(burst=True)
+    BeatingWorker(list(queues), connection=redis).work(burst=True)
 
 
 def poll_now(runtime, redis, channel_id: int, queues=("poll", "ingest", "replies")) -> None:

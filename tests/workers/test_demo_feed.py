@@ -10,7 +10,6 @@ import threading
 import time
 
 import pytest
-from rq import SimpleWorker
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
@@ -19,6 +18,7 @@ from webcare.db import make_engine
 from webcare.demo_feed import CHANNEL_NAME, load_corpus, run_feed
 from webcare.models import Category, Channel, Ticket
 from webcare.services import polling
+from workers.heartbeat import BeatingWorker
 
 
 def test_corpus_covers_every_default_category_and_the_hard_cases(session):
@@ -49,7 +49,7 @@ def test_feed_serves_a_mastodon_server_and_tickets_arrive(runtime, redis, sessio
             time.sleep(0.2)
         channel = session.scalars(select(Channel).where(Channel.name == CHANNEL_NAME)).one()
         assert polling.poll_channel(runtime, channel.id).status == "ok"
-        SimpleWorker(["ingest"], connection=redis).work(burst=True)
+        BeatingWorker(["ingest"], connection=redis).work(burst=True)
         assert session.scalar(select(func.count()).select_from(Ticket)) >= 3
     finally:
         stop.set()

@@ -7,7 +7,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from rq import SimpleWorker
 from sqlalchemy import func, select
 
 from tests import factories as f
@@ -15,10 +14,11 @@ from tests.fakes.mastodon import mastodon  # noqa: F401  (fixture)
 from webcare.db import utcnow
 from webcare.models import Channel, Contact, Message, Ticket, TicketEvent
 from webcare.services import polling
+from workers.heartbeat import BeatingWorker
 
 
 def work(redis) -> None:
-    SimpleWorker(["poll", "ingest", "replies"], connection=redis).work(burst=True)
+    BeatingWorker(["poll", "ingest", "replies"], connection=redis).work(burst=True)
 
 
 def poll_now(runtime, redis, channel_id: int) -> None:
@@ -91,6 +91,14 @@ def test_a_new_channel_reads_every_page_of_its_backfill_window(runtime, redis, s
     mastodon.post("jan", "Nog een melding")
     poll_now(runtime, redis, channel.id)
     assert inbound(session) == 96
+
+
+def test_a_first_poll_that_finds_nothing_still_starts_the_cursor(runtime, redis, session, mastodon, channel):  # noqa: F811
+    poll_now(runtime, redis, channel.id)  # a new account: no mention yet
+    for n in range(45):  # more than a page (40) before the next poll
+        mastodon.post("jan", f"Melding {n}: de stoep bij nummer {n} ligt open.")
+    poll_now(runtime, redis, channel.id)
+    assert inbound(session) == 45  # not only the newest page
 
 
 def _published(pubsub) -> list[dict]:

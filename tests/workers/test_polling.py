@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from rq import Queue, SimpleWorker
+from rq import Queue
 from rq.job import Job
 from sqlalchemy import func, select
 
@@ -16,10 +16,11 @@ from tests.workers.pipeline import back_off_passed
 from webcare.db import utcnow
 from webcare.models import Channel, Notification, Ticket
 from webcare.services import channels, polling
+from workers.heartbeat import BeatingWorker
 
 
 def work(redis, queues=("poll", "ingest")) -> None:
-    SimpleWorker(list(queues), connection=redis).work(burst=True)
+    BeatingWorker(list(queues), connection=redis).work(burst=True)
 
 
 def reload(runtime, channel_id: int) -> Channel:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from rq import SimpleWorker
 from sqlalchemy import select
 
 from tests import factories as f
@@ -13,11 +12,12 @@ from tests.fakes.mastodon import mastodon  # noqa: F401  (fixture)
 from webcare.db import utcnow
 from webcare.models import Channel, Message, Notification, Ticket, TicketEvent
 from webcare.services import polling, replies
+from workers.heartbeat import BeatingWorker
 from workers.replies import recover_stuck_replies
 
 
 def work(redis, queues=("poll", "ingest", "replies")) -> None:
-    SimpleWorker(list(queues), connection=redis).work(burst=True)
+    BeatingWorker(list(queues), connection=redis).work(burst=True)
 
 
 def ticket_from(runtime, redis, session, mastodon, channel, **post) -> tuple[Ticket, dict]:  # noqa: F811

@@ -118,7 +118,9 @@ class MastodonAdapter(PlatformAdapter):
         """A new channel: everything of the backfill window, newest page first, paging back with `max_id`
         until a page reaches before the window (or `max_pages`); later polls walk forward from the newest.
         One page is not enough: a channel added while the server refused us (429, an outage) or with a busy
-        day behind it has more than a page of mentions waiting, and forward polling starts after them."""
+        day behind it has more than a page of mentions waiting, and forward polling starts after them.
+        Nothing at all starts the walk at the beginning (`min_id` 0: nothing before it is a mention);
+        without a start, the next poll would again be a first poll and read only the newest pages."""
         cutoff = datetime.now(UTC) - timedelta(hours=self.options["backfill_hours"])
         collected: list[dict] = []
         older_than: str | None = None
@@ -133,8 +135,7 @@ class MastodonAdapter(PlatformAdapter):
                 break
         else:
             log.warning("first poll of %s: the backfill stopped after %s pages", self.base_url, self.options["max_pages"])
-        if collected:
-            state["min_id"] = max((str(n["id"]) for n in collected), key=fmt.id_key)
+        state["min_id"] = max((str(n["id"]) for n in collected), key=fmt.id_key) if collected else "0"
         return [n for n in collected if (fmt.created_at(n) or datetime.now(UTC)) >= cutoff]
 
     def _notifications(self, params: dict[str, Any]) -> list[dict]:
