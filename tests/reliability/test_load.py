@@ -32,6 +32,7 @@ def _run(harness, seconds: float, rate: float, drain_timeout: float) -> dict:
     assert report["server_errors"] == 0, report
     assert report["problems"] == {}, report
     assert all(report[page]["requests"] > 0 for page in ("/inbox", "/api/v1/tickets")), report
+    assert all(set(report[page]["statuses"]) == {200} for page in ("/inbox", "/api/v1/tickets")), report
     return report
 
 
