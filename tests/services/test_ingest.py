@@ -7,6 +7,7 @@ Mastodon mock and real workers; these pin what one batch writes, including the s
 from __future__ import annotations
 
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -17,7 +18,7 @@ from sqlalchemy import event, func, select
 from tests import factories as f
 from webcare.db import utcnow
 from webcare.models import Message, Notification, Ticket, TicketEvent
-from webcare.platforms.base import InboundMessage
+from webcare.platforms.base import InboundMessage, storable_message
 from webcare.queue import QUEUE_REPLIES, JobSpec
 from webcare.services import ingest, replies, sla
 
@@ -231,6 +232,31 @@ def test_a_batch_takes_the_same_statements_whatever_its_size(runtime, session, c
         counted.append(len(statements))
     assert count(session, Ticket) == 16 and count(session, Message, Message.direction == "out") == 16
     assert counted[0] == counted[1] <= 18
+
+
+def test_citizens_stored_before_the_batch_are_not_looked_up_again(runtime, session, channel):
+    """The job stores the batch's citizens in a transaction of its own and hands their ids to the batch."""
+    batch = [message(1), message(2, author="fatima"), message(3, thread=1, minutes_ago=10)]
+    with runtime.transaction() as s:
+        contacts = ingest.store_contacts(s, channel.id, batch)
+    assert sorted(contacts) == ["fatima@mock.local", "jan@mock.local"]
+    with statements_run(runtime.engine) as statements:
+        with runtime.transaction() as s:
+            result = ingest.ingest_batch(s, channel.id, batch, contacts=contacts)
+    assert (result.created, result.joined) == (2, 0)
+    assert not [sql for sql in statements if "contacts" in sql]
+    stored = {t.thread_key: t.contact_id for t in session.scalars(select(Ticket))}
+    assert stored == {"status:1001": contacts["jan@mock.local"], "status:1002": contacts["fatima@mock.local"]}
+    assert {m.contact_id for m in session.scalars(select(Message))} == set(contacts.values())
+
+
+def test_a_storable_message_is_not_copied_and_an_unstorable_one_is_repaired():
+    clean = message(1)
+    assert storable_message(clean) is clean
+    broken = replace(message(2), text="a\x00b\ud800", raw={"nested": ["x\x00"], "ok": (1, 2)})
+    fixed = storable_message(broken)
+    assert (fixed.text, fixed.raw) == ("a\ufffdb\ufffd", {"nested": ["x\ufffd"], "ok": [1, 2]})
+    assert fixed.external_id == broken.external_id and broken.text == "a\x00b\ud800"
 
 
 def test_new_tickets_get_the_metric_facts_a_rebuild_from_events_gives(runtime, session, channel):
