@@ -32,6 +32,7 @@ QUEUE_POLL = "poll"
 QUEUE_LOW = "low"
 ALL_QUEUES = (QUEUE_INGEST, QUEUE_REPLIES, QUEUE_DEFAULT, QUEUE_POLL, QUEUE_LOW)
 REALTIME_CHANNEL = "webcare:events"
+_EVENT_JSON = json.JSONEncoder(default=str)
 
 
 def redis_from_url(url: str) -> Redis:
@@ -147,8 +148,9 @@ class Broker:
     def _publish_many_quietly(self, events: list[dict[str, Any]]) -> None:
         try:
             pipe = self.redis.pipeline(transaction=False)
+            encode = _EVENT_JSON.encode  # json.dumps(event, default=str), without building an encoder per event
             for event in events:
-                pipe.publish(REALTIME_CHANNEL, json.dumps(event, default=str))
+                pipe.publish(REALTIME_CHANNEL, encode(event))
             pipe.execute()
         except RedisError as exc:
             log.warning("%d realtime events not published: %s", len(events), exc)
