@@ -12,6 +12,9 @@ What it does (THE DATABASE AND THE REDIS DATABASE IT IS GIVEN ARE WIPED):
    committed on its ticket (worst case: every message opens a new ticket: contact, message, ticket routed
    by the default rules with its SLA clocks, `created`/`routed` events, the automatic acknowledgement the
    rule asks for (outbound message, two events, a `send_reply` job), realtime events);
+   and the CPU that took per message: user + system time (from /proc) of the worker processes and of their
+   PostgreSQL backends (the other client backends of this scratch database), read when the batches are
+   enqueued and when the queue is drained; on a shared machine this moves far less than msg/s;
 4. checks that every message, ticket and acknowledgement is there, one delivery job per acknowledgement,
    and no job failed;
 5. breakdown: runs a few batches in this process and reports where their time goes and the SQL
