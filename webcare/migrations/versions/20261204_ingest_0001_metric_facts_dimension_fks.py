@@ -9,14 +9,14 @@ per ingested message of ~200 (docs/PERFORMANCE.md, Ingest). The dashboards group
 do not join on them.
 
 Revision ID: ingest_0001
-Revises: dashboards_0001
+Revises: search_0001
 Create Date: 2026-12-04 21:00:00
 """
 
 from alembic import op
 
 revision = "ingest_0001"
-down_revision = "dashboards_0001"
+down_revision = "search_0001"
 branch_labels = None
 depends_on = None
 
