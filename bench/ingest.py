@@ -12,6 +12,9 @@ What it does (THE DATABASE AND THE REDIS DATABASE IT IS GIVEN ARE WIPED):
    committed on its ticket (worst case: every message opens a new ticket: contact, message, ticket routed
    by the default rules with its SLA clocks, `created`/`routed` events, the automatic acknowledgement the
    rule asks for (outbound message, two events, a `send_reply` job), realtime events);
+   and the CPU that took per message: user + system time (from /proc) of the worker processes and of their
+   PostgreSQL backends (the other client backends of this scratch database), read when the batches are
+   enqueued and when the queue is drained; on a shared machine this moves far less than msg/s;
 4. checks that every message, ticket and acknowledgement is there, one delivery job per acknowledgement,
    and no job failed;
 5. breakdown: runs a few batches in this process and reports where their time goes and the SQL
@@ -65,7 +68,7 @@ def main() -> None:
     messages = _messages(args.messages, args.per_thread)
     raw_before = _raw_insert(runtime, channel_id, messages, args.batch)
     load_before = os.getloadavg()[0]
-    pipeline_rate, elapsed, committed = _pipeline(runtime, settings, channel_id, messages, args.workers)
+    pipeline_rate, elapsed, committed, cpu = _pipeline(runtime, settings, channel_id, messages, args.workers)
     load_after = os.getloadavg()[0]
     raw_after = _raw_insert(runtime, channel_id, messages, args.batch)
     raw_rate = (raw_before + raw_after) / 2  # the machine is shared: the mean of a run before and one after
@@ -80,6 +83,7 @@ def main() -> None:
         "raw_insert_before_after": [round(raw_before), round(raw_after)],
         "pipeline_msgs_per_s": round(pipeline_rate), "pipeline_seconds": round(elapsed, 2),
         "messages_committed_when_drained": committed,
+        "cpu_us_per_message": {name: round(seconds * 1e6 / len(messages)) for name, seconds in cpu.items()},
         "ratio_to_raw": round(pipeline_rate / raw_rate, 3), **checks, "breakdown": breakdown,
     }
     print(json.dumps(report, indent=2))
@@ -183,17 +187,45 @@ def _pipeline(runtime, settings, channel_id: int, messages: list[InboundMessage]
     try:
         _wait(lambda: len(Worker.all(connection=runtime.redis)) >= workers, 60)
         specs = polling.ingest_jobs(channel_id, messages, settings.ingest_batch_size)
+        backends_before = _cpu_seconds(_backend_pids(runtime))
+        workers_before = _cpu_seconds([proc.pid for proc in procs])
         started = time.perf_counter()
         runtime.broker.enqueue_now(specs)
         _wait(lambda: _drained(runtime.redis), 3600, step=0.05)  # Redis only: no query competing with the workers
         elapsed = time.perf_counter() - started
+        cpu = {"workers": _cpu_seconds([proc.pid for proc in procs]) - workers_before,
+               "postgres_backends": _cpu_seconds(_backend_pids(runtime)) - backends_before}
+        cpu["total"] = cpu["workers"] + cpu["postgres_backends"]
         committed = _count(runtime, Message, Message.direction == "in")  # all of them, or the report says so
     finally:
         for proc in procs:
             os.killpg(proc.pid, signal.SIGTERM)
         for proc in procs:
             proc.wait(timeout=60)
-    return len(messages) / elapsed, elapsed, committed
+    return len(messages) / elapsed, elapsed, committed, cpu
+
+
+def _backend_pids(runtime) -> list[int]:
+    """The PostgreSQL backends of the other clients of this (scratch) database: the workers' connections."""
+    if runtime.engine.dialect.name != "postgresql":
+        return []
+    with runtime.engine.connect() as conn:
+        return list(conn.execute(text("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                                      "AND pid <> pg_backend_pid() AND backend_type = 'client backend'")).scalars())
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of these processes (from /proc; a process that is gone counts 0)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / ticks
 
 
 def _drained(redis) -> bool:

@@ -11,6 +11,7 @@ import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from redis import Redis
@@ -31,6 +32,7 @@ QUEUE_POLL = "poll"
 QUEUE_LOW = "low"
 ALL_QUEUES = (QUEUE_INGEST, QUEUE_REPLIES, QUEUE_DEFAULT, QUEUE_POLL, QUEUE_LOW)
 REALTIME_CHANNEL = "webcare:events"
+_EVENT_JSON = json.JSONEncoder(default=str)
 
 
 def redis_from_url(url: str) -> Redis:
@@ -108,7 +110,7 @@ class Broker:
                     fresh = [spec for spec, exists in zip(specs, self._exist(keys), strict=True) if not exists]
                     pipe.multi()
                     if fresh:
-                        queue.enqueue_many([_prepare(queue, spec) for spec in fresh], pipeline=pipe)
+                        _write_jobs(queue, fresh, pipe)
                     pipe.execute()
                 except WatchError:
                     continue
@@ -146,8 +148,9 @@ class Broker:
     def _publish_many_quietly(self, events: list[dict[str, Any]]) -> None:
         try:
             pipe = self.redis.pipeline(transaction=False)
+            encode = _EVENT_JSON.encode  # json.dumps(event, default=str), without building an encoder per event
             for event in events:
-                pipe.publish(REALTIME_CHANNEL, json.dumps(event, default=str))
+                pipe.publish(REALTIME_CHANNEL, encode(event))
             pipe.execute()
         except RedisError as exc:
             log.warning("%d realtime events not published: %s", len(events), exc)
@@ -189,6 +192,36 @@ def job_status(redis: Redis, job_id: str) -> JobStatus | None:
         return Job.fetch(job_id, connection=redis).get_status()
     except NoSuchJobError:
         return None
+
+
+def _write_jobs(queue: Queue, specs: list[JobSpec], pipe) -> None:
+    """Write new jobs (no dependencies) and queue them, as `Queue.enqueue_many` does, at a fraction of its cost.
+
+    `enqueue_many` builds a `Job` per spec (rq checks the serializer against a runtime Protocol for every
+    one: slow on Python 3.11) and sends four commands per job. Here one `Job` is built (`Queue.create_job`) per
+    kind of spec (function, kwargs, options) and reused for each spec of that kind with its own id, args,
+    description and times; its `to_dict()` goes to Redis in one HSET per job, the ids in one RPUSH. The hash
+    holds the same fields `enqueue_many` writes (its HSET of `status` is repeated in the mapping, and its
+    `cleanup` does nothing for a job without ttl)."""
+    pipe.sadd(Queue.redis_queues_keys, queue.key)
+    templates: dict[tuple, Job] = {}
+    for spec in specs:
+        shape = (spec.func, repr(spec.kwargs), spec.retry and (spec.retry.max, tuple(spec.retry.intervals),
+                 spec.retry.enqueue_at_front), spec.timeout, spec.result_ttl, spec.failure_ttl)
+        job = templates.get(shape)
+        if job is None:
+            job = templates[shape] = queue.create_job(
+                spec.func, args=spec.args, kwargs=spec.kwargs, job_id=spec.job_id, retry=spec.retry,
+                timeout=spec.timeout, result_ttl=spec.result_ttl, failure_ttl=spec.failure_ttl,
+                status=JobStatus.QUEUED)
+            job.origin = queue.name
+        else:
+            job.id, job.args = spec.job_id, spec.args
+            job.description = job.get_call_string()
+            job.created_at = datetime.now(UTC)
+        job.enqueued_at = datetime.now(UTC)
+        pipe.hset(job.key, mapping=job.to_dict())
+    pipe.rpush(queue.key, *[spec.job_id for spec in specs])
 
 
 def _prepare(queue: Queue, spec: JobSpec):

@@ -18,7 +18,7 @@ def ingest_batch(channel_id: int, messages: list[dict]) -> dict:
     """Store `messages` of a channel; safe to run twice (repeats are dropped by the database)."""
     inbound = [InboundMessage.from_dict(m) for m in messages]
     with job_context() as session:
-        ingest.store_contacts(session, channel_id, inbound)
+        contacts = ingest.store_contacts(session, channel_id, inbound)
     with job_context() as session:
-        result = ingest.ingest_batch(session, channel_id, inbound)
+        result = ingest.ingest_batch(session, channel_id, inbound, contacts=contacts)
     return asdict(result)

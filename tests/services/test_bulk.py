@@ -44,3 +44,19 @@ def test_write_changed_columns_updates_many_tickets_in_one_go(session, runtime):
         assert {t.department_id for t in stored} == {kcc.id} and stored[2].first_response_due_at == due
         assert stored[1].sla_targets == {"first_response": {"business_minutes": 120}}
     assert write_changed_columns(session, tickets) == 0
+
+
+def test_bulk_insert_of_columns_with_one_value_in_every_row(session):
+    """On PostgreSQL such a column travels as one value instead of an array; the rows are the same."""
+    at = utcnow()
+    rows = [{"platform": "mastodon", "platform_user_id": f"v{n}@x", "handle": "@same", "display_name": f"V{n}",
+             "profile_url": None, "created_at": at} for n in range(3)]
+    assert len(bulk_insert(session, Contact.__table__, rows, returning=("id",))) == 3
+    alike = [{"platform": "bluesky", "platform_user_id": "w@x", "handle": "@w", "display_name": "",
+              "profile_url": "https://w", "created_at": at}]  # one row: every column the same
+    assert bulk_insert(session, Contact.__table__, alike, conflict=("platform", "platform_user_id"),
+                       returning=("platform_user_id",)) == [("w@x",)]
+    stored = session.execute(select(Contact.platform, Contact.platform_user_id, Contact.handle, Contact.display_name,
+                                    Contact.profile_url, Contact.created_at).order_by(Contact.id)).all()
+    assert [tuple(row) for row in stored] == [("mastodon", f"v{n}@x", "@same", f"V{n}", None, at) for n in range(3)] + [
+        ("bluesky", "w@x", "@w", "", "https://w", at)]

@@ -7,6 +7,7 @@ Mastodon mock and real workers; these pin what one batch writes, including the s
 from __future__ import annotations
 
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -17,7 +18,7 @@ from sqlalchemy import event, func, select
 from tests import factories as f
 from webcare.db import utcnow
 from webcare.models import Message, Notification, Ticket, TicketEvent
-from webcare.platforms.base import InboundMessage
+from webcare.platforms.base import InboundMessage, storable_message
 from webcare.queue import QUEUE_REPLIES, JobSpec
 from webcare.services import ingest, replies, sla
 
@@ -133,6 +134,38 @@ def test_delivery_jobs_are_enqueued_in_bulk_and_never_twice(runtime, redis):
     assert Job.fetch(replies.delivery_job_id(4), connection=redis).retries_left == 5
 
 
+def test_bulk_written_jobs_equal_those_of_rq_enqueue_many(runtime, redis):
+    """The unique jobs are written with one reused `Job` per kind of spec; each hash must hold what rq's own
+    `Queue.enqueue_many` writes for the same spec (but the moments), and a worker must read the same job."""
+    def spec(i, **options):
+        return JobSpec(func=replies.SEND_REPLY_JOB, args=(i,), queue=QUEUE_REPLIES, job_id=replies.delivery_job_id(i),
+                       unique=True, retry=replies.delivery_retry(), timeout=120, result_ttl=0,
+                       failure_ttl=replies.DELIVERY_FAILURE_TTL, **options)
+
+    ours = [spec(1), spec(2), spec(3, kwargs={"force": True}), spec(4)]
+    assert runtime.broker.enqueue_now(ours) == [s.job_id for s in ours]
+    queue = Queue(QUEUE_REPLIES, connection=redis)
+    theirs = [spec(i, kwargs=s.kwargs) for i, s in zip((11, 12, 13, 14), ours, strict=True)]
+    queue.enqueue_many([Queue.prepare_data(s.func, args=s.args, kwargs=s.kwargs, job_id=s.job_id, retry=s.retry,
+                                           timeout=s.timeout, result_ttl=s.result_ttl, failure_ttl=s.failure_ttl)
+                        for s in theirs])
+    moments = {b"created_at", b"enqueued_at", b"data", b"description"}
+    for mine, rq_own in zip(ours, theirs, strict=True):
+        a, b = redis.hgetall(Job.key_for(mine.job_id)), redis.hgetall(Job.key_for(rq_own.job_id))
+        assert a.keys() == b.keys()
+        assert {k: v for k, v in a.items() if k not in moments} == {k: v for k, v in b.items() if k not in moments}
+        job, other = Job.fetch(mine.job_id, connection=redis), Job.fetch(rq_own.job_id, connection=redis)
+        assert (job.func_name, job.args, job.kwargs, job.description) == (
+            other.func_name, mine.args, other.kwargs, f"{replies.SEND_REPLY_JOB}({mine.args[0]}"
+            + (", force=True)" if mine.kwargs else ")"))
+        assert (job.get_status(), job.origin, job.retries_left, job.retry_intervals, job.timeout, job.result_ttl,
+                job.failure_ttl) == (other.get_status(), other.origin, other.retries_left, other.retry_intervals,
+                                     other.timeout, other.result_ttl, other.failure_ttl)
+        assert job.created_at is not None and job.enqueued_at is not None
+    assert queue.job_ids == [s.job_id for s in ours + theirs]
+    assert queue.name in [q.name for q in Queue.all(connection=redis)]
+
+
 def test_a_threat_is_announced_and_never_acknowledged(runtime, session, channel):
     guard = f.user(session, "department", ("VB",))
     session.commit()
@@ -199,6 +232,31 @@ def test_a_batch_takes_the_same_statements_whatever_its_size(runtime, session, c
         counted.append(len(statements))
     assert count(session, Ticket) == 16 and count(session, Message, Message.direction == "out") == 16
     assert counted[0] == counted[1] <= 18
+
+
+def test_citizens_stored_before_the_batch_are_not_looked_up_again(runtime, session, channel):
+    """The job stores the batch's citizens in a transaction of its own and hands their ids to the batch."""
+    batch = [message(1), message(2, author="fatima"), message(3, thread=1, minutes_ago=10)]
+    with runtime.transaction() as s:
+        contacts = ingest.store_contacts(s, channel.id, batch)
+    assert sorted(contacts) == ["fatima@mock.local", "jan@mock.local"]
+    with statements_run(runtime.engine) as statements:
+        with runtime.transaction() as s:
+            result = ingest.ingest_batch(s, channel.id, batch, contacts=contacts)
+    assert (result.created, result.joined) == (2, 0)
+    assert not [sql for sql in statements if "contacts" in sql]
+    stored = {t.thread_key: t.contact_id for t in session.scalars(select(Ticket))}
+    assert stored == {"status:1001": contacts["jan@mock.local"], "status:1002": contacts["fatima@mock.local"]}
+    assert {m.contact_id for m in session.scalars(select(Message))} == set(contacts.values())
+
+
+def test_a_storable_message_is_not_copied_and_an_unstorable_one_is_repaired():
+    clean = message(1)
+    assert storable_message(clean) is clean
+    broken = replace(message(2), text="a\x00b\ud800", raw={"nested": ["x\x00"], "ok": (1, 2)})
+    fixed = storable_message(broken)
+    assert (fixed.text, fixed.raw) == ("a\ufffdb\ufffd", {"nested": ["x\ufffd"], "ok": [1, 2]})
+    assert fixed.external_id == broken.external_id and broken.text == "a\x00b\ud800"
 
 
 def test_new_tickets_get_the_metric_facts_a_rebuild_from_events_gives(runtime, session, channel):

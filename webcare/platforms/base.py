@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from webcare.storable import storable
+from webcare.storable import is_storable, storable
 
 KINDS = ("mention", "comment", "dm")
 VISIBILITIES = ("public", "private")
@@ -86,9 +86,13 @@ def checked(message: InboundMessage) -> InboundMessage:
 
 
 def storable_message(message: InboundMessage) -> InboundMessage:
-    """The message with NUL and lone surrogates replaced by U+FFFD in every text (see `storable`)."""
-    return replace(message, **{f.name: storable(getattr(message, f.name)) for f in fields(message)
-                               if f.name != "created_at"})
+    """The message with NUL and lone surrogates replaced by U+FFFD in every text (see `storable`); the message
+    itself when every text can be stored as it is (the usual case: no copy)."""
+    fixes = {name: storable(value) for name in _TEXT_FIELDS if not is_storable(value := getattr(message, name))}
+    return replace(message, **fixes) if fixes else message
+
+
+_TEXT_FIELDS = tuple(f.name for f in fields(InboundMessage) if f.name != "created_at")
 
 
 @dataclass

@@ -1,7 +1,9 @@
 """Bulk writes for hot paths (ingest): a whole batch per statement, on PostgreSQL and SQLite.
 
 On PostgreSQL a batch travels as one array per column (`INSERT ... SELECT FROM unnest(...)`,
-`UPDATE ... FROM unnest(...)`, `= ANY(array)`, lookups by a unique key per `unnest`ed value): a handful of parameters instead of thousands, so psycopg
+`UPDATE ... FROM unnest(...)`, `= ANY(array)`, lookups by a unique key per `unnest`ed value); an inserted
+column with the same value in every row (the channel, the status of new tickets, the batch's moment) as
+that one value: a handful of parameters instead of thousands, so psycopg
 prepares the statement once and reuses it (a multi-row VALUES statement with 6,000 placeholders costs
 more to prepare than the database needs to insert it). A column that is NULL in every row of an insert
 is left out of it (our tables have no server-side defaults, so it is NULL all the same). SQLite uses
@@ -66,29 +68,46 @@ _PG_SQL: dict[tuple, str] = {}
 
 def _pg_unnest_insert(session: Session, table: Table, rows: list[dict[str, Any]], conflict: tuple[str, ...],
                       returning: tuple[str, ...]) -> list[tuple]:
-    arrays = {}
+    arrays: dict[str, list[Any]] = {}
+    scalars: dict[str, Any] = {}
     for column in rows[0]:
         values = [row[column] for row in rows]
-        if any(value is not None for value in values):  # a column NULL in every row is left out: NULL anyway
+        first = values[0]
+        if first is not None and values.count(first) == len(values) and not isinstance(table.c[column].type, JSON):
+            scalars[column] = first  # the same in every row: one value instead of an array
+        elif any(value is not None for value in values):  # a column NULL in every row is left out: NULL anyway
             arrays[column] = _pg_array(table, column, values)
-    columns = tuple(arrays)
-    key = (table.name, columns, conflict, returning)
+    if not arrays:  # every column the same: one array still gives the number of rows
+        column = next(iter(scalars))
+        arrays[column] = _pg_array(table, column, [scalars.pop(column)] * len(rows))
+    _check_aware(table, scalars)
+    columns, constant = tuple(arrays), tuple(scalars)
+    key = (table.name, columns, constant, conflict, returning)
     if key not in _PG_SQL:
-        _PG_SQL[key] = _pg_unnest_sql(table, columns, conflict, returning)
-    result = session.connection().exec_driver_sql(_PG_SQL[key], arrays)
+        _PG_SQL[key] = _pg_unnest_sql(table, columns, constant, conflict, returning)
+    result = session.connection().exec_driver_sql(_PG_SQL[key], {**arrays, **scalars})
     return [tuple(row) for row in result] if returning else []
 
 
-def _pg_unnest_sql(table: Table, columns: tuple[str, ...], conflict: tuple[str, ...], returning: tuple[str, ...]) -> str:
-    names = ", ".join(f'"{c}"' for c in columns)
-    picks = ", ".join(f't."{c}"::jsonb' if isinstance(table.c[c].type, JSON) else f't."{c}"' for c in columns)
+def _pg_unnest_sql(table: Table, columns: tuple[str, ...], constant: tuple[str, ...], conflict: tuple[str, ...],
+                   returning: tuple[str, ...]) -> str:
+    names = ", ".join(f'"{c}"' for c in columns + constant)
+    picks = ", ".join([f't."{c}"::jsonb' if isinstance(table.c[c].type, JSON) else f't."{c}"' for c in columns]
+                      + [f"%({c})b::{_array_type(table, c)}" for c in constant])
     arrays = ", ".join(f"%({c})b::{_array_type(table, c)}[]" for c in columns)
-    sql = f'INSERT INTO "{table.name}" ({names}) SELECT {picks} FROM unnest({arrays}) AS t({names})'
+    unnested = ", ".join(f'"{c}"' for c in columns)
+    sql = f'INSERT INTO "{table.name}" ({names}) SELECT {picks} FROM unnest({arrays}) AS t({unnested})'
     if conflict:
         sql += f" ON CONFLICT ({', '.join(conflict)}) DO NOTHING"
     if returning:
         sql += " RETURNING " + ", ".join(f'"{c}"' for c in returning)
     return sql
+
+
+def _check_aware(table: Table, values: dict[str, Any]) -> None:
+    for column, value in values.items():
+        if isinstance(table.c[column].type, UTCDateTime) and value.tzinfo is None:
+            raise ValueError("naive datetime given; Webcare stores aware datetimes only")
 
 
 def _pg_array(table: Table, column: str, values: list[Any]) -> list[Any]:

@@ -92,7 +92,9 @@ class _Batch:
 
 
 def ingest_batch(session: Session, channel_id: int, messages: list[InboundMessage], *,
-                 now: datetime | None = None) -> IngestResult:
+                 now: datetime | None = None, contacts: dict[str, int] | None = None) -> IngestResult:
+    """Store the batch (see the module's docstring). `contacts`: platform user id -> contact id of citizens
+    already stored and committed (what `store_contacts` returned); only the others are looked up."""
     now = now or utcnow()
     channel = session.get(Channel, channel_id)
     if channel is None:
@@ -104,7 +106,9 @@ def ingest_batch(session: Session, channel_id: int, messages: list[InboundMessag
     if not fresh:
         return result
     batch = _Batch(channel=channel, now=now, threads=_by_thread(fresh))
-    batch.contacts = store.upsert_contacts(session, channel.platform, _authors(fresh, now))
+    known = contacts or {}
+    authors = {key: author for key, author in _authors(fresh, now).items() if key not in known}
+    batch.contacts = {**known, **store.upsert_contacts(session, channel.platform, authors)}
     _attach_to_tickets(session, batch, _reopen_window(session))
     _store_messages(session, batch, fresh)
     _record_routing(batch)
@@ -119,13 +123,14 @@ def ingest_batch(session: Session, channel_id: int, messages: list[InboundMessag
 
 
 def store_contacts(session: Session, channel_id: int, messages: list[InboundMessage], *,
-                   now: datetime | None = None) -> None:
-    """Store the batch's unknown citizens. The ingest job does this in a short transaction of its own before
-    the batch: two jobs that meet the same new citizen then wait for each other only that long."""
+                   now: datetime | None = None) -> dict[str, int]:
+    """Store the batch's unknown citizens; returns platform user id -> contact id of all its authors. The
+    ingest job does this in a short transaction of its own before the batch: two jobs that meet the same new
+    citizen then wait for each other only that long (contacts are never deleted, so the ids stay valid)."""
     channel = session.get(Channel, channel_id)
     if channel is None:
         raise NotFound(f"channel {channel_id} not found")
-    store.upsert_contacts(session, channel.platform, _authors(messages, now or utcnow()))
+    return store.upsert_contacts(session, channel.platform, _authors(messages, now or utcnow()))
 
 
 # -- preparing ----------------------------------------------------------------------------------

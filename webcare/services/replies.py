@@ -144,8 +144,11 @@ def delivery_job_id(message_id: int) -> str:
     return f"send-reply-{message_id}"
 
 
+_DELIVERY_RETRY = Retry(max=5, interval=[10, 30, 120, 600, 1800])  # read, never changed, by rq
+
+
 def delivery_retry() -> Retry:
-    return Retry(max=5, interval=[10, 30, 120, 600, 1800])
+    return _DELIVERY_RETRY
 
 
 def enqueue_delivery(session: Session, message_id: int) -> None:
