@@ -7,7 +7,8 @@ thread renews the lease every `job_heartbeat_seconds` while the job runs, and th
 long: a job of a dead worker is retried about `3 x job_heartbeat_seconds` after its last beat (plus the
 recovery sweep's interval), whatever its timeout. A worker that is alive but stuck (a lock wait, a slow
 platform) keeps beating and keeps its job; the job's own timeout still applies. A job that ends while
-Redis is away does not end the worker (rq would): the worker waits for Redis and goes on.
+Redis is away does not end the worker (rq would), nor does a worker beat between jobs: the worker waits
+for Redis and goes on.
 """
 
 from __future__ import annotations
@@ -55,6 +56,19 @@ class BeatingWorker(SimpleWorker):
         if thread is not None:
             thread.stop(timeout=0)  # only clears the running flag; the reply below wakes the thread
         return super().unsubscribe()
+
+    def heartbeat(self, timeout: int | None = None, pipeline=None):
+        """rq beats for the worker itself between jobs, also right after a dequeue, outside its own handling
+        of a lost connection: Redis going away at that moment ended the worker. A beat that cannot reach
+        Redis is skipped; the next Redis call of the loop waits for it (a job just dequeued is retried as
+        abandoned when it cannot be started)."""
+        if pipeline is not None:
+            return super().heartbeat(timeout, pipeline)
+        try:
+            return super().heartbeat(timeout)
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            log.warning("worker heartbeat skipped: Redis is away (%s)", exc)
+            return None
 
     def _stop_beating(self) -> None:
         """No beat after this: one in flight finishes first. Called as the job ends, before rq records
