@@ -108,7 +108,10 @@ class BeatingWorker(SimpleWorker):
             beater.join(timeout=5)
 
     def _wait_for_redis(self) -> None:
+        """Until Redis answers again, or the worker is asked to stop (it must not outlive a shutdown)."""
         for wait in itertools.chain((0.5, 1, 2, 5), itertools.repeat(10)):
+            if self._stop_requested:
+                return
             time.sleep(wait)
             try:
                 self.connection.ping()
