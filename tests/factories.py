@@ -92,6 +92,12 @@ def csrf_token(html: str) -> str:
     return match.group(1)
 
 
+def form_post(client, url: str, data: dict | None = None, page: str | None = None):
+    """POST a form as a browser does: with the CSRF token of the page that shows it (`page`, else `url`)."""
+    token = csrf_token(client.get(page or url).get_data(as_text=True))
+    return client.post(url, data={**(data or {}), "csrf_token": token})
+
+
 def login(client, email: str, password: str = PASSWORD):
     page = client.get("/login")
     token = csrf_token(page.get_data(as_text=True))

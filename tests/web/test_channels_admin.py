@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from rq import Queue, SimpleWorker
 from sqlalchemy import select
 
@@ -10,20 +9,6 @@ from tests import factories as f
 from tests.fakes.mastodon import mastodon  # noqa: F401  (fixture)
 from webcare.models import AuditEntry, Channel, Message
 from webcare.services import channels, deadletters
-
-
-@pytest.fixture
-def admin(session, client):
-    f.seeded(session)
-    user = f.user(session, "admin")
-    session.commit()
-    f.login(client, user.email)
-    return user
-
-
-def form_post(client, url, data=None, page=None):
-    token = f.csrf_token(client.get(page or url).get_data(as_text=True))
-    return client.post(url, data={**(data or {}), "csrf_token": token})
 
 
 def test_only_admins_see_channels(client, session):
@@ -35,7 +20,7 @@ def test_only_admins_see_channels(client, session):
 
 
 def test_admin_adds_a_channel_and_the_token_is_never_shown(client, session, admin, runtime):
-    response = form_post(client, "/admin/channels/new", {
+    response = f.form_post(client, "/admin/channels/new", {
         "platform": "mastodon", "name": "Mastodon gemeente", "base_url": "https://social.voorbeeldstad.nl/",
         "handle": "@gemeente", "poll_interval_seconds": "30", "token": "geheim-token-123"})
     assert response.status_code == 302
@@ -49,7 +34,7 @@ def test_admin_adds_a_channel_and_the_token_is_never_shown(client, session, admi
 
 
 def test_bad_input_is_refused_with_a_message(client, session, admin):
-    response = form_post(client, "/admin/channels/new", {"platform": "mastodon", "name": "Zonder server",
+    response = f.form_post(client, "/admin/channels/new", {"platform": "mastodon", "name": "Zonder server",
                                                            "poll_interval_seconds": "60", "token": "t"})
     assert response.status_code == 400
     assert "server" in response.get_data(as_text=True)
@@ -62,11 +47,11 @@ def test_edit_keeps_the_token_unless_a_new_one_is_given(client, session, admin, 
     channel.needs_reauth = True
     session.commit()
     url = f"/admin/channels/{channel.id}/edit"
-    form_post(client, url, {"name": "M2", "base_url": "https://a.example", "poll_interval_seconds": "60", "token": ""})
+    f.form_post(client, url, {"name": "M2", "base_url": "https://a.example", "poll_interval_seconds": "60", "token": ""})
     session.expire_all()
     assert (channel.name, channel.needs_reauth) == ("M2", True)
     assert runtime.secrets.decrypt_json(channel.credentials_encrypted)["access_token"] == "oud"
-    form_post(client, url, {"name": "M2", "base_url": "https://a.example", "poll_interval_seconds": "60",
+    f.form_post(client, url, {"name": "M2", "base_url": "https://a.example", "poll_interval_seconds": "60",
                             "token": "nieuw"})
     session.expire_all()
     assert channel.needs_reauth is False
@@ -75,18 +60,18 @@ def test_edit_keeps_the_token_unless_a_new_one_is_given(client, session, admin, 
 
 def test_pause_resume_test_and_poll_now(client, session, admin, mastodon, redis):  # noqa: F811
     channel = mastodon.channel(session)
-    form_post(client, f"/admin/channels/{channel.id}/pause", page="/admin/channels/")
+    f.form_post(client, f"/admin/channels/{channel.id}/pause", page="/admin/channels/")
     session.expire_all()
     assert channel.enabled is False
-    form_post(client, f"/admin/channels/{channel.id}/resume", page="/admin/channels/")
+    f.form_post(client, f"/admin/channels/{channel.id}/resume", page="/admin/channels/")
     session.expire_all()
     assert channel.enabled is True
 
-    response = form_post(client, f"/admin/channels/{channel.id}/test", page="/admin/channels/")
+    response = f.form_post(client, f"/admin/channels/{channel.id}/test", page="/admin/channels/")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "@gemeente@mock.local" in page
 
-    form_post(client, f"/admin/channels/{channel.id}/poll", page="/admin/channels/")
+    f.form_post(client, f"/admin/channels/{channel.id}/poll", page="/admin/channels/")
     assert Queue("poll", connection=redis).job_ids == [f"poll-channel-{channel.id}"]
     mastodon.post("jan", "Kapotte bank in het park.")
     SimpleWorker(["poll", "ingest"], connection=redis).work(burst=True)
@@ -101,11 +86,11 @@ def test_dead_letters_can_be_inspected_retried_and_discarded(client, session, ad
     page = client.get("/admin/dead-letters/").get_data(as_text=True)
     assert "workers.ingest.ingest_batch" in page and "channel 424242 not found" in page and "424242" in page
 
-    form_post(client, f"/admin/dead-letters/{job.id}/retry", page="/admin/dead-letters/")
+    f.form_post(client, f"/admin/dead-letters/{job.id}/retry", page="/admin/dead-letters/")
     assert queue.job_ids == [job.id]
     SimpleWorker(["ingest"], connection=redis).work(burst=True)
     assert [letter.job_id for letter in deadletters.dead_letters(redis)] == [job.id]
-    form_post(client, f"/admin/dead-letters/{job.id}/discard", page="/admin/dead-letters/")
+    f.form_post(client, f"/admin/dead-letters/{job.id}/discard", page="/admin/dead-letters/")
     assert deadletters.dead_letters(redis) == []
     actions = session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert [a for a in actions if a.startswith("deadletter")] == ["deadletter.retry", "deadletter.discard"]

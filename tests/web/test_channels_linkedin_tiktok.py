@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from tests import factories as f
@@ -10,20 +9,6 @@ from tests.fakes.linkedin import CLIENT_ID, CLIENT_SECRET, ORG, ORG_ID, REFRESH,
 from tests.fakes.tiktok import BUSINESS_ID, tiktok  # noqa: F401  (fixture)
 from tests.fakes.tiktok import TOKEN as TIKTOK_TOKEN
 from webcare.models import Channel
-
-
-@pytest.fixture
-def admin(session, client):
-    f.seeded(session)
-    user = f.user(session, "admin")
-    session.commit()
-    f.login(client, user.email)
-    return user
-
-
-def form_post(client, url, data):
-    token = f.csrf_token(client.get(url).get_data(as_text=True))
-    return client.post(url, data={**data, "csrf_token": token})
 
 
 def stored(runtime, session, name: str) -> dict:
@@ -40,7 +25,7 @@ def test_the_form_says_what_linkedin_and_tiktok_do_not_offer(client, admin):
 
 
 def test_admin_connects_linkedin_and_tiktok(client, session, admin, runtime, linkedin, tiktok):  # noqa: F811
-    response = form_post(client, "/admin/channels/new", {
+    response = f.form_post(client, "/admin/channels/new", {
         "platform": "linkedin", "name": "LinkedIn gemeente", "base_url": linkedin.base_url,
         "poll_interval_seconds": "300", "token": TOKEN, "account_id": ORG_ID, "oauth_refresh_token": REFRESH,
         "oauth_client_id": CLIENT_ID, "oauth_client_secret": CLIENT_SECRET})
@@ -49,11 +34,11 @@ def test_admin_connects_linkedin_and_tiktok(client, session, admin, runtime, lin
         "access_token": TOKEN, "refresh_token": REFRESH, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
         "expires_at": None, "organization": ORG}
 
-    missing = form_post(client, "/admin/channels/new", {"platform": "tiktok", "name": "TikTok gemeente",
+    missing = f.form_post(client, "/admin/channels/new", {"platform": "tiktok", "name": "TikTok gemeente",
                                                         "base_url": tiktok.base_url, "poll_interval_seconds": "300",
                                                         "token": TIKTOK_TOKEN})
     assert missing.status_code == 400 and "open_id" in missing.get_data(as_text=True)
-    assert form_post(client, "/admin/channels/new", {
+    assert f.form_post(client, "/admin/channels/new", {
         "platform": "tiktok", "name": "TikTok gemeente", "base_url": tiktok.base_url, "poll_interval_seconds": "300",
         "token": TIKTOK_TOKEN, "account_id": BUSINESS_ID}).status_code == 302
     assert stored(runtime, session, "TikTok gemeente")["business_id"] == BUSINESS_ID

@@ -15,22 +15,8 @@ from webcare.models import Channel
 from webcare.services import channel_credentials
 
 
-@pytest.fixture
-def admin(session, client):
-    f.seeded(session)
-    user = f.user(session, "admin")
-    session.commit()
-    f.login(client, user.email)
-    return user
-
-
-def form_post(client, url, data):
-    token = f.csrf_token(client.get(url).get_data(as_text=True))
-    return client.post(url, data={**data, "csrf_token": token})
-
-
 def test_admin_connects_a_page_and_sees_the_webhook_setup(client, session, admin, runtime, meta):  # noqa: F811
-    response = form_post(client, "/admin/channels/new", {
+    response = f.form_post(client, "/admin/channels/new", {
         "platform": "facebook", "name": "Facebook gemeente", "base_url": meta.base_url, "handle": "",
         "poll_interval_seconds": "300", "token": TOKEN, "meta_page_id": PAGE["id"], "meta_app_secret": APP_SECRET})
     assert response.status_code == 302, response.get_data(as_text=True)

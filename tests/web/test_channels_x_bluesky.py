@@ -15,20 +15,6 @@ from webcare.models import Channel
 from webcare.services import channel_credentials
 
 
-@pytest.fixture
-def admin(session, client):
-    f.seeded(session)
-    user = f.user(session, "admin")
-    session.commit()
-    f.login(client, user.email)
-    return user
-
-
-def form_post(client, url, data):
-    token = f.csrf_token(client.get(url).get_data(as_text=True))
-    return client.post(url, data={**data, "csrf_token": token})
-
-
 def credentials(runtime, session) -> dict:
     session.expire_all()
     return runtime.secrets.decrypt_json(session.scalars(select(Channel)).one().credentials_encrypted)
@@ -37,7 +23,7 @@ def credentials(runtime, session) -> dict:
 def test_admin_connects_x_with_token_renewal_and_nothing_is_shown_again(client, session, admin, runtime, x):  # noqa: F811
     page = client.get("/admin/channels/new").get_data(as_text=True)
     assert "offline.access" in page and "X-vernieuwingstoken" in page  # Dutch by default
-    response = form_post(client, "/admin/channels/new", {
+    response = f.form_post(client, "/admin/channels/new", {
         "platform": "x", "name": "X gemeente", "base_url": x.base_url, "handle": "", "poll_interval_seconds": "60",
         "token": TOKEN, "x_refresh_token": REFRESH, "x_client_id": CLIENT_ID, "x_client_secret": "s3cret"})
     assert response.status_code == 302
@@ -54,17 +40,17 @@ def test_admin_connects_x_with_token_renewal_and_nothing_is_shown_again(client, 
 
 
 def test_a_new_x_token_keeps_the_app_client_id(client, session, admin, runtime, x):  # noqa: F811
-    form_post(client, "/admin/channels/new", {"platform": "x", "name": "X", "base_url": x.base_url,
+    f.form_post(client, "/admin/channels/new", {"platform": "x", "name": "X", "base_url": x.base_url,
                                               "poll_interval_seconds": "60", "token": "old",
                                               "x_refresh_token": "r1", "x_client_id": CLIENT_ID})
     channel = session.scalars(select(Channel)).one()
-    form_post(client, f"/admin/channels/{channel.id}/edit", {"name": "X", "base_url": x.base_url,
+    f.form_post(client, f"/admin/channels/{channel.id}/edit", {"name": "X", "base_url": x.base_url,
                                                              "poll_interval_seconds": "60", "token": "new"})
     assert credentials(runtime, session) == {"access_token": "new", "client_id": CLIENT_ID, "expires_at": None}
 
 
 def test_admin_connects_bluesky_with_handle_and_app_password(client, session, admin, runtime, bluesky):  # noqa: F811
-    response = form_post(client, "/admin/channels/new", {
+    response = f.form_post(client, "/admin/channels/new", {
         "platform": "bluesky", "name": "Bluesky gemeente", "base_url": bluesky.base_url,
         "handle": "@voorbeeldstad.nl", "poll_interval_seconds": "60", "token": APP_PASSWORD})
     assert response.status_code == 302

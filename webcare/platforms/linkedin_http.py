@@ -73,11 +73,7 @@ class LinkedInClient:
         return (_json(response) if response.content else {}), {k.lower(): v for k, v in response.headers.items()}
 
     def request(self, method: str, path: str, query: str = "", body: dict | None = None) -> requests.Response:
-        self.tokens.renew_if_due()
-        response = self._send(method, path, query, body)
-        if response.status_code == 401 and self.tokens.may_retry_after_refusal():
-            self.tokens.renew()
-            response = self._send(method, path, query, body)
+        response = self.tokens.send(lambda: self._send(method, path, query, body))
         if not response.ok:
             raise linkedin_error(response)
         return response

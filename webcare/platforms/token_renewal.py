@@ -44,6 +44,16 @@ class TokenRenewal:
         if self.due() and self.can_renew():
             self.renew()
 
+    def send(self, request: Callable[[], Any]) -> Any:
+        """`request()` (an HTTP call answering with a `status_code`) with a fresh token: renewed first when it
+        is due, and once more, with the request repeated, when the platform answers 401."""
+        self.renew_if_due()
+        response = request()
+        if response.status_code == 401 and self.may_retry_after_refusal():
+            self.renew()
+            response = request()
+        return response
+
     def may_retry_after_refusal(self) -> bool:
         """After the platform called the token invalid: renew once and try again?"""
         return self.can_renew() and not self.renewed

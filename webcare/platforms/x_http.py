@@ -77,11 +77,7 @@ class XClient:
         return self.request("POST", path, body=body)
 
     def request(self, method: str, path: str, *, params: dict | None = None, body: dict | None = None) -> dict:
-        self.tokens.renew_if_due()
-        response = self._send(method, path, params, body)
-        if response.status_code == 401 and self.tokens.may_retry_after_refusal():
-            self.tokens.renew()
-            response = self._send(method, path, params, body)
+        response = self.tokens.send(lambda: self._send(method, path, params, body))
         if not response.ok:
             raise x_error(response)
         try:

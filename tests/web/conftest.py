@@ -1,0 +1,17 @@
+"""Fixtures shared by the web tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import factories as f
+
+
+@pytest.fixture
+def admin(session, client):
+    """An administrator, logged in on `client`."""
+    f.seeded(session)
+    user = f.user(session, "admin")
+    session.commit()
+    f.login(client, user.email)
+    return user
