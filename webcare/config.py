@@ -67,7 +67,7 @@ class Settings:
     poll_sweep_seconds: int = 10
     job_heartbeat_seconds: int = 10  # a running job's heartbeat; 3 missed beats and its worker counts as dead
     recovery_sweep_seconds: int = 60  # how often abandoned jobs and stuck replies are looked for
-    stuck_reply_seconds: int = 120  # a reply still queued or sending this long is checked for a lost job
+    stuck_reply_seconds: int = 120  # a reply queued/sending or a webhook delivery unprocessed this long: lost job?
     mastodon_dm_requests: str = "accept"
     demo_feed: bool = True
     demo_feed_interval_seconds: float = 8.0
