@@ -34,6 +34,7 @@ from webcare.platforms.base import (
 )
 from webcare.platforms.errors import PermanentError, garbled_answer
 from webcare.platforms.linkedin_http import DEFAULT_VERSION, LinkedInClient, urn
+from webcare.platforms.token_renewal import RenewsThroughClient
 
 DEFAULT_OPTIONS = {"timeout": 15.0, "source": "notifications", "api_version": DEFAULT_VERSION, "page_size": 100,
                    "max_pages": 5, "recent_posts": 10, "backfill_hours": 72, "overlap_seconds": 120}
@@ -47,7 +48,7 @@ ACTIONS = "List(COMMENT,COMMENT_MENTION,SHARE_MENTION)"
 NO_PRIVATE = N_("LinkedIn has no private messages for organisation Pages: answer with a public comment.")
 
 
-class LinkedInAdapter(PlatformAdapter):
+class LinkedInAdapter(RenewsThroughClient, PlatformAdapter):
     platform = "linkedin"
     idempotency_window = None  # no idempotency key: every repeated attempt looks first
     max_reply_length = 1250  # LinkedIn's comment limit
@@ -58,14 +59,6 @@ class LinkedInAdapter(PlatformAdapter):
     def __init__(self, base_url: str, credentials: dict[str, Any], options: dict[str, Any] | None = None):
         self.options = {**DEFAULT_OPTIONS, **(options or {})}
         self.client = LinkedInClient(base_url, credentials, self.options["timeout"], self.options["api_version"])
-
-    @property
-    def credential_store(self):  # the client renews the token and needs the store
-        return self.client.tokens.store
-
-    @credential_store.setter
-    def credential_store(self, store) -> None:
-        self.client.tokens.store = store
 
     @property
     def org(self) -> str:

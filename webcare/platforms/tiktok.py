@@ -32,6 +32,7 @@ from webcare.platforms.base import (
 )
 from webcare.platforms.errors import PermanentError, garbled_answer
 from webcare.platforms.tiktok_http import TikTokClient
+from webcare.platforms.token_renewal import RenewsThroughClient
 
 WEB = "https://www.tiktok.com"
 DEFAULT_OPTIONS = {"timeout": 15.0, "recent_videos": 20, "page_size": 30, "max_pages": 5, "backfill_hours": 72}
@@ -47,7 +48,7 @@ NO_PRIVATE = N_("TikTok direct messages are not available to accounts registered
                 "the UK: answer with a public reply to the comment.")
 
 
-class TikTokAdapter(PlatformAdapter):
+class TikTokAdapter(RenewsThroughClient, PlatformAdapter):
     platform = "tiktok"
     idempotency_window = None  # no idempotency key: every repeated attempt looks first
     max_reply_length = 150  # TikTok's limit for a comment reply through the API
@@ -58,14 +59,6 @@ class TikTokAdapter(PlatformAdapter):
     def __init__(self, base_url: str, credentials: dict[str, Any], options: dict[str, Any] | None = None):
         self.options = {**DEFAULT_OPTIONS, **(options or {})}
         self.client = TikTokClient(base_url, credentials, self.options["timeout"])
-
-    @property
-    def credential_store(self):  # the client renews the token and needs the store
-        return self.client.tokens.store
-
-    @credential_store.setter
-    def credential_store(self, store) -> None:
-        self.client.tokens.store = store
 
     # -- account ----------------------------------------------------------------------------------
     def verify(self) -> AccountInfo:

@@ -71,6 +71,19 @@ class TokenRenewal:
         self.renewed = True
 
 
+class RenewsThroughClient:
+    """Mixin for an adapter whose `client.tokens` (a `TokenRenewal`) renews the access token: the credential
+    store the channel service hands the adapter goes to that renewal."""
+
+    @property
+    def credential_store(self) -> CredentialStore | None:
+        return self.client.tokens.store  # type: ignore[attr-defined]
+
+    @credential_store.setter
+    def credential_store(self, store: CredentialStore | None) -> None:
+        self.client.tokens.store = store  # type: ignore[attr-defined]
+
+
 def expires_at(expires_in: Any) -> int | None:
     """`expires_in` seconds from now as epoch seconds (None when the platform did not say)."""
     return int(time.time()) + int(expires_in) if str(expires_in or "").isdigit() else None

@@ -28,6 +28,7 @@ from webcare.platforms.base import (
     SentReply,
 )
 from webcare.platforms.errors import NeedsReauth, PermanentError, garbled_answer, reset_from_headers
+from webcare.platforms.token_renewal import RenewsThroughClient
 from webcare.platforms.x_http import N_, XClient
 
 ACCOUNT_CHECK = timedelta(hours=1)
@@ -36,7 +37,7 @@ DEFAULT_OPTIONS = {"timeout": 15.0, "max_pages": 5, "dm_max_pages": 3, "page_siz
                    "fields_param": "tweet.fields"}  # or "post.fields" (X's 2.167 OpenAPI name)
 
 
-class XAdapter(PlatformAdapter):
+class XAdapter(RenewsThroughClient, PlatformAdapter):
     platform = "x"
     idempotency_window = None  # no idempotency key on X: every repeated attempt looks first
     max_reply_length = 280
@@ -56,14 +57,6 @@ class XAdapter(PlatformAdapter):
         self.options = {**DEFAULT_OPTIONS, **(options or {})}
         self.client = XClient(base_url, credentials, self.options["timeout"])
         self._me: dict[str, Any] | None = None
-
-    @property
-    def credential_store(self):  # the client renews the token and needs the store
-        return self.client.tokens.store
-
-    @credential_store.setter
-    def credential_store(self, store) -> None:
-        self.client.tokens.store = store
 
     # -- account ----------------------------------------------------------------------------------
     def verify(self) -> AccountInfo:
