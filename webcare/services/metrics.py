@@ -221,10 +221,6 @@ class FigurePlan:
         return found
 
 
-def summary(session: Session, period: Period, filters: Filters = Filters()) -> GroupFigures:
-    return figures(session, period, None, filters)[0]
-
-
 def _tune(session: Session) -> None:
     """PostgreSQL: sort the durations in memory (percentile_cont sorts each group)."""
     if in_database(session):
