@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from sqlalchemy import Subquery, select
+from sqlalchemy import Select, Subquery, bindparam, select
 from sqlalchemy.orm import Session, aliased
 
 from webcare.models import Category, Channel, Contact, Department, Ticket, TicketLabel, User
@@ -36,39 +36,65 @@ class TicketRow(SimpleNamespace):
     __hash__ = None  # type: ignore[assignment]
 
 
-def fetch(session: Session, page: Subquery) -> list[TicketRow]:
-    """The tickets whose ids `page` selects, with what a row shows (two queries: rows, then labels)."""
-    statement = select(*TICKET_COLUMNS).join(page, Ticket.id == page.c.id)
+def _rows_statement() -> Select:
+    statement = select(*TICKET_COLUMNS).where(Ticket.id.in_(bindparam("ids", expanding=True)))
     for model, key, columns in RELATED.values():
         statement = statement.add_columns(*columns).outerjoin(model, model.id == key)
-    rows = [_row(values) for values in session.execute(statement)]
-    labels = _labels(session, [r.id for r in rows])
+    return statement
+
+
+# Built once: the same statement for every page (building it per request cost more than running it).
+ROWS = _rows_statement()
+LABELS = (select(TicketLabel.ticket_id, TicketLabel.label)
+          .where(TicketLabel.ticket_id.in_(bindparam("ids", expanding=True))).order_by(TicketLabel.label))
+_TICKET_KEYS = tuple(c.key for c in TICKET_COLUMNS)
+_RELATED_PARTS = []
+_start = len(_TICKET_KEYS)
+for _name, (_model, _key, _columns) in RELATED.items():
+    _RELATED_PARTS.append((_name, tuple(c.key for c in _columns), _start, _start + len(_columns)))
+    _start += len(_columns)
+
+
+def fetch(session: Session, page: Subquery) -> list[TicketRow]:
+    """The tickets whose ids `page` selects, with what a row shows (three queries: ids, rows, labels).
+
+    The ids come first, on their own: joined into one statement with the related rows, PostgreSQL spent
+    more time planning the seven-table join for each filter (1.2 ms) than running it; the rows of a list
+    of ids are one statement whatever the filter, which a pooled connection keeps prepared with one plan.
+    """
+    ids = list(session.scalars(select(page.c.id)))
+    if not ids:
+        return []
+    rows = _rows(session.execute(ROWS, {"ids": ids}))
+    labels = _labels(session, ids)
     for row in rows:
         row.label_names = labels.get(row.id, [])
     return rows
 
 
-_TICKET_KEYS = tuple(c.key for c in TICKET_COLUMNS)
-_RELATED_KEYS = tuple((name, tuple(c.key for c in columns)) for name, (_m, _k, columns) in RELATED.items())
-
-
-def _row(values) -> TicketRow:
-    """Columns by position: the ticket's first, then each related row's (its id first; None: no such row)."""
-    n = len(_TICKET_KEYS)
-    fields = dict(zip(_TICKET_KEYS, values[:n], strict=True))
-    for name, keys in _RELATED_KEYS:
-        part = values[n:n + len(keys)]
-        fields[name] = SimpleNamespace(**dict(zip(keys, part, strict=True))) if part[0] is not None else None
-        n += len(keys)
-    return TicketRow(**fields)
+def _rows(result) -> list[TicketRow]:
+    """Columns by position: the ticket's first, then each related row's (its id first; None: no such row).
+    A channel, department, category or assignee seen before on the page is the same namespace."""
+    related: dict[tuple[str, int], SimpleNamespace] = {}
+    rows = []
+    for values in result:
+        row = TicketRow()
+        fields = row.__dict__
+        fields.update(zip(_TICKET_KEYS, values))
+        for name, keys, start, end in _RELATED_PARTS:
+            if values[start] is None:
+                fields[name] = None
+                continue
+            part = related.get((name, values[start]))
+            if part is None:
+                part = related[(name, values[start])] = SimpleNamespace(**dict(zip(keys, values[start:end])))
+            fields[name] = part
+        rows.append(row)
+    return rows
 
 
 def _labels(session: Session, ticket_ids: list[int]) -> dict[int, list[str]]:
-    if not ticket_ids:
-        return {}
     found: dict[int, list[str]] = {}
-    rows = session.execute(select(TicketLabel.ticket_id, TicketLabel.label)
-                           .where(TicketLabel.ticket_id.in_(ticket_ids)).order_by(TicketLabel.label))
-    for ticket_id, label in rows:
+    for ticket_id, label in session.execute(LABELS, {"ids": ticket_ids}):
         found.setdefault(ticket_id, []).append(label)
     return found
