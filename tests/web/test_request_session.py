@@ -8,7 +8,7 @@ still rolled back, however it was written.
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select
 
 from tests import factories as f
 from webcare.extensions import db

@@ -80,14 +80,14 @@ def _rows(result) -> list[TicketRow]:
     for values in result:
         row = TicketRow()
         fields = row.__dict__
-        fields.update(zip(_TICKET_KEYS, values))
+        fields.update(zip(_TICKET_KEYS, values, strict=False))  # the related columns follow
         for name, keys, start, end in _RELATED_PARTS:
             if values[start] is None:
                 fields[name] = None
                 continue
             part = related.get((name, values[start]))
             if part is None:
-                part = related[(name, values[start])] = SimpleNamespace(**dict(zip(keys, values[start:end])))
+                part = related[(name, values[start])] = SimpleNamespace(**dict(zip(keys, values[start:end], strict=True)))
             fields[name] = part
         rows.append(row)
     return rows
