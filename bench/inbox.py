@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import inbox_data  # noqa: E402
+from bench.cpu import cpu_seconds, postgres_cpu_seconds, with_children  # noqa: E402
 from webcare.config import load_settings  # noqa: E402
 from webcare.db import make_engine  # noqa: E402
 from webcare.models import Ticket  # noqa: E402
@@ -67,8 +68,10 @@ def main() -> int:
             ("GET /inbox?view=unanswered", f"{web}/inbox?view=unanswered", ["Cookie: " + cookie]),
         ]
         pids = {web: servers[0][0].pid, bare: servers[1][0].pid}
-        results = [_wrk(name, url, headers, args, pids[bare if url.startswith(bare) else web])
+        engine = make_engine(args.database_url)
+        results = [_wrk(name, url, headers, args, pids[bare if url.startswith(bare) else web], engine)
                    for name, url, headers in targets]
+        engine.dispose()
     finally:
         for process, _ in servers:
             process.terminate()
@@ -160,31 +163,24 @@ def _login(base: str) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in client.cookies)
 
 
-def _wrk(name: str, url: str, headers: list[str], args, server_pid: int) -> dict:
+def _wrk(name: str, url: str, headers: list[str], args, server_pid: int, engine) -> dict:
     header_args = [item for h in headers + ["User-Agent: " + USER_AGENT] for item in ("-H", h)]
     warm = ["wrk", "-t2", f"-c{args.connections}", "-d3s", *header_args, url]
     subprocess.run(warm, capture_output=True, check=True)
     command = ["wrk", "-t2", f"-c{args.connections}", f"-d{args.duration}s", "--latency", "--timeout", "10s",
                *header_args, url]
-    cpu_before = _cpu_seconds(server_pid)
+    server = with_children(server_pid)
+    cpu_before = cpu_seconds(server), postgres_cpu_seconds(engine)
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     parsed = _parse_wrk(output)
-    cpu = _cpu_seconds(server_pid) - cpu_before
-    return {"name": name, "url": url, **parsed, "cpu_ms_per_request": 1000 * cpu / max(parsed["requests"], 1)}
+    cpu = cpu_seconds(server) - cpu_before[0], postgres_cpu_seconds(engine) - cpu_before[1]
+    per_request = [1000 * seconds / max(parsed["requests"], 1) for seconds in cpu]
+    return {"name": name, "url": url, **parsed, "cpu_ms_per_request": per_request[0],
+            "postgres_cpu_ms_per_request": per_request[1]}
 
 
-def _cpu_seconds(master_pid: int) -> float:
-    """User + system CPU of a gunicorn master and its workers (from /proc): the server's own cost,
-    whatever else the machine runs meanwhile."""
-    workers = subprocess.run(["ps", "-o", "pid=", "--ppid", str(master_pid)], capture_output=True, text=True).stdout
-    total = 0
-    for pid in [master_pid, *(int(p) for p in workers.split())]:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
-    return total / os.sysconf("SC_CLK_TCK")
+def _total_cpu(result: dict) -> float:
+    return result["cpu_ms_per_request"] + result["postgres_cpu_ms_per_request"]
 
 
 def _parse_wrk(output: str) -> dict:
@@ -204,14 +200,14 @@ def _report(results: list[dict], args) -> None:
     bare = results[0]["rps"]
     print(f"\n{args.tickets} tickets, {args.connections} connections, {args.duration} s each, gunicorn gthread "
           f"{args.workers} workers x {args.threads} threads, {os.cpu_count()} CPUs\n")
-    bare_cpu = results[0]["cpu_ms_per_request"]
-    print("| endpoint | req/s | share of bare | p50 ms | p90 ms | p99 ms | non-2xx | server CPU ms/request | "
-          "bare's CPU / this CPU |")
+    bare_cpu = _total_cpu(results[0])
+    print("| endpoint | req/s | share of bare | p50 ms | p90 ms | p99 ms | non-2xx | CPU ms/request: server + "
+          "PostgreSQL = total | bare's CPU / this CPU |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in results:
         print(f"| {r['name']} | {r['rps']:.0f} | {100 * r['rps'] / bare:.0f} % | {r['p50_ms']:.1f} | "
-              f"{r['p90_ms']:.1f} | {r['p99_ms']:.1f} | {r['non_2xx']} | {r['cpu_ms_per_request']:.1f} | "
-              f"{100 * bare_cpu / r['cpu_ms_per_request']:.0f} % |")
+              f"{r['p90_ms']:.1f} | {r['p99_ms']:.1f} | {r['non_2xx']} | {r['cpu_ms_per_request']:.1f} + "
+              f"{r['postgres_cpu_ms_per_request']:.1f} = {_total_cpu(r):.1f} | {100 * bare_cpu / _total_cpu(r):.0f} % |")
     print(json.dumps(results), file=sys.stderr)
 
 

@@ -35,6 +35,7 @@ import sys
 import time
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from cryptography.fernet import Fernet
@@ -51,6 +52,9 @@ from webcare.queue import QUEUE_INGEST, QUEUE_REPLIES, Broker
 from webcare.runtime import build_runtime
 from webcare.services import channels, ingest, ingest_store, polling, routing, seed, sla
 from webcare.services.ingest_store import MESSAGES
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.cpu import backend_pids, cpu_seconds  # noqa: E402
 
 WORDS = ["lantaarnpaal", "kapot", "container", "vol", "stoep", "losse", "tegel", "gat", "fietspad", "graffiti",
          "wespennest", "boom", "tak", "riool", "stinkt", "parkeren", "overlast", "geluid", "hondenpoep",
@@ -187,14 +191,14 @@ def _pipeline(runtime, settings, channel_id: int, messages: list[InboundMessage]
     try:
         _wait(lambda: len(Worker.all(connection=runtime.redis)) >= workers, 60)
         specs = polling.ingest_jobs(channel_id, messages, settings.ingest_batch_size)
-        backends_before = _cpu_seconds(_backend_pids(runtime))
-        workers_before = _cpu_seconds([proc.pid for proc in procs])
+        backends_before = cpu_seconds(backend_pids(runtime.engine))
+        workers_before = cpu_seconds([proc.pid for proc in procs])
         started = time.perf_counter()
         runtime.broker.enqueue_now(specs)
         _wait(lambda: _drained(runtime.redis), 3600, step=0.05)  # Redis only: no query competing with the workers
         elapsed = time.perf_counter() - started
-        cpu = {"workers": _cpu_seconds([proc.pid for proc in procs]) - workers_before,
-               "postgres_backends": _cpu_seconds(_backend_pids(runtime)) - backends_before}
+        cpu = {"workers": cpu_seconds([proc.pid for proc in procs]) - workers_before,
+               "postgres_backends": cpu_seconds(backend_pids(runtime.engine)) - backends_before}
         cpu["total"] = cpu["workers"] + cpu["postgres_backends"]
         committed = _count(runtime, Message, Message.direction == "in")  # all of them, or the report says so
     finally:
@@ -203,29 +207,6 @@ def _pipeline(runtime, settings, channel_id: int, messages: list[InboundMessage]
         for proc in procs:
             proc.wait(timeout=60)
     return len(messages) / elapsed, elapsed, committed, cpu
-
-
-def _backend_pids(runtime) -> list[int]:
-    """The PostgreSQL backends of the other clients of this (scratch) database: the workers' connections."""
-    if runtime.engine.dialect.name != "postgresql":
-        return []
-    with runtime.engine.connect() as conn:
-        return list(conn.execute(text("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                                      "AND pid <> pg_backend_pid() AND backend_type = 'client backend'")).scalars())
-
-
-def _cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU of these processes (from /proc; a process that is gone counts 0)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
-    return total / ticks
 
 
 def _drained(redis) -> bool:

@@ -57,6 +57,22 @@ def test_subject_and_citizen_matches_merge_in_list_order_across_pages(session, a
     assert everything == [*expected[:3], closed.id, *expected[3:]]  # the closed one is the newest
 
 
+@pytest.mark.parametrize("max_people", [0, 1, 500])
+def test_many_matching_citizens_give_the_same_list(session, agent, monkeypatch, max_people):
+    """Matching citizens go on as a list of ids when few, as a subquery when more than MAX_PEOPLE."""
+    from webcare.services import ticket_search
+
+    monkeypatch.setattr(ticket_search, "MAX_PEOPLE", max_people)
+    first = _ticket(session, "Vraag", due_minutes=10, handle="fietser_noord")
+    second = _ticket(session, "Nog een vraag", due_minutes=20, name="Fietser Zuid")
+    by_subject = _ticket(session, "Fietser aangereden", due_minutes=30)
+    _ticket(session, "Stoeptegel los", due_minutes=5)
+    session.commit()
+
+    assert _all_pages(session, agent, inbox.Filters(q="fietser"), 2) == [first.id, second.id, by_subject.id]
+    assert _all_pages(session, agent, inbox.Filters(q="stoeptegel"), 2) != []  # no citizen matches: subject only
+
+
 def test_wildcards_are_literal_and_ticket_numbers_are_exact(session, agent):
     percent = _ticket(session, "Korting 100% op parkeren?", due_minutes=5)
     _ticket(session, "Korting 1000 op parkeren?", due_minutes=6)

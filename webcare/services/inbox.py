@@ -87,7 +87,7 @@ def list_tickets(session: Session, user: User, filters: Filters, *, limit: int =
     """
     limit = max(1, min(limit, MAX_LIMIT))
     base = filtered(session, user, replace(filters, statuses=STATUSES, q=None), now or utcnow())
-    matches = ticket_search.conditions(filters.q)
+    matches = ticket_search.conditions(session, filters.q)
     phase, due, last_id = decode_cursor(cursor)
     wanted = view_statuses(filters.view, filters.statuses)
     running = tuple(s for s in OPEN_STATUSES if s in wanted)
@@ -167,7 +167,7 @@ def _conditions(session: Session, user: User, f: Filters) -> list:
         conditions.append(Ticket.sla_level.in_(SLA_FILTERS[SLA_FILTERS.index(f.sla):]))
     if f.label:
         conditions.append(exists().where(TicketLabel.ticket_id == Ticket.id, TicketLabel.label == f.label.lower()))
-    if f.q and (matches := ticket_search.conditions(f.q)):
+    if f.q and (matches := ticket_search.conditions(session, f.q)):
         conditions.append(or_(*matches))  # list_tickets searches each side on its own (ticket_search)
     return conditions
 

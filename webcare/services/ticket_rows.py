@@ -37,21 +37,21 @@ class TicketRow(SimpleNamespace):
     __hash__ = None  # type: ignore[assignment]
 
 
-def _among_ids(column, dialect: str):
-    """`column` among the bound list `ids`: one array parameter on PostgreSQL (the same statement text
-    for every page, so psycopg neither rewrites 50 parameters nor prepares a statement per page size), an
-    expanded IN elsewhere."""
+def among_ids(column, dialect: str, ids: list[int] | None = None):
+    """`column` among a list of ids (bound as `ids` when no list is given): one array parameter on
+    PostgreSQL (the same statement text for every page, so psycopg neither rewrites 50 parameters nor
+    prepares a statement per page size), an expanded IN elsewhere."""
     if dialect == "postgresql":
-        return column == any_(bindparam("ids", type_=ARRAY(Integer)))
-    return column.in_(bindparam("ids", expanding=True))
+        return column == any_(bindparam("ids" if ids is None else None, ids, type_=ARRAY(Integer)))
+    return column.in_(bindparam("ids", expanding=True) if ids is None else ids)
 
 
 def _statements(dialect: str) -> tuple[Select, Select]:
-    rows = select(*TICKET_COLUMNS).where(_among_ids(Ticket.id, dialect))
+    rows = select(*TICKET_COLUMNS).where(among_ids(Ticket.id, dialect))
     for model, key, columns in RELATED.values():
         rows = rows.add_columns(*columns).outerjoin(model, model.id == key)
     labels = (select(TicketLabel.ticket_id, TicketLabel.label)
-              .where(_among_ids(TicketLabel.ticket_id, dialect)).order_by(TicketLabel.label))
+              .where(among_ids(TicketLabel.ticket_id, dialect)).order_by(TicketLabel.label))
     return rows, labels
 
 

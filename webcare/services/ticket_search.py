@@ -6,6 +6,8 @@ PostgreSQL plans each side by what it knows of that side. A rare word is found t
 its column (migration search_0001) and its few tickets are sorted; a common word is met soon enough by
 walking the list's own index. One condition "subject OR person" can do neither: the OR of a subquery cannot
 use an index, so a word that matches nothing walked every open ticket, and with status=all every ticket.
+The citizens a word matches are looked up first, once per request, so the trigram search of contacts does
+not run again in every side and phase that needs it.
 """
 
 from __future__ import annotations
@@ -13,26 +15,39 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, Select, Subquery, or_, select, union
+from sqlalchemy.orm import Session
 
 from webcare.models import Contact, Ticket
+from webcare.services.ticket_rows import among_ids
 
 MAX_QUERY_LENGTH = 200
+MAX_PEOPLE = 500  # matching citizens passed on as a list of ids; more: as a subquery
 # list orders: (column, descending) pairs
 BY_DUE = ((Ticket.next_due_at, False), (Ticket.id, False))
 NEWEST_FIRST = ((Ticket.id, True),)
 
 
-def conditions(q: str | None) -> list[ColumnElement]:
-    """The ways a ticket can match `q`, each to be searched on its own: [] for no search."""
+def conditions(session: Session, q: str | None) -> list[ColumnElement]:
+    """The ways a ticket can match `q`, each to be searched on its own: [] for no search.
+
+    The citizens whose handle or name matches are looked up once (both phases of a list use them): as a
+    list of ids when there are few, and no citizen side at all when there are none.
+    """
     q = (q or "").strip()[:MAX_QUERY_LENGTH]
     if not q:
         return []
     if q.lstrip("#").isdigit():
         return [Ticket.id == int(q.lstrip("#"))]
     pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    by_subject = Ticket.subject.ilike(pattern, escape="\\")
     people = select(Contact.id).where(or_(Contact.handle.ilike(pattern, escape="\\"),
                                           Contact.display_name.ilike(pattern, escape="\\")))
-    return [Ticket.subject.ilike(pattern, escape="\\"), Ticket.contact_id.in_(people)]
+    found = list(session.scalars(people.limit(MAX_PEOPLE + 1)))
+    if not found:
+        return [by_subject]
+    if len(found) > MAX_PEOPLE:
+        return [by_subject, Ticket.contact_id.in_(people)]
+    return [by_subject, among_ids(Ticket.contact_id, session.get_bind().dialect.name, found)]
 
 
 def page_ids(statement: Select, order: Sequence[tuple], limit: int, matches: list[ColumnElement]) -> Subquery:
