@@ -59,11 +59,18 @@ def _statements(dialect: str) -> tuple[Select, Select]:
 # running them).
 STATEMENTS = {dialect: _statements(dialect) for dialect in ("postgresql", "sqlite")}
 _TICKET_KEYS = tuple(c.key for c in TICKET_COLUMNS)
-_RELATED_PARTS = []
-_start = len(_TICKET_KEYS)
-for _name, (_model, _key, _columns) in RELATED.items():
-    _RELATED_PARTS.append((_name, tuple(c.key for c in _columns), _start, _start + len(_columns)))
-    _start += len(_columns)
+
+
+def _related_parts() -> tuple[tuple[str, tuple[str, ...], int, int], ...]:
+    """Per related row: its name, its column keys, and where its columns start and end in a result row."""
+    parts, start = [], len(_TICKET_KEYS)
+    for name, (_model, _key, columns) in RELATED.items():
+        parts.append((name, tuple(c.key for c in columns), start, start + len(columns)))
+        start += len(columns)
+    return tuple(parts)
+
+
+_RELATED_PARTS = _related_parts()
 
 
 def fetch(session: Session, page: Subquery) -> list[TicketRow]:
