@@ -148,10 +148,17 @@ def test_list_rows_dump_like_the_orm_tickets(session, api):
     call, people, tickets = api
     call("POST", f"/tickets/{tickets[1].id}/assign", json={"user": people["agent"].email})
     call("POST", f"/tickets/{tickets[2].id}/status", json={"status": "resolved", "text": "klaar"})
+    from webcare.services import ticket_actions
+
+    for ticket, labels in ((tickets[0], ["wethouder", "afval", "pers"]), (tickets[2], ["pers"])):
+        ticket_actions.set_labels(session, session.get(Ticket, ticket.id), people["agent"], labels)
+    session.commit()
     now = utcnow()
     rows = inbox.list_tickets(session, people["agent"], inbox.Filters(statuses=inbox.parse_statuses("all"))).items
     assert len(rows) == len(tickets)
     session.expire_all()
+    assert {row.id: row.label_names for row in rows if row.label_names} == {
+        tickets[0].id: ["afval", "pers", "wethouder"], tickets[2].id: ["pers"]}
     for row in rows:
         ticket = session.get(Ticket, row.id)
         assert dump_ticket(row, now) == {**TicketSchema().dump(ticket), "sla": SlaSchema().dump(clocks_of(ticket, now))}
