@@ -136,7 +136,8 @@ def _newest_first(ticket: TicketRow) -> int:
 
 
 def filtered(session: Session, user: User, filters: Filters, now: datetime) -> Select:
-    """The scoped and filtered select (no order, no paging)."""
+    """The scoped and filtered select (no order, no paging); free text is not applied here: list_tickets
+    searches each side of it on its own (ticket_search)."""
     statement = visible_tickets(user, select(Ticket))
     if filters.statuses and set(filters.statuses) != set(STATUSES):
         statement = statement.where(Ticket.status.in_(filters.statuses))
@@ -167,8 +168,6 @@ def _conditions(session: Session, user: User, f: Filters) -> list:
         conditions.append(Ticket.sla_level.in_(SLA_FILTERS[SLA_FILTERS.index(f.sla):]))
     if f.label:
         conditions.append(exists().where(TicketLabel.ticket_id == Ticket.id, TicketLabel.label == f.label.lower()))
-    if f.q and (matches := ticket_search.conditions(session, f.q)):
-        conditions.append(or_(*matches))  # list_tickets searches each side on its own (ticket_search)
     return conditions
 
 
