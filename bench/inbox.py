@@ -50,7 +50,8 @@ def main() -> int:
            "WEBCARE_INSTANCE_PATH": tempfile.mkdtemp(prefix="webcare-bench-")}
     settings = load_settings(environ=env, config_path=None)
     token = _prepare(args, settings)
-    servers = [_gunicorn("webcare.app:create_app()", args, env), _gunicorn("bench.bare_app:create()", args, env)]
+    ours = ("--config", "python:webcare.gunicorn_conf")  # as the Procfile starts it
+    servers = [_gunicorn("webcare.app:create_app()", args, env, ours), _gunicorn("bench.bare_app:create()", args, env)]
     try:
         web, bare = (f"http://127.0.0.1:{port}" for _, port in servers)
         for _, port in servers:
@@ -131,10 +132,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _gunicorn(app: str, args, env) -> tuple[subprocess.Popen, int]:
+def _gunicorn(app: str, args, env, options: tuple[str, ...] = ()) -> tuple[subprocess.Popen, int]:
     port = _free_port()
-    command = [sys.executable, "-m", "gunicorn", "--worker-class", "gthread", "--workers", str(args.workers),
-               "--threads", str(args.threads), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+    command = [sys.executable, "-m", "gunicorn", *options, "--worker-class", "gthread",
+               "--workers", str(args.workers), "--threads", str(args.threads), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
                "--graceful-timeout", "5", app]
     return subprocess.Popen(command, cwd=ROOT, env=env), port
 

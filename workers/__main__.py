@@ -7,11 +7,15 @@ worker. Run more of these, on more machines, to scale out.
 
 from __future__ import annotations
 
+import importlib
 import logging
+import pkgutil
 import sys
 
+import workers
 from webcare.config import Settings, load_settings
 from webcare.logs import ContextFilter, configure_logging
+from webcare.memory import freeze_startup_objects
 from webcare.runtime import build_runtime
 from workers import context
 from workers.heartbeat import BeatingWorker
@@ -30,9 +34,18 @@ def run_worker(settings: Settings, queues, *, burst: bool = False, name: str | N
     worker.beat_seconds = settings.job_heartbeat_seconds
     for handler in logging.getLogger().handlers:
         handler.addFilter(ContextFilter())
+    _import_jobs()
+    freeze_startup_objects()
     log.info("worker %s listening on %s", worker.name, ", ".join(queues))
     worker.work(burst=burst, with_scheduler=True, logging_level=settings.log_level.upper())
     return 0
+
+
+def _import_jobs() -> None:
+    """Import every job module now (rq would on a job's first run), so their objects are frozen with the rest."""
+    for module in pkgutil.iter_modules(workers.__path__):
+        if module.name != "__main__":
+            importlib.import_module(f"workers.{module.name}")
 
 
 def main() -> None:

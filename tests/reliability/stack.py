@@ -1,11 +1,11 @@
 """The fault harness's process stack: the web server, two rq workers and the scheduler as real processes.
 
-Started the way production starts them (Procfile: gunicorn on `webcare.app:create_app()`, `webcare worker`,
-`webcare scheduler`), pointed at a database and a private Redis. The stack also plays the process
-manager: a process that a scenario killed is started again by `revive()` (as systemd or the platform's
-supervisor would), but only when the scenario says so, so a test can show that the *other* worker
-recovered the dead one's job on its own. Timings are compressed for tests: polls every second, a job
-heartbeat every second, the recovery sweep every two seconds (see `FAST`).
+Started the way production starts them (Procfile: gunicorn with `webcare.gunicorn_conf` on
+`webcare.app:create_app()`, `webcare worker`, `webcare scheduler`), pointed at a database and a private Redis.
+The stack also plays the process manager: a process that a scenario killed is started again by `revive()` (as
+systemd or the platform's supervisor would), but only when the scenario says so, so a test can show that the
+*other* worker recovered the dead one's job on its own. Timings are compressed for tests: polls every second,
+a job heartbeat every second, the recovery sweep every two seconds (see `FAST`).
 """
 
 from __future__ import annotations
@@ -73,7 +73,8 @@ class Stack:
     def start(self) -> Stack:
         python = sys.executable
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        self._add("web", [python, "-m", "gunicorn", "--worker-class", "gthread", "--workers", str(self.web_workers),
+        self._add("web", [python, "-m", "gunicorn", "--config", "python:webcare.gunicorn_conf",
+                          "--workers", str(self.web_workers),
                           "--threads", str(self.web_threads), "--bind", f"127.0.0.1:{self.port}",
                           "--graceful-timeout", "2", "--timeout", "60", "webcare.app:create_app()"])
         for n in (1, 2):

@@ -1,0 +1,67 @@
+"""Start-up objects leave the garbage collector's way in the web and worker processes (webcare.memory)."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+
+FREEZE_THEN_COLLECT_A_CYCLE = """
+import gc
+import weakref
+from webcare.memory import freeze_startup_objects
+import webcare.models
+before = gc.get_freeze_count()
+freeze_startup_objects()
+frozen = gc.get_freeze_count()
+
+class Node:
+    pass
+
+node = Node()
+node.me = node
+alive = weakref.ref(node)
+del node
+gc.collect()
+print(before, frozen, int(alive() is None))
+"""
+
+
+def test_freeze_moves_the_start_up_objects_out_and_later_garbage_is_still_collected():
+    out = subprocess.run([sys.executable, "-c", FREEZE_THEN_COLLECT_A_CYCLE], cwd=ROOT, capture_output=True,
+                         text=True, check=True).stdout.split()
+    before, frozen, cycle_collected = map(int, out)
+    assert before == 0
+    assert frozen > 50_000  # the modules, the mappers and their tables
+    assert cycle_collected  # a cycle made after the freeze is still collected
+
+
+def test_gunicorn_workers_with_our_config_freeze_before_they_serve():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--config", "python:webcare.gunicorn_conf",
+                               "--workers", "1", "--bind", f"127.0.0.1:{port}", "tests.unit.gc_probe_app:app"],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        answer = _get(f"http://127.0.0.1:{port}/", deadline=time.monotonic() + 30)
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+    assert int(answer) > 1_000
+
+
+def _get(url: str, deadline: float) -> str:
+    while True:
+        try:
+            return requests.get(url, timeout=5).text
+        except requests.ConnectionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
