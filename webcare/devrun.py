@@ -34,7 +34,8 @@ def child_commands(settings: Settings, with_demo_feed: bool) -> list[Child]:
     bind = f"{settings.host}:{settings.port}"
     children = [
         Child("web", [sys.executable, "-m", "gunicorn", "--config", "python:webcare.gunicorn_conf", "--workers", "2",
-                      "--bind", bind, "--access-logfile", "-", "webcare.app:create_app()"]),
+                      "--bind", bind, "--graceful-timeout", "5", "--timeout", "60", "--access-logfile", "-",
+                      "webcare.app:create_app()"]),
         Child("worker", webcare_cli + ["worker"]),
         Child("scheduler", webcare_cli + ["scheduler"]),
     ]

@@ -11,8 +11,6 @@ from webcare.memory import freeze_startup_objects
 
 worker_class = "gthread"
 threads = 16
-graceful_timeout = 5
-timeout = 60
 
 
 def post_worker_init(worker) -> None:  # noqa: ARG001  (gunicorn's hook signature)

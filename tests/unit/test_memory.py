@@ -65,3 +65,12 @@ def _get(url: str, deadline: float) -> str:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+
+
+def test_every_way_we_start_the_web_process_loads_the_config(settings):
+    from webcare.devrun import child_commands
+
+    procfile_web = next(line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("web:"))
+    run_web = next(child for child in child_commands(settings, with_demo_feed=False) if child.name == "web")
+    assert "--config python:webcare.gunicorn_conf" in procfile_web
+    assert run_web.args[run_web.args.index("--config") + 1] == "python:webcare.gunicorn_conf"
