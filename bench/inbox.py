@@ -135,8 +135,8 @@ def _free_port() -> int:
 def _gunicorn(app: str, args, env, options: tuple[str, ...] = ()) -> tuple[subprocess.Popen, int]:
     port = _free_port()
     command = [sys.executable, "-m", "gunicorn", *options, "--worker-class", "gthread",
-               "--workers", str(args.workers), "--threads", str(args.threads), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-               "--graceful-timeout", "5", app]
+               "--workers", str(args.workers), "--threads", str(args.threads), "--bind", f"127.0.0.1:{port}",
+               "--log-level", "warning", "--graceful-timeout", "5", app]
     return subprocess.Popen(command, cwd=ROOT, env=env), port
 
 

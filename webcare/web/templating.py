@@ -7,12 +7,11 @@ from datetime import datetime
 
 from flask import Flask, current_app, g
 from flask_babel import format_datetime, get_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
-from webcare.i18n import LANGUAGES
+from webcare.i18n import LANGUAGES, request_translations
 from webcare.web.nav import items_for
 
 STATUS_LABELS = {
@@ -74,5 +73,5 @@ def text_once(message: str, **variables) -> str:
     """gettext, looked up once per request (a list of 50 rows asks for the same few texts again and again)."""
     cache = g.setdefault("webcare_texts", {})
     if message not in cache:
-        cache[message] = _(message)
+        cache[message] = request_translations().ugettext(message)
     return cache[message] % variables if variables else cache[message]
