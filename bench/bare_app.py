@@ -13,12 +13,14 @@ from flask import Flask, jsonify
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
+from webcare.config import load_settings
 from webcare.db import make_engine
 from webcare.models import Ticket
 
 
 def create() -> Flask:
     app = Flask("bare")
+    app.config["WEBCARE_WEB_REQUEST_SLOTS"] = load_settings().web_request_slots  # the same gate as Webcare's
     engine = make_engine(os.environ["WEBCARE_DATABASE_URL"])
     factory = sessionmaker(bind=engine)
 

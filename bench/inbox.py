@@ -4,7 +4,8 @@
                                     [--duration 20] [--connections 32] [--workers 2] [--threads 16] [--reuse]
 
 Generates the data (bench/inbox_data.py) unless `--reuse` finds it there, starts Webcare and a bare
-Flask + SQLAlchemy app (bench/bare_app.py) under gunicorn with the same gthread worker settings, and
+Flask + SQLAlchemy app (bench/bare_app.py) under gunicorn with the same settings (webcare.gunicorn_conf:
+gthread workers running `web_request_slots` requests at once; WEBCARE_WEB_REQUEST_SLOTS=0 lifts that), and
 drives each endpoint with `wrk` (Debian package `wrk`) at N concurrent connections. Prints requests per
 second and latency percentiles per endpoint, and the ratio to the bare endpoint. It measures; it does
 not assert. Results go to docs/PERFORMANCE.md by hand, with the machine and the date.
@@ -50,8 +51,7 @@ def main() -> int:
            "WEBCARE_INSTANCE_PATH": tempfile.mkdtemp(prefix="webcare-bench-")}
     settings = load_settings(environ=env, config_path=None)
     token = _prepare(args, settings)
-    ours = ("--config", "python:webcare.gunicorn_conf")  # as the Procfile starts it
-    servers = [_gunicorn("webcare.app:create_app()", args, env, ours), _gunicorn("bench.bare_app:create()", args, env)]
+    servers = [_gunicorn(app, args, env) for app in ("webcare.app:create_app()", "bench.bare_app:create()")]
     try:
         web, bare = (f"http://127.0.0.1:{port}" for _, port in servers)
         for _, port in servers:
@@ -95,6 +95,7 @@ def _parse() -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--worker-class", default="gthread", choices=("gthread", "sync"))
     parser.add_argument("--reuse", action="store_true", help="keep the data if it is already there")
     return parser.parse_args()
 
@@ -132,10 +133,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _gunicorn(app: str, args, env, options: tuple[str, ...] = ()) -> tuple[subprocess.Popen, int]:
+def _gunicorn(app: str, args, env) -> tuple[subprocess.Popen, int]:
+    """`app` as the Procfile starts Webcare; `--worker-class sync` runs one thread per worker."""
     port = _free_port()
-    command = [sys.executable, "-m", "gunicorn", *options, "--worker-class", "gthread",
-               "--workers", str(args.workers), "--threads", str(args.threads), "--bind", f"127.0.0.1:{port}",
+    threads = 1 if args.worker_class == "sync" else args.threads  # gunicorn makes a threaded sync worker gthread
+    command = [sys.executable, "-m", "gunicorn", "--config", "python:webcare.gunicorn_conf",
+               "--worker-class", args.worker_class, "--workers", str(args.workers), "--threads", str(threads),
+               "--bind", f"127.0.0.1:{port}",
                "--log-level", "warning", "--graceful-timeout", "5", app]
     return subprocess.Popen(command, cwd=ROOT, env=env), port
 
@@ -165,7 +169,10 @@ def _login(base: str) -> str:
 
 
 def _wrk(name: str, url: str, headers: list[str], args, server_pid: int, engine) -> dict:
-    header_args = [item for h in headers + ["User-Agent: " + USER_AGENT] for item in ("-H", h)]
+    # A new connection per request, as a reverse proxy talks to gunicorn by default (nginx: HTTP/1.0 upstream)
+    # and as sync workers do anyway: wrk's 32 kept-alive connections stay on the gunicorn worker that accepted
+    # them, and in one run of four all of them landed on one of the two workers (half the throughput).
+    header_args = [item for h in headers + ["User-Agent: " + USER_AGENT, "Connection: close"] for item in ("-H", h)]
     warm = ["wrk", "-t2", f"-c{args.connections}", "-d3s", *header_args, url]
     subprocess.run(warm, capture_output=True, check=True)
     command = ["wrk", "-t2", f"-c{args.connections}", f"-d{args.duration}s", "--latency", "--timeout", "10s",
@@ -199,8 +206,9 @@ def _parse_wrk(output: str) -> dict:
 
 def _report(results: list[dict], args) -> None:
     bare = results[0]["rps"]
-    print(f"\n{args.tickets} tickets, {args.connections} connections, {args.duration} s each, gunicorn gthread "
-          f"{args.workers} workers x {args.threads} threads, {os.cpu_count()} CPUs\n")
+    print(f"\n{args.tickets} tickets, {args.connections} connections, {args.duration} s each, gunicorn "
+          f"{args.worker_class} {args.workers} workers x {args.threads} threads, "
+          f"{os.environ.get('WEBCARE_WEB_REQUEST_SLOTS', 'default')} request slots, {os.cpu_count()} CPUs\n")
     bare_cpu = _total_cpu(results[0])
     print("| endpoint | req/s | share of bare | p50 ms | p90 ms | p99 ms | non-2xx | CPU ms/request: server + "
           "PostgreSQL = total | bare's CPU / this CPU |")

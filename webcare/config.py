@@ -57,6 +57,7 @@ class Settings:
     login_window_seconds: int = 900
     api_rate_limit_per_minute: int = 600
     api_rate_limit_per_ip_per_minute: int = 1200
+    web_request_slots: int = 1  # requests a web worker runs at once, the others wait in order (0: no limit)
     trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For/-Proto/-Host are believed
     metrics_token: str = ""
     metrics_allowed_ips: tuple[str, ...] = ("127.0.0.1", "::1")
@@ -325,6 +326,8 @@ def _validate_numbers(settings: Settings) -> None:
     for key in ("api_rate_limit_per_minute", "api_rate_limit_per_ip_per_minute"):
         if getattr(settings, key) < 0:
             raise ConfigError(key, "must be 0 (no limit) or a positive number")
+    if not 0 <= settings.web_request_slots <= 64:
+        raise ConfigError("web_request_slots", "must be 0 (no limit) to 64: requests a web worker runs at once")
     if not 0 <= settings.trusted_proxies <= 5:
         raise ConfigError("trusted_proxies", "must be 0 (no proxy) to 5: the number of reverse proxies in front")
     if settings.port > 65535:

@@ -1,0 +1,25 @@
+"""A Flask app for tests/unit/test_request_gate.py: each request sleeps a little and answers with the most
+requests it saw running at once in this process."""
+
+import threading
+import time
+
+from flask import Flask
+
+app = Flask("gate_probe")
+app.config["WEBCARE_WEB_REQUEST_SLOTS"] = 1
+_lock = threading.Lock()
+_running = 0
+_most = 0
+
+
+@app.get("/")
+def probe():
+    global _running, _most
+    with _lock:
+        _running += 1
+        _most = max(_most, _running)
+    time.sleep(0.2)
+    with _lock:
+        _running -= 1
+        return str(_most)

@@ -1,0 +1,148 @@
+"""A web worker runs `web_request_slots` requests at a time, in arrival order; event streams pass by
+(webcare.request_gate, wired in by webcare.gunicorn_conf)."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import requests
+
+from webcare.request_gate import FairGate, RequestGate
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _wait_until(condition, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.001)
+
+
+def test_a_freed_slot_goes_to_the_thread_that_waited_longest():
+    gate = FairGate(1)
+    gate.acquire()
+    order: list[int] = []
+
+    def take(n: int) -> None:
+        with gate:
+            order.append(n)
+
+    threads = []
+    for n in range(6):
+        thread = threading.Thread(target=take, args=(n,))
+        thread.start()
+        threads.append(thread)
+        _wait_until(lambda n=n: len(gate._waiting) == n + 1)  # each queues behind the one before
+    gate.release()
+    for thread in threads:
+        thread.join(timeout=5)
+    assert order == [0, 1, 2, 3, 4, 5]
+
+
+def test_no_more_than_the_slots_run_at_once_and_all_get_their_turn():
+    gate = FairGate(2)
+    lock = threading.Lock()
+    running = most = done = 0
+
+    def work(_n: int) -> None:
+        nonlocal running, most, done
+        with gate:
+            with lock:
+                running += 1
+                most = max(most, running)
+            time.sleep(0.005)
+            with lock:
+                running -= 1
+                done += 1
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        list(pool.map(work, range(60)))
+    assert most == 2 and done == 60
+
+
+def test_a_gate_needs_a_slot():
+    with pytest.raises(ValueError):
+        FairGate(0)
+
+
+def _app(calls: list[str]):
+    def app(environ, start_response):
+        calls.append(environ["PATH_INFO"])
+        start_response("200 OK", [])
+        return [b"ok"]
+    return app
+
+
+def test_the_event_stream_passes_by_a_full_gate_and_a_page_waits_for_its_turn():
+    calls: list[str] = []
+    gated = RequestGate(_app(calls), slots=1)
+    gated.gate.acquire()  # a request is running
+    assert gated({"PATH_INFO": "/events/stream"}, lambda *a: None) == [b"ok"]
+    page = threading.Thread(target=gated, args=({"PATH_INFO": "/inbox"}, lambda *a: None))
+    page.start()
+    _wait_until(lambda: len(gated.gate._waiting) == 1)
+    assert calls == ["/events/stream"]
+    gated.gate.release()
+    page.join(timeout=5)
+    assert calls == ["/events/stream", "/inbox"]
+
+
+def test_a_failing_request_gives_its_slot_back():
+    def broken(environ, start_response):
+        raise RuntimeError("boom")
+
+    gated = RequestGate(broken, slots=1)
+    for _ in range(3):
+        with pytest.raises(RuntimeError):
+            gated({"PATH_INFO": "/"}, lambda *a: None)
+    assert gated.gate._free == 1
+
+
+def test_zero_slots_is_no_gate():
+    calls: list[str] = []
+    assert RequestGate(_app(calls), slots=0).gate is None
+
+
+def test_the_setting_reaches_the_app_and_bad_values_are_refused(settings):
+    from webcare.app import create_app
+    from webcare.config import ConfigError, load_settings
+
+    assert create_app(settings.replace(web_request_slots=3)).config["WEBCARE_WEB_REQUEST_SLOTS"] == 3
+    for bad in (-1, 65):
+        with pytest.raises(ConfigError, match="web_request_slots"):
+            load_settings(environ={}, config_path=None, overrides={
+                "env": "test", "secret_key": settings.secret_key, "encryption_keys": list(settings.encryption_keys),
+                "database_url": settings.database_url, "web_request_slots": bad})
+
+
+def test_gunicorn_with_our_config_runs_one_request_at_a_time_per_worker():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--config", "python:webcare.gunicorn_conf",
+                               "--workers", "1", "--bind", f"127.0.0.1:{port}", "tests.unit.gate_probe_app:app"],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        _wait_until(lambda: _answers(url), timeout=30)
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            answers = list(pool.map(lambda _: requests.get(url, timeout=10).text, range(4)))
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+    assert max(map(int, answers)) == 1  # four at once on 16 threads, yet one ran at a time
+
+
+def _answers(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=5).ok
+    except requests.ConnectionError:
+        return False
