@@ -40,7 +40,7 @@ def test_postgres_restarted_during_ingest(settings, private_redis, mastodon, pri
         with harness.runtime.engine.connect() as connection:  # the server acknowledges commits early ...
             setting = connection.execute(text(
                 "SELECT setting, reset_val FROM pg_settings WHERE name = 'synchronous_commit'")).one()
-        assert tuple(setting) == ("on", "off")  # ... but not Webcare's (webcare.db._postgres_durable_commits)
+        assert tuple(setting) == ("on", "off")  # ... but not Webcare's (webcare.db._postgres_session_settings)
         harness.post(10)
         feeder = threading.Thread(target=harness.post, args=(40, "pg-"), daemon=True)
         feeder.start()  # citizens keep posting through the outage
