@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import requests
+
+from tests.unit.gunicorn_server import gunicorn_with_our_config
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,28 +43,9 @@ def test_freeze_moves_the_start_up_objects_out_and_later_garbage_is_still_collec
 
 
 def test_gunicorn_workers_with_our_config_freeze_before_they_serve():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--config", "python:webcare.gunicorn_conf",
-                               "--workers", "1", "--bind", f"127.0.0.1:{port}", "tests.unit.gc_probe_app:app"],
-                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        answer = _get(f"http://127.0.0.1:{port}/", deadline=time.monotonic() + 30)
-    finally:
-        server.terminate()
-        server.wait(timeout=15)
+    with gunicorn_with_our_config("tests.unit.gc_probe_app:app") as url:
+        answer = requests.get(url, timeout=5).text
     assert int(answer) > 1_000
-
-
-def _get(url: str, deadline: float) -> str:
-    while True:
-        try:
-            return requests.get(url, timeout=5).text
-        except requests.ConnectionError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
 
 
 def test_every_way_we_start_the_web_process_loads_the_config(settings):

@@ -3,20 +3,15 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 import requests
 
+from tests.unit.gunicorn_server import gunicorn_with_our_config
 from webcare.request_gate import FairGate, RequestGate
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _wait_until(condition, timeout: float = 5.0) -> None:
@@ -124,25 +119,6 @@ def test_the_setting_reaches_the_app_and_bad_values_are_refused(settings):
 
 
 def test_gunicorn_with_our_config_runs_one_request_at_a_time_per_worker():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--config", "python:webcare.gunicorn_conf",
-                               "--workers", "1", "--bind", f"127.0.0.1:{port}", "tests.unit.gate_probe_app:app"],
-                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        _wait_until(lambda: _answers(url), timeout=30)
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            answers = list(pool.map(lambda _: requests.get(url, timeout=10).text, range(4)))
-    finally:
-        server.terminate()
-        server.wait(timeout=15)
+    with gunicorn_with_our_config("tests.unit.gate_probe_app:app") as url, ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(lambda _: requests.get(url, timeout=10).text, range(4)))
     assert max(map(int, answers)) == 1  # four at once on 16 threads, yet one ran at a time
-
-
-def _answers(url: str) -> bool:
-    try:
-        return requests.get(url, timeout=5).ok
-    except requests.ConnectionError:
-        return False
