@@ -95,7 +95,8 @@ def _parse() -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=16)
-    parser.add_argument("--worker-class", default="gthread", choices=("gthread", "sync"))
+    parser.add_argument("--worker-class", default="ours", choices=("ours", "sync"),
+                        help="ours: webcare.gunicorn_conf's gated gthread worker; sync: gunicorn's sync worker")
     parser.add_argument("--reuse", action="store_true", help="keep the data if it is already there")
     return parser.parse_args()
 
@@ -136,10 +137,12 @@ def _free_port() -> int:
 def _gunicorn(app: str, args, env) -> tuple[subprocess.Popen, int]:
     """`app` as the Procfile starts Webcare; `--worker-class sync` runs one thread per worker."""
     port = _free_port()
-    threads = 1 if args.worker_class == "sync" else args.threads  # gunicorn makes a threaded sync worker gthread
-    command = [sys.executable, "-m", "gunicorn", "--config", "python:webcare.gunicorn_conf",
-               "--worker-class", args.worker_class, "--workers", str(args.workers), "--threads", str(threads),
-               "--bind", f"127.0.0.1:{port}",
+    if args.worker_class == "sync":  # gunicorn turns a sync worker with threads into gthread
+        workers = ("--worker-class", "sync", "--threads", "1")
+    else:
+        workers = ("--threads", str(args.threads))
+    command = [sys.executable, "-m", "gunicorn", "--config", "python:webcare.gunicorn_conf", *workers,
+               "--workers", str(args.workers), "--bind", f"127.0.0.1:{port}",
                "--log-level", "warning", "--graceful-timeout", "5", app]
     return subprocess.Popen(command, cwd=ROOT, env=env), port
 

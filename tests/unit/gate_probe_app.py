@@ -1,6 +1,8 @@
-"""A Flask app for tests/unit/test_request_gate.py: each request sleeps a little and answers with the most
-requests it saw running at once in this process."""
+"""A Flask app for tests/unit/test_request_gate.py. `/` sleeps a little and answers with the most requests
+it saw running at once in this process; `/pid` sleeps and answers with the process id; `/events/stream`
+(a path the gate lets pass) streams for a second."""
 
+import os
 import threading
 import time
 
@@ -23,3 +25,18 @@ def probe():
     with _lock:
         _running -= 1
         return str(_most)
+
+
+@app.get("/pid")
+def pid():
+    time.sleep(0.3)
+    return str(os.getpid())
+
+
+@app.get("/events/stream")
+def stream():
+    def frames():
+        for _ in range(10):
+            time.sleep(0.1)
+            yield ": keepalive\n\n"
+    return app.response_class(frames(), mimetype="text/event-stream")

@@ -16,13 +16,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @contextmanager
-def gunicorn_with_our_config(app: str, timeout: float = 30) -> Iterator[str]:
-    """Serve `app` ("module:callable") with one worker; yield its base URL once it answers."""
+def gunicorn_with_our_config(app: str, workers: int = 1, timeout: float = 30) -> Iterator[str]:
+    """Serve `app` ("module:callable") with `workers` workers; yield its base URL once it answers."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--config", "python:webcare.gunicorn_conf",
-                               "--workers", "1", "--bind", f"127.0.0.1:{port}", app],
+                               "--workers", str(workers), "--bind", f"127.0.0.1:{port}", app],
                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
     try:

@@ -1,5 +1,5 @@
-"""A web worker runs `web_request_slots` requests at a time, in arrival order; event streams pass by
-(webcare.request_gate, wired in by webcare.gunicorn_conf)."""
+"""A web worker runs `web_request_slots` requests at a time, in arrival order, and takes no new connection
+while they fill its slots; event streams pass by (webcare.request_gate, webcare.gunicorn_worker)."""
 
 from __future__ import annotations
 
@@ -80,7 +80,10 @@ def test_the_event_stream_passes_by_a_full_gate_and_a_page_waits_for_its_turn():
     calls: list[str] = []
     gated = RequestGate(_app(calls), slots=1)
     gated.gate.acquire()  # a request is running
-    assert gated({"PATH_INFO": "/events/stream"}, lambda *a: None) == [b"ok"]
+    stream = gated({"PATH_INFO": "/events/stream"}, lambda *a: None)
+    assert list(stream) == [b"ok"] and gated.streams == 1
+    stream.close()  # the server is done with it
+    assert gated.streams == 0
     page = threading.Thread(target=gated, args=({"PATH_INFO": "/inbox"}, lambda *a: None))
     page.start()
     _wait_until(lambda: len(gated.gate._waiting) == 1)
@@ -122,3 +125,23 @@ def test_gunicorn_with_our_config_runs_one_request_at_a_time_per_worker():
     with gunicorn_with_our_config("tests.unit.gate_probe_app:app") as url, ThreadPoolExecutor(max_workers=4) as pool:
         answers = list(pool.map(lambda _: requests.get(url, timeout=10).text, range(4)))
     assert max(map(int, answers)) == 1  # four at once on 16 threads, yet one ran at a time
+
+
+def test_a_busy_worker_leaves_new_connections_to_an_idle_one():
+    """Two requests at once on two workers with one slot each: each worker takes one (a gthread worker that
+    accepts whatever comes would often take both and answer them one after the other)."""
+    with gunicorn_with_our_config("tests.unit.gate_probe_app:app", workers=2) as url, \
+            ThreadPoolExecutor(max_workers=2) as pool:
+        for _ in range(8):
+            pids = set(pool.map(lambda _: requests.get(url + "pid", timeout=10).text, range(2)))
+            assert len(pids) == 2
+
+
+def test_an_open_event_stream_does_not_keep_the_worker_from_new_requests():
+    with gunicorn_with_our_config("tests.unit.gate_probe_app:app") as url, \
+            requests.get(url + "events/stream", stream=True, timeout=10) as stream:
+        assert stream.status_code == 200
+        started = time.monotonic()
+        assert requests.get(url, timeout=10).ok
+        assert time.monotonic() - started < 0.9  # answered while the stream (1 s) is still open
+        assert b"keepalive" in b"".join(stream.iter_content(None))
