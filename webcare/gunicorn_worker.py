@@ -7,8 +7,9 @@ two queues differed from moment to moment: a request could wait behind several o
 the other worker was idle. Sync workers do not have that: a worker accepts only when it is free, so the
 waiting happens in the one queue of the listening socket, shared by all workers. This worker does the same:
 while it has as many requests in hand as the gate has slots (event streams, which pass by the gate, not
-counted), it stops listening for new connections. Otherwise it is gunicorn's gthread worker: kept-alive
-connections and event streams are served as before.
+counted), it stops listening for new connections, unless those requests have run so long that the gate
+lets others pass (`RequestGate.stuck`; the loop looks again at least once a second). Otherwise it is
+gunicorn's gthread worker: kept-alive connections and event streams are served as before.
 
 It relies on gunicorn 27's gthread loop, which compares `nr_conns` with `worker_connections` on every turn
 to decide whether to listen, hands every request to its threads through `enqueue_req` and hears of its end
@@ -49,7 +50,7 @@ class GatedThreadWorker(ThreadWorker):
     @property
     def worker_connections(self) -> int:
         gate = self.gate
-        if gate is not None and gate.slots and self.in_hand - gate.streams >= gate.slots:
+        if gate is not None and gate.slots and self.in_hand - gate.streams >= gate.slots and not gate.stuck():
             return min(self._most_connections, self.nr_conns)  # the loop stops listening until one finishes
         return self._most_connections
 

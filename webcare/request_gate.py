@@ -12,17 +12,27 @@ with one request running per worker process (docs/PERFORMANCE.md, "Inbox").
 app at once, the others wait in arrival order (a waiting thread sleeps on a lock: it takes no CPU and no
 interpreter lock). Reading a request and writing its response happen outside the gate, in the worker's
 threads, so a slow client holds no slot. Paths in `PASS_BY` (the event stream) do not take a slot.
+
+A request that holds its slot for long (waiting on a row lock that a stuck transaction holds, say) must not
+stop the worker: after `PATIENCE_SECONDS` of waiting a request runs beside it, as it would without a gate;
+from then on the gate counts as `stuck` (the worker takes new connections again, and they run at once)
+until the slow request ends.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable
 
 from werkzeug.wsgi import ClosingIterator
 
+log = logging.getLogger(__name__)
+
 PASS_BY = frozenset({"/events/stream"})
+PATIENCE_SECONDS = 10.0
 
 
 class FairGate:
@@ -35,15 +45,23 @@ class FairGate:
         self._lock = threading.Lock()
         self._waiting: deque[threading.Lock] = deque()
 
-    def acquire(self) -> None:
+    def acquire(self, timeout: float | None = None) -> bool:
+        """Take a slot, waiting at most `timeout` seconds (None: as long as it takes); False: none came."""
         with self._lock:
             if self._free and not self._waiting:
                 self._free -= 1
-                return
+                return True
             turn = threading.Lock()
             turn.acquire()
             self._waiting.append(turn)
-        turn.acquire()  # released by `release` of the holder that hands its slot to this thread
+        if turn.acquire(timeout=-1 if timeout is None else timeout):  # released by the holder handing over
+            return True
+        with self._lock:
+            if turn in self._waiting:
+                self._waiting.remove(turn)  # gives up its place
+                return False
+        turn.acquire()  # handed over just as the wait ended: the slot is this thread's
+        return True
 
     def release(self) -> None:
         with self._lock:
@@ -69,22 +87,38 @@ class RequestGate:
     """
 
     def __init__(self, app: Callable, slots: int, pass_by: frozenset[str] = PASS_BY,
-                 on_stream: Callable[[], None] | None = None):
+                 on_stream: Callable[[], None] | None = None, patience: float = PATIENCE_SECONDS):
         self.app = app
         self.pass_by = pass_by
         self.slots = slots
         self.gate = FairGate(slots) if slots else None
         self.streams = 0
         self.on_stream = on_stream
-        self._streams_lock = threading.Lock()
+        self.patience = patience
+        self._holders: dict[int, float] = {}  # thread id -> when it took its slot
+        self._count_lock = threading.Lock()
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         if self.gate is None:
             return self.app(environ, start_response)
         if environ.get("PATH_INFO") in self.pass_by:
             return self._pass_by(environ, start_response)
-        with self.gate:
+        if not self.gate.acquire(timeout=0 if self.stuck() else self.patience):
+            log.warning("request gate: every slot is held by a request older than %.0f s; %s %s runs beside them",
+                        self.patience, environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"))
             return self.app(environ, start_response)
+        me = threading.get_ident()
+        self._holders[me] = time.monotonic()
+        try:
+            return self.app(environ, start_response)
+        finally:
+            del self._holders[me]
+            self.gate.release()
+
+    def stuck(self, now: float | None = None) -> bool:
+        """Every slot is held by a request that has run longer than the patience of those waiting."""
+        started = list(self._holders.values())
+        return len(started) >= self.slots and max(started) < (now or time.monotonic()) - self.patience
 
     def _pass_by(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         self._count_stream(1)
@@ -98,5 +132,5 @@ class RequestGate:
         return ClosingIterator(response, lambda: self._count_stream(-1))
 
     def _count_stream(self, change: int) -> None:
-        with self._streams_lock:
+        with self._count_lock:
             self.streams += change

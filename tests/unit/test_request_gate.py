@@ -63,6 +63,42 @@ def test_no_more_than_the_slots_run_at_once_and_all_get_their_turn():
     assert most == 2 and done == 60
 
 
+def test_a_wait_that_times_out_gives_up_its_place():
+    gate = FairGate(1)
+    gate.acquire()
+    assert gate.acquire(timeout=0.05) is False
+    assert not gate._waiting
+    gate.release()
+    assert gate._free == 1 and gate.acquire(timeout=0) is True
+
+
+def test_a_request_stuck_in_its_slot_lets_the_others_pass_after_the_patience(caplog):
+    release_first = threading.Event()
+    calls: list[str] = []
+
+    def app(environ, start_response):
+        calls.append(environ["PATH_INFO"])
+        if environ["PATH_INFO"] == "/stuck":
+            release_first.wait(5)
+        return [b"ok"]
+
+    gated = RequestGate(app, slots=1, patience=0.2)
+    stuck = threading.Thread(target=gated, args=({"PATH_INFO": "/stuck"}, None))
+    stuck.start()
+    _wait_until(lambda: calls == ["/stuck"])
+    assert not gated.stuck()
+    started = time.monotonic()
+    assert gated({"PATH_INFO": "/inbox"}, None) == [b"ok"]  # ran beside it, after the patience
+    assert 0.15 < time.monotonic() - started < 2
+    assert gated.stuck() and "older than" in caplog.text
+    started = time.monotonic()
+    assert gated({"PATH_INFO": "/inbox"}, None) == [b"ok"]
+    assert time.monotonic() - started < 0.1  # stuck: the next one does not wait at all
+    release_first.set()
+    stuck.join(timeout=5)
+    assert not gated.stuck() and gated.gate._free == 1 and not gated._holders
+
+
 def test_a_gate_needs_a_slot():
     with pytest.raises(ValueError):
         FairGate(0)
