@@ -64,7 +64,7 @@ def _configure_flask(app: Flask, settings: Settings) -> None:
         BABEL_DEFAULT_LOCALE=settings.language,
         BABEL_TRANSLATION_DIRECTORIES=str(PACKAGE_DIR / "translations"),
         WEBCARE_TIMEZONE=settings.timezone,
-        WEBCARE_WEB_REQUEST_SLOTS=settings.web_request_slots,  # read by webcare.gunicorn_conf
+        WEBCARE_WEB_REQUEST_SLOTS=settings.web_request_slots,  # read by webcare.gunicorn_worker
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         TESTING=settings.env == "test",
         JSON_SORT_KEYS=False,
