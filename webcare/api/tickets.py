@@ -32,13 +32,14 @@ from webcare.services import access, compose, department_actions, inbox, ticket_
 from webcare.services.inbox import Filters
 
 TicketPage = page_schema(TicketSchema, "TicketPage")
+LIST_QUERY = TicketListQuerySchema()  # one instance: building a schema costs more than loading the query
 TICKET_ERRORS = (400, 403, 404)
 
 
 @endpoint(bp, "/tickets", "GET", summary="Tickets, most urgent first (filters, cursor paging)",
           response=TicketPage(), query=TicketListQuerySchema(), errors=(400,), tag="tickets")
 def list_tickets():
-    args = load(TicketListQuerySchema(), request.args.to_dict())
+    args = load(LIST_QUERY, request.args.to_dict())
     filters = Filters(statuses=inbox.parse_statuses(args["status"]), view=args["view"], platform=args["platform"],
                       channel_id=args["channel"], department=args["department"], category=args["category"],
                       priority=args["priority"], assignee=args["assignee"], sla=args["sla"], label=args["label"],
