@@ -1,7 +1,8 @@
 """Benchmark: the inbox list (HTML page and GET /api/v1/tickets) on PostgreSQL with a million tickets.
 
     .venv/bin/python bench/inbox.py [--database-url URL] [--redis-url URL] [--tickets 1000000]
-                                    [--duration 20] [--connections 32] [--workers 2] [--threads 16] [--reuse]
+                                    [--duration 20] [--connections 32] [--workers 2] [--threads 16]
+                                    [--worker-class ours|sync] [--reuse]
 
 Generates the data (bench/inbox_data.py) unless `--reuse` finds it there, starts Webcare and a bare
 Flask + SQLAlchemy app (bench/bare_app.py) under gunicorn with the same settings (webcare.gunicorn_conf:

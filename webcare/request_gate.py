@@ -118,7 +118,9 @@ class RequestGate:
     def stuck(self, now: float | None = None) -> bool:
         """Every slot is held by a request that has run longer than the patience of those waiting."""
         started = list(self._holders.values())
-        return len(started) >= self.slots and max(started) < (now or time.monotonic()) - self.patience
+        if not started or len(started) < self.slots:
+            return False
+        return max(started) < (now or time.monotonic()) - self.patience
 
     def _pass_by(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         self._count_stream(1)
