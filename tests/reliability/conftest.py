@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -44,6 +45,21 @@ class Harness:
             channel.settings = {"adapter": {"timeout": 2.0}}
         self.stack = Stack(self.runtime.settings, self.redis_server.url, self.log_dir, **stack_options).start()
         return self.stack
+
+    def pause_workers_between_polls(self, timeout: float = 30.0) -> None:
+        """Stop the workers at a moment when no poll is in flight (no channel's poll lock held).
+
+        A poll stopped after its platform call would, once resumed, enqueue only what it fetched before and
+        then hold its channel's lock while it waits for the database, so no later post would be fetched."""
+        deadline = time.monotonic() + timeout
+        while True:
+            self.stack.pause_workers()
+            if not list(self.runtime.redis.scan_iter("webcare:poll-lock:*")):
+                return
+            self.stack.resume_workers()
+            if time.monotonic() > deadline:
+                raise AssertionError(f"a poll was in flight for {timeout} s; logs: {self.log_dir}")
+            time.sleep(0.05)
 
     def post(self, count: int, label: str = "") -> list[str]:
         """Citizens post `count` public mentions, each with a unique text; returns the texts."""

@@ -103,7 +103,7 @@ def _posted_reply_job(runtime, fediverse) -> Job | None:
 def test_redis_restarted_with_jobs_queued(harness, wipe):
     stack = harness.prepare()
     redis = harness.runtime.redis
-    stack.pause_workers()
+    harness.pause_workers_between_polls()
     harness.post(40)
     with harness.writes_held():
         stack.resume_workers()
