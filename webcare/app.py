@@ -12,6 +12,7 @@ from werkzeug.routing import IntegerConverter
 
 from webcare.config import Settings, load_settings
 from webcare.db import MAX_ID
+from webcare.json_provider import OrjsonProvider
 from webcare.runtime import Runtime, build_runtime
 
 PACKAGE_DIR = Path(__file__).parent
@@ -68,7 +69,7 @@ def _configure_flask(app: Flask, settings: Settings) -> None:
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         TESTING=settings.env == "test",
     )
-    app.json.sort_keys = False  # JSON keys in the order the code gives them (a dump of 50 tickets: 0.43 -> 0.34 ms)
+    app.json = OrjsonProvider(app)
 
 
 def _init_extensions(app: Flask) -> None:
