@@ -18,6 +18,7 @@ from tests.reliability.servers import PrivateRedis
 from tests.reliability.stack import Stack
 from webcare.models import Channel
 from webcare.runtime import Runtime, build_runtime
+from webcare.services import polling
 
 
 @dataclass
@@ -54,7 +55,7 @@ class Harness:
         deadline = time.monotonic() + timeout
         while True:
             self.stack.pause_workers()
-            if not list(self.runtime.redis.scan_iter("webcare:poll-lock:*")):
+            if not list(self.runtime.redis.scan_iter(polling.LOCK_KEY_PREFIX + "*")):
                 return
             self.stack.resume_workers()
             if time.monotonic() > deadline:

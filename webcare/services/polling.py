@@ -47,6 +47,7 @@ POLL_JOB = "workers.poll.poll_channel"
 INGEST_JOB = "workers.ingest.ingest_batch"
 FAILING_MAX_WAIT = timedelta(minutes=5)
 LOCK_SECONDS = 300  # = the poll job timeout: a dead poller blocks its channel at most this long
+LOCK_KEY_PREFIX = "webcare:poll-lock:"  # + the channel's id
 
 
 def ingest_retry() -> Retry:
@@ -75,7 +76,7 @@ class PollOutcome:
 
 
 def poll_channel(runtime: Runtime, channel_id: int, *, now: datetime | None = None) -> PollOutcome:
-    lock = runtime.redis.lock(f"webcare:poll-lock:{channel_id}", timeout=LOCK_SECONDS)
+    lock = runtime.redis.lock(f"{LOCK_KEY_PREFIX}{channel_id}", timeout=LOCK_SECONDS)
     if not lock.acquire(blocking=False):
         log.info("channel %s: another poll of this channel is running; this one is skipped", channel_id)
         return PollOutcome(channel_id, "busy")
