@@ -76,6 +76,17 @@ def test_resolve_sets_times_and_awaiting(session, world):
     assert ticket.resolved_at is None and ticket.awaiting == "webcare"
 
 
+@pytest.mark.parametrize("closed", ["resolved", "cancelled"])
+def test_reopening_by_hand_counts_the_reopen(session, world, closed):
+    people, ticket = world
+    actions.change_status(session, ticket, people["agent"], "waiting_citizen", "Welk adres?")
+    actions.change_status(session, ticket, people["agent"], "open")
+    assert ticket.reopen_count == 0  # back from waiting is no reopen
+    actions.change_status(session, ticket, people["agent"], closed, "Afgehandeld")
+    actions.change_status(session, ticket, people["agent"], "open")
+    assert ticket.reopen_count == 1
+
+
 def test_department_user_cannot_change_status_without_take_over(session, world):
     people, ticket = world
     dept.handoff(session, ticket, people["agent"], "OW", "Wanneer wordt dit gerepareerd?")

@@ -25,7 +25,7 @@ from webcare.queue import publish_after_commit
 from webcare.services import sla
 from webcare.services.access import can_see_ticket
 from webcare.services.events import record_event
-from webcare.workflow import check_transition
+from webcare.workflow import CLOSED_STATUSES, check_transition
 
 WEBCARE_ROLES = ("agent", "manager", "admin")
 MAX_LABELS = 20
@@ -151,6 +151,8 @@ def _move(session: Session, ticket: Ticket, actor: User | None, target: str, tex
     record_event(session, ticket, "status_changed", actor=actor, at=at,
                  department_id=acting_department(actor, ticket) if actor else None,
                  data={"from": ticket.status, "to": target, "text": text})
+    if ticket.status in CLOSED_STATUSES and target == "open":
+        ticket.reopen_count = (ticket.reopen_count or 0) + 1  # counted as when a citizen's message reopens it
     ticket.status = target
     ticket.awaiting = AWAITING_AFTER[target]
     ticket.resolved_at = at if target in ("resolved", "cancelled") else None
