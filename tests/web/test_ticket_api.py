@@ -78,6 +78,18 @@ def test_reply_202_and_422(api):
     assert stale.status_code == 409 and stale.get_json()["error"]["code"] == "stale_view"
 
 
+def test_a_reply_being_retried_is_still_queued_for_the_api(api, session):
+    from webcare.models import Message
+
+    call, _, tickets = api
+    reply_id = call("POST", f"/tickets/{tickets[0].id}/replies", json={"text": "Wij pakken het op"}).get_json()["id"]
+    reply = session.get(Message, reply_id)
+    reply.delivery_state, reply.delivery_error = "sending", "503 Service Unavailable (retrying)"
+    session.commit()
+    shown = next(m for m in call("GET", f"/tickets/{tickets[0].id}").get_json()["messages"] if m["id"] == reply_id)
+    assert shown["delivery"] == {"state": "queued", "error": "503 Service Unavailable (retrying)", "sent_at": None}
+
+
 def test_notes_handoff_status_assign(api):
     call, people, tickets = api
     ticket = tickets[3]  # AFV

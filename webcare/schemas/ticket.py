@@ -60,12 +60,22 @@ class TicketSchema(Schema):
 
 
 class DeliverySchema(Schema):
-    state = fields.String(allow_none=True)
+    state = fields.String(allow_none=True, metadata={"enum": ["queued", "sent", "failed"]})
     error = fields.String(allow_none=True)
     sent_at = fields.AwareDateTime(allow_none=True)
 
 
 _DELIVERY = DeliverySchema()
+# API.md promises three delivery states; a reply whose job is posting it (or retrying after a transient
+# failure, `error` then says why) is still on its way: "queued". The UI shows "sending" as it is.
+_API_DELIVERY_STATE = {"sending": "queued"}
+
+
+def _delivery(message) -> dict | None:
+    if message.direction != "out":
+        return None
+    state = _API_DELIVERY_STATE.get(message.delivery_state, message.delivery_state)
+    return _DELIVERY.dump({"state": state, "error": message.delivery_error, "sent_at": message.sent_at})
 
 
 class MessageSchema(Schema):
@@ -79,9 +89,7 @@ class MessageSchema(Schema):
     url = fields.String(allow_none=True)
     platform_created_at = fields.AwareDateTime(allow_none=True)
     received_at = fields.AwareDateTime()
-    delivery = fields.Function(lambda m: _DELIVERY.dump(
-        {"state": m.delivery_state, "error": m.delivery_error, "sent_at": m.sent_at}) if m.direction == "out" else None,
-        allow_none=True)
+    delivery = fields.Function(_delivery, allow_none=True)
 
 
 class EventSchema(Schema):
