@@ -6,6 +6,7 @@ from flask import jsonify
 from sqlalchemy import select
 
 from webcare.api import bp
+from webcare.api.paging import QUERY, page_of
 from webcare.api.spec import endpoint
 from webcare.extensions import db
 from webcare.models import Category, Channel, Department
@@ -17,20 +18,23 @@ CategoryPage = page_schema(CategorySchema, "CategoryPage")
 ChannelPage = page_schema(ChannelSchema, "ChannelPage")
 
 
-@endpoint(bp, "/departments", "GET", summary="All departments", response=DepartmentPage(), tag="reference")
+@endpoint(bp, "/departments", "GET", summary="All departments", response=DepartmentPage(), query=QUERY, errors=(400,),
+          tag="reference")
 def departments():
-    rows = db().scalars(select(Department).order_by(Department.code)).all()
-    return jsonify(items=DepartmentSchema(many=True).dump(rows), next_cursor=None)
+    page = page_of(db(), select(Department), (Department.code,))
+    return jsonify(items=DepartmentSchema(many=True).dump(page.items), next_cursor=page.next_cursor)
 
 
-@endpoint(bp, "/categories", "GET", summary="All categories", response=CategoryPage(), tag="reference")
+@endpoint(bp, "/categories", "GET", summary="All categories", response=CategoryPage(), query=QUERY, errors=(400,),
+          tag="reference")
 def categories():
-    rows = db().scalars(select(Category).order_by(Category.code)).all()
-    return jsonify(items=CategorySchema(many=True).dump(rows), next_cursor=None)
+    page = page_of(db(), select(Category), (Category.code,))
+    return jsonify(items=CategorySchema(many=True).dump(page.items), next_cursor=page.next_cursor)
 
 
-@endpoint(bp, "/channels", "GET", summary="All channels with their health", response=ChannelPage(), tag="reference")
+@endpoint(bp, "/channels", "GET", summary="All channels with their health", response=ChannelPage(), query=QUERY,
+          errors=(400,), tag="reference")
 def channels():
-    rows = db().scalars(select(Channel).order_by(Channel.name)).all()
-    return jsonify(items=ChannelSchema(many=True).dump(rows), next_cursor=None)
+    page = page_of(db(), select(Channel), (Channel.name,))
+    return jsonify(items=ChannelSchema(many=True).dump(page.items), next_cursor=page.next_cursor)
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from flask import jsonify, request
 from marshmallow import Schema, ValidationError
+from sqlalchemy import select
 
 from webcare.api import bp
+from webcare.api.paging import QUERY, page_of
 from webcare.api.spec import endpoint
 from webcare.auth import current
 from webcare.errors import Forbidden, ValidationFailed
 from webcare.extensions import db
+from webcare.models import RoutingRule
 from webcare.schemas.common import page_schema
 from webcare.schemas.routing import (
     RouteDecisionSchema,
@@ -50,10 +53,11 @@ def route_preview():
 
 
 @endpoint(bp, "/rules", "GET", summary="All routing rules in evaluation order (admin)", response=RulePage(),
-          errors=(403,), tag="routing")
+          query=QUERY, errors=(400, 403), tag="routing")
 def list_rules():
     _admin()
-    return jsonify(items=RuleSchema(many=True).dump(rules.list_rules(db())), next_cursor=None)
+    page = page_of(db(), select(RoutingRule), rules.EVALUATION_ORDER)
+    return jsonify(items=RuleSchema(many=True).dump(page.items), next_cursor=page.next_cursor)
 
 
 @endpoint(bp, "/rules", "POST", summary="Add a routing rule (admin); refused if it does not compile",

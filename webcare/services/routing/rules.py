@@ -23,8 +23,11 @@ FIELDS = ("name", "description", "enabled", "continue_matching", "conditions", "
 MAX_NAME = 120
 
 
+EVALUATION_ORDER = (RoutingRule.position, RoutingRule.id)
+
+
 def list_rules(session: Session) -> list[RoutingRule]:
-    return list(session.scalars(select(RoutingRule).order_by(RoutingRule.position, RoutingRule.id)))
+    return list(session.scalars(select(RoutingRule).order_by(*EVALUATION_ORDER)))
 
 
 def get_rule(session: Session, rule_id: int) -> RoutingRule:

@@ -1,0 +1,77 @@
+"""Cursor paging for the API's short lists (departments, categories, channels, routing rules).
+
+API.md promises `?limit=` (at most 200) and `?cursor=` on every list. These lists are pages by keyset on
+their own order (a unique column last), so a row added or removed between two requests neither repeats
+nor hides another. The default page is the largest, so a caller that asks for no limit gets what fits.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+
+from flask import request
+from marshmallow import fields, validate
+from sqlalchemy import Select, tuple_
+from sqlalchemy.orm import Session
+
+from webcare.db import MAX_ID
+from webcare.errors import ValidationFailed
+from webcare.schemas.common import ListQuerySchema
+from webcare.schemas.ticket_input import load
+
+MAX_CURSOR_TEXT = 1000
+
+
+class ShortListQuerySchema(ListQuerySchema):
+    limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=200),
+                           metadata={"description": "1-200, default 200"})
+
+
+QUERY = ShortListQuerySchema()
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    next_cursor: str | None
+
+
+def page_of(session: Session, statement: Select, order: tuple) -> Page:
+    """One page of `statement` (entities) in `order` (columns; the last one unique), from the request's
+    `limit` and `cursor`."""
+    args = load(QUERY, request.args.to_dict())
+    after = _decode(args["cursor"], len(order))
+    if after is not None:
+        statement = statement.where(tuple_(*order) > tuple_(*after))
+    rows = list(session.scalars(statement.order_by(*order).limit(args["limit"] + 1)))
+    if len(rows) <= args["limit"]:
+        return Page(rows, None)
+    rows = rows[:args["limit"]]
+    return Page(rows, _encode([getattr(rows[-1], column.key) for column in order]))
+
+
+def _encode(values: list) -> str:
+    raw = json.dumps(values, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(cursor: str | None, size: int) -> list | None:
+    if not cursor:
+        return None
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, TypeError):
+        values = None
+    if not (isinstance(values, list) and len(values) == size and all(map(_plain_value, values))):
+        raise ValidationFailed("this cursor is not valid; start from the first page", fields={"cursor": "invalid"})
+    return values
+
+
+def _plain_value(value) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return -MAX_ID <= value <= MAX_ID
+    return isinstance(value, str) and len(value) <= MAX_CURSOR_TEXT
