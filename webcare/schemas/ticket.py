@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, missing
 
 from webcare.services.sla_state import clocks_of
 
@@ -18,8 +18,25 @@ class ContactRefSchema(Schema):
     display_name = fields.String()
 
 
+class Computed(fields.Nested):
+    """A nested object computed from the whole object by `compute`, described in OpenAPI by its schema."""
+
+    def __init__(self, nested, compute, **kwargs):
+        super().__init__(nested, **kwargs)
+        self.compute = compute
+
+    def get_value(self, obj, attr, accessor=None, default=missing):
+        return self.compute(obj)
+
+
+class TargetSchema(Schema):
+    value = fields.Raw(metadata={"type": "number"})
+    unit = fields.String(metadata={"enum": ["business_minutes", "working_days", "calendar_days"]})
+    department_id = fields.Integer(metadata={"description": "department feedback: the department asked"})
+
+
 class ClockSchema(Schema):
-    target = fields.Dict(allow_none=True)
+    target = fields.Nested(TargetSchema, allow_none=True)
     due_at = fields.AwareDateTime(allow_none=True)
     met_at = fields.AwareDateTime(allow_none=True)
     breached_at = fields.AwareDateTime(allow_none=True)
@@ -34,29 +51,26 @@ class SlaSchema(Schema):
     handling = fields.Nested(ClockSchema)
 
 
-_SLA = SlaSchema()  # one instance: building a schema per ticket costs more than dumping it
-
-
 class TicketSchema(Schema):
     id = fields.Integer()
     status = fields.String()
     channel = fields.Nested(ChannelRefSchema)
     contact = fields.Nested(ContactRefSchema, allow_none=True)
-    department = fields.Function(lambda t: t.department.code if t.department else None, allow_none=True)
-    category = fields.Function(lambda t: t.category.code if t.category else None, allow_none=True)
+    department = fields.Function(lambda t: t.department.code if t.department else None, allow_none=True,
+                                 metadata={"type": "string", "description": "department code"})
+    category = fields.Function(lambda t: t.category.code if t.category else None, allow_none=True,
+                               metadata={"type": "string", "description": "category code"})
     priority = fields.String()
-    labels = fields.Function(lambda t: t.label_names)
+    labels = fields.Function(lambda t: t.label_names, metadata={"type": "array", "items": {"type": "string"}})
     threat = fields.Boolean()
-    assignee = fields.Function(lambda t: t.assignee.email if t.assignee else None, allow_none=True)
+    assignee = fields.Function(lambda t: t.assignee.email if t.assignee else None, allow_none=True,
+                               metadata={"type": "string", "description": "the assignee's e-mail address"})
     subject = fields.String()
     awaiting = fields.String()
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
     reopen_count = fields.Integer()
-    sla = fields.Method("dump_sla")
-
-    def dump_sla(self, ticket) -> dict:
-        return _SLA.dump(clocks_of(ticket))
+    sla = Computed(SlaSchema, clocks_of)
 
 
 class DeliverySchema(Schema):
@@ -65,7 +79,6 @@ class DeliverySchema(Schema):
     sent_at = fields.AwareDateTime(allow_none=True)
 
 
-_DELIVERY = DeliverySchema()
 # API.md promises three delivery states; a reply whose job is posting it (or retrying after a transient
 # failure, `error` then says why) is still on its way: "queued". The UI shows "sending" as it is.
 _API_DELIVERY_STATE = {"sending": "queued"}
@@ -75,7 +88,7 @@ def _delivery(message) -> dict | None:
     if message.direction != "out":
         return None
     state = _API_DELIVERY_STATE.get(message.delivery_state, message.delivery_state)
-    return _DELIVERY.dump({"state": state, "error": message.delivery_error, "sent_at": message.sent_at})
+    return {"state": state, "error": message.delivery_error, "sent_at": message.sent_at}
 
 
 class MessageSchema(Schema):
@@ -84,12 +97,12 @@ class MessageSchema(Schema):
     kind = fields.String()
     visibility = fields.String()
     text = fields.String()
-    author = fields.Function(lambda m: m.author_handle)
+    author = fields.String(attribute="author_handle", metadata={"description": "handle on the platform"})
     external_id = fields.String(allow_none=True)
     url = fields.String(allow_none=True)
     platform_created_at = fields.AwareDateTime(allow_none=True)
     received_at = fields.AwareDateTime()
-    delivery = fields.Function(_delivery, allow_none=True)
+    delivery = Computed(DeliverySchema, _delivery, allow_none=True, metadata={"description": "replies only"})
 
 
 class EventSchema(Schema):
