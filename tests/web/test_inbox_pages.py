@@ -77,6 +77,24 @@ def test_handoff_feedback_resolve_through_pages(client, session, world):
     assert session.get(Ticket, ticket_id).status == "resolved"
 
 
+def test_acts_return_to_the_same_ticket_or_to_the_workspace_when_it_left_the_scope(client, session, world):
+    people, tickets = world
+    for _ in range(3):  # notes get ids of their own, which must not be taken for a ticket's
+        f.ticket(session, department_code="OW")
+    session.commit()
+    ticket_id = tickets["ow"].id
+    f.login(client, people["agent"].email)
+    assert post(client, f"/tickets/{ticket_id}/note", {"text": "Eerste notitie"}).location == f"/tickets/{ticket_id}"
+    assert post(client, f"/tickets/{ticket_id}/note", {"text": "Tweede"}).location == f"/tickets/{ticket_id}"
+    client.post("/logout", data={"csrf_token": f.csrf_token(client.get("/inbox").get_data(as_text=True))})
+    f.login(client, people["ow"].email)
+    assert client.get("/").location == "/department"  # their department's tickets are their landing page
+    done = post(client, f"/tickets/{ticket_id}/feedback", {"text": "Morgen gemaakt"})
+    assert done.location == f"/tickets/{ticket_id}"
+    back = post(client, f"/tickets/{ticket_id}/send-back", {"reason": "Niet voor ons"})
+    assert back.location == "/"  # the ticket is no longer theirs: not a 404 after a success message
+
+
 def test_refused_status_is_flashed(client, session, world):
     people, tickets = world
     f.login(client, people["agent"].email)

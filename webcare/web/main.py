@@ -5,7 +5,7 @@ The overview links agents to the inbox and department staff to their department'
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import login_required
 
 from webcare.auth import current
@@ -20,6 +20,8 @@ WORKSPACE = {"agent": "inbox.index", "manager": "inbox.index", "admin": "inbox.i
 @bp.get("/")
 @login_required
 def home():
+    if current().role == "department":  # their department's tickets are their landing page
+        return redirect(url_for(WORKSPACE["department"]))
     return render_template("main/home.html", summary=tickets.summary_for(db(), current()),
                            workspace=WORKSPACE.get(current().role))
 

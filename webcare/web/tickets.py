@@ -16,7 +16,7 @@ from flask_login import login_required
 from webcare.auth import current
 from webcare.errors import DomainError
 from webcare.extensions import db, runtime
-from webcare.models import User
+from webcare.models import Ticket, User
 from webcare.services import access, compose, department_actions, presence, ticket_actions, ticket_view
 from webcare.services.ticket_merge import merge
 from webcare.web import ticket_format
@@ -108,7 +108,8 @@ def _int(value) -> int | None:
 # -- other acts on a ticket --------------------------------------------------------------------------------
 
 def _act(ticket_id: int, form, action, done: str):
-    """Validate, fetch in scope (locked), act, commit, flash, back to the ticket."""
+    """Validate, fetch in scope (locked), act, commit, flash, back to the ticket (to the one a merge kept; to
+    the user's workspace when the act took the ticket out of their scope, as sending it back does)."""
     if not form.validate_on_submit():
         flash(_("Please fill in the form completely."), "error")
         return redirect(url_for("main.ticket", ticket_id=ticket_id))
@@ -122,7 +123,10 @@ def _act(ticket_id: int, form, action, done: str):
         return redirect(url_for("main.ticket", ticket_id=ticket_id))
     session.commit()
     flash(done, "success")
-    return redirect(url_for("main.ticket", ticket_id=getattr(target, "id", ticket_id)))
+    shown = target if isinstance(target, Ticket) else ticket
+    if not access.can_see_ticket(current(), shown):
+        return redirect(url_for("main.home"))
+    return redirect(url_for("main.ticket", ticket_id=shown.id))
 
 
 @bp.post("/tickets/<int:ticket_id>/note")
