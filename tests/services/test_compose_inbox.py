@@ -12,7 +12,8 @@ from tests import factories as f
 from webcare.db import utcnow
 from webcare.errors import ValidationFailed
 from webcare.models import Message, Ticket
-from webcare.services import compose, inbox, presence, realtime, ticket_actions
+from webcare.platforms.base import SentReply
+from webcare.services import compose, inbox, presence, realtime, replies, ticket_actions
 from webcare.services.replies import PersonalDataInPublicReply
 
 
@@ -194,3 +195,20 @@ def test_stream_forwards_only_visible_events(redis, session, people):
 
 def test_ticket_count_unchanged(session, people, many):
     assert session.scalar(select(Ticket.id).where(Ticket.status == "resolved")) is not None
+
+
+def test_an_automatic_acknowledgement_leaves_the_ticket_unanswered(session, people, redis):
+    acknowledged, answered = (f.ticket(session, department_code="KCC", text=f"melding {i}") for i in range(2))
+    ack = Message(**replies.outbound_row(
+        ticket_id=acknowledged.id, channel_id=acknowledged.channel_id, contact_id=acknowledged.contact_id,
+        platform="mastodon", thread_key=acknowledged.thread_key, in_reply_to=None, visibility="public",
+        text="Dank voor uw bericht", handle="gemeente", author=None, at=utcnow(), automatic=True))
+    session.add(ack)
+    reply = compose.send_reply(session, answered, people["agent"], "Wij gaan kijken", "public")
+    session.flush()
+    for message in (ack, reply):
+        replies.record_delivery_success(session, message.id, SentReply(external_id=f"x{message.id}"))
+    session.commit()
+    assert acknowledged.auto_ack_sent_at is not None and acknowledged.last_outbound_at is None
+    unanswered = inbox.list_tickets(session, people["agent"], inbox.Filters(view="unanswered")).items
+    assert acknowledged in unanswered and answered not in unanswered

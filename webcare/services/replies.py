@@ -240,10 +240,11 @@ def record_delivery_success(session: Session, message_id: int, sent: SentReply, 
     message.delivery_state, message.delivery_error = "sent", None
     message.raw = {**(message.raw or {}), "platform": sent.raw}
     ticket = session.get(Ticket, message.ticket_id)
-    ticket.last_outbound_at = max(ticket.last_outbound_at or sent_at, sent_at)
     ticket.updated_at, ticket.activity_seq = now, (ticket.activity_seq or 0) + 1
-    if message.is_automatic:
+    if message.is_automatic:  # an acknowledgement is no answer: the ticket stays "Onbeantwoord"
         ticket.auto_ack_sent_at = ticket.auto_ack_sent_at or sent_at
+    else:
+        ticket.last_outbound_at = max(ticket.last_outbound_at or sent_at, sent_at)
     author = session.get(User, message.author_user_id) if message.author_user_id else None
     record_event(session, ticket, "reply_sent", actor=author, at=sent_at, dedupe_key=f"reply_sent:{message.id}",
                  data={"message_id": message.id, "visibility": message.visibility,
