@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mastodon import Mastodon
+from mastodon import Mastodon, MastodonError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -87,9 +87,13 @@ class Feed:
             f"@{MUNICIPALITY} {row['text']}", visibility="direct" if row["kind"] == "dm" else "public",
             in_reply_to_id=self._posted.get(row.get("reply_to", "")), language="nl")
         self._posted[row["id"]] = str(status["id"])
+        self.skip()
+        return row
+
+    def skip(self) -> None:
+        """On to the next message of the corpus (the position survives a restart)."""
         self.position += 1
         self.state_path.write_text(json.dumps({"position": self.position % len(self.corpus)}), encoding="utf-8")
-        return row
 
     def _client(self, username: str) -> Mastodon:
         if username not in self._clients:
@@ -121,7 +125,13 @@ def run_feed(runtime: Runtime, stop: threading.Event, *, interval: float, echo=p
         feed = Feed(server.base_url, corpus, runtime.settings.instance_dir / STATE_FILE)
         posted = 0
         while not stop.is_set():
-            row = feed.post_next()
+            try:
+                row = feed.post_next()
+            except MastodonError as exc:  # a refused post (say a fault injected in the mock) must not end the demo
+                echo(f"demo feed: the simulated platform refused a post, going on with the next one: {exc}")
+                feed.skip()
+                stop.wait(interval)
+                continue
             posted += 1
             echo(f"demo feed: @{row['author']} ({row['kind']}): {row['text'][:70]}")
             stop.wait(1.0 if posted < FIRST_BURST else interval)

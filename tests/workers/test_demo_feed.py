@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import threading
 import time
 
 import pytest
+import requests
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
@@ -51,6 +53,36 @@ def test_feed_serves_a_mastodon_server_and_tickets_arrive(runtime, redis, sessio
         assert polling.poll_channel(runtime, channel.id).status == "ok"
         BeatingWorker(["ingest"], connection=redis).work(burst=True)
         assert session.scalar(select(func.count()).select_from(Ticket)) >= 3
+    finally:
+        stop.set()
+        feeder.join(timeout=30)
+    assert not feeder.is_alive()
+
+
+def test_feed_goes_on_when_the_platform_refuses_a_post(runtime, session):
+    f.seeded(session)
+    session.commit()
+    stop = threading.Event()
+    lines: list[str] = []
+    feeder = threading.Thread(target=run_feed, args=(runtime, stop), kwargs={"interval": 0.2, "echo": lines.append})
+    feeder.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not lines and time.monotonic() < deadline:
+            time.sleep(0.1)
+        base_url = re.search(r"simulated Mastodon at (\S+)", lines[0]).group(1)
+        requests.post(f"{base_url}/api/v1/_mock/faults", timeout=5, json={
+            "match": {"path": "/api/v1/statuses", "methods": ["POST"]},
+            "effect": {"type": "status", "status": 422, "body": {"error": "Validation failed"}}, "count": 2}
+        ).raise_for_status()
+        refused = lambda: sum("refused a post" in line for line in lines)  # noqa: E731
+        while refused() < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        posted_before = sum("@" in line and "(" in line for line in lines)
+        while sum("@" in line and "(" in line for line in lines) <= posted_before and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert refused() == 2 and feeder.is_alive()
+        assert sum("@" in line and "(" in line for line in lines) > posted_before  # and it went on posting
     finally:
         stop.set()
         feeder.join(timeout=30)
