@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from tests import factories as f
@@ -32,3 +33,18 @@ def test_ticket_json_shows_the_clocks(client, session):
     assert clocks["handling"]["target"] == {"value": 3, "unit": "working_days"}
     assert clocks["next_response"] == {"target": None, "due_at": None, "met_at": None, "breached_at": None,
                                        "paused": False, "level": "none"}
+
+
+def test_ticket_page_shows_time_left_in_the_targets_own_time(client, session):
+    f.seeded(session)
+    agent = f.user(session, "agent")
+    ticket = f.ticket(session, created_at=utcnow())
+    ticket.category_id = f.category(session, "afval.zwerfvuil").id  # handling: 3 working days
+    sla.start_clocks(session, [ticket], ticket.created_at)
+    sla.recompute(session, ticket)
+    session.commit()
+    f.login(client, agent.email)
+    page = client.get(f"/tickets/{ticket.id}").get_data(as_text=True)
+    left = re.findall(r'class="clock-left">([^<]*)<', page)
+    assert len(left) == 2 and "kantoortijd" in left[0]  # first response: office hours
+    assert re.fullmatch(r"nog \d+ werkdag(en)?", left[1])  # handling: working days, not wall-clock days

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from webcare.db import utcnow
 from webcare.models import Department, Message, Note, Ticket, TicketEvent, User
-from webcare.services import compose, tickets
+from webcare.services import calendars, compose, sla_left, tickets
 from webcare.services.access import visible_tickets
 from webcare.services.sla_state import clocks_of
 from webcare.services.ticket_actions import is_department_member, is_webcare, may_work
@@ -47,7 +47,7 @@ def build(session: Session, user: User, ticket: Ticket, format_day: Callable[[da
     thread = tickets.thread(session, ticket)
     messages = [entry.item for entry in thread if entry.kind == "message"]
     return TicketPage(
-        ticket=ticket, thread=thread, clocks=clocks_of(ticket, now), earlier=earlier_tickets(session, user, ticket),
+        ticket=ticket, thread=thread, clocks=_clocks(session, ticket, now), earlier=earlier_tickets(session, user, ticket),
         post_url=next((m.url for m in messages if m.direction == "in" and m.url), None),
         rules=compose.rules_for(ticket), canned=canned(session, ticket, format_day),
         last_message_id=max((m.id for m in messages), default=0), authors=_authors(session, thread),
@@ -60,6 +60,19 @@ def build(session: Session, user: User, ticket: Ticket, format_day: Callable[[da
         questions={e.item.data.get("note_id"): e.item.data.get("to_department", "") for e in thread
                    if e.kind == "event" and e.item.type == "handoff"},
     )
+
+
+def _clocks(session: Session, ticket: Ticket, now: datetime) -> dict[str, dict]:
+    """The ticket's clocks, each with its time `left` in the target's own time (`services.sla_left`)."""
+    clocks = clocks_of(ticket, now)
+    known = calendars.load_all(session)
+    feedback = (ticket.sla_targets or {}).get("department_feedback") or {}
+    for name, clock in clocks.items():
+        calendar_id = feedback.get("calendar_id") if name == "department_feedback" else None
+        calendar = (known.get(calendar_id or ticket.calendar_id) or known.get(calendars.default_id(session))
+                    or calendars.builtin_default())
+        clock["left"] = sla_left.time_left(clock, calendar, now)
+    return clocks
 
 
 def earlier_tickets(session: Session, user: User, ticket: Ticket, limit: int = 10) -> list[Ticket]:

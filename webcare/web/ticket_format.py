@@ -13,6 +13,7 @@ from werkzeug.routing import BuildError
 
 from webcare.db import utcnow
 from webcare.i18n import N_
+from webcare.services.sla_left import TimeLeft
 from webcare.services.sla_state import clock_level
 from webcare.web.templating import PRIORITY_LABELS, STATUS_LABELS
 from webcare.web.templating import text_once as _t
@@ -43,6 +44,7 @@ EVENT_LABELS = {
 
 def register(bp: Blueprint) -> None:
     bp.add_app_template_filter(time_left, "time_left")
+    bp.add_app_template_filter(clock_left, "clock_left")
     for name, labels in (("level_label", LEVEL_LABELS), ("clock_label", CLOCK_LABELS),
                          ("awaiting_label", AWAITING_LABELS), ("delivery_label", DELIVERY_LABELS),
                          ("platform_label", PLATFORM_LABELS), ("event_label", EVENT_LABELS)):
@@ -74,20 +76,35 @@ def time_left(due: datetime | None, now: datetime | None = None) -> str:
     if due is None:
         return ""
     seconds = (due - (now or utcnow())).total_seconds()
-    span = _span(abs(seconds))
-    return _t(N_("%(time)s left"), time=span) if seconds >= 0 else _t(N_("%(time)s late"), time=span)
+    return clock_left(TimeLeft(abs(seconds), "seconds", seconds < 0))
 
 
-def _span(seconds: float) -> str:
+def clock_left(left: TimeLeft | None) -> str:
+    """A clock's time left in its target's own time (`services.sla_left`): office hours, working days or
+    wall time."""
+    if left is None:
+        return ""
+    if left.unit == "office_seconds":
+        span = _span(left.amount, days=False)  # an office day is not 24 hours
+        return _t(N_("%(time)s late in office hours"), time=span) if left.late else \
+            _t(N_("%(time)s left in office hours"), time=span)
+    if left.unit == "working_days":
+        days = _t(N_("1 working day")) if left.amount == 1 else _t(N_("%(num)d working days"), num=left.amount)
+        return _t(N_("%(time)s late"), time=days) if left.late else _t(N_("%(time)s left"), time=days)
+    span = _span(left.amount)
+    return _t(N_("%(time)s late"), time=span) if left.late else _t(N_("%(time)s left"), time=span)
+
+
+def _span(seconds: float, *, days: bool = True) -> str:
     # gettext per form instead of ngettext: the catalog test reads singular messages only
     minutes = round(seconds / 60)
     if minutes < 90:
         return _t(N_("1 minute")) if minutes == 1 else _t(N_("%(num)d minutes"), num=minutes)
     hours = round(seconds / 3600)
-    if hours < 36:
+    if hours < 36 or not days:
         return _t(N_("%(num)d hours"), num=hours)
-    days = round(seconds / 86400)
-    return _t(N_("1 day")) if days == 1 else _t(N_("%(num)d days"), num=days)
+    whole_days = round(seconds / 86400)
+    return _t(N_("1 day")) if whole_days == 1 else _t(N_("%(num)d days"), num=whole_days)
 
 
 def short_time(value: datetime | None) -> str:

@@ -1,0 +1,41 @@
+"""Time left on a clock in its target's own time: office hours, working days, wall time."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from webcare.calendar import Calendar
+from webcare.services.sla_left import TimeLeft, time_left
+
+STD = Calendar()  # Monday-Friday 08:30-17:00, Europe/Amsterdam
+AMS = ZoneInfo("Europe/Amsterdam")
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 11, day, hour, minute, tzinfo=AMS)  # 2026-11-20 is a Friday
+
+
+def clock(due: datetime | None, unit: str | None, met: datetime | None = None) -> dict:
+    return {"due_at": due, "met_at": met, "target": {"value": 4, "unit": unit} if unit else None}
+
+
+def test_a_response_target_counts_office_time_over_the_weekend():
+    left = time_left(clock(at(23, 11), "business_minutes"), STD, at(20, 16))  # Friday 16:00 -> Monday 11:00
+    assert left == TimeLeft(3.5 * 3600, "office_seconds", False)  # not the 67 hours of wall time
+    late = time_left(clock(at(20, 16), "business_minutes"), STD, at(23, 9))  # due Friday 16:00, now Monday 09:00
+    assert late == TimeLeft(1.5 * 3600, "office_seconds", True)
+
+
+def test_a_working_day_target_counts_working_days():
+    assert time_left(clock(at(24, 10), "working_days"), STD, at(19, 15)) == TimeLeft(3, "working_days", False)
+    assert time_left(clock(at(19, 15), "working_days"), STD, at(24, 10)) == TimeLeft(3, "working_days", True)
+    same_day = time_left(clock(at(24, 15), "working_days"), STD, at(24, 10))  # due later today: hours
+    assert same_day == TimeLeft(5 * 3600, "seconds", False)
+
+
+def test_calendar_days_and_clocks_without_a_deadline():
+    assert time_left(clock(at(22, 12), "calendar_days"), STD, at(20, 12)) == \
+        TimeLeft(timedelta(days=2).total_seconds(), "seconds", False)
+    assert time_left(clock(None, "business_minutes"), STD, at(20, 12)) is None
+    assert time_left(clock(at(22, 12), "business_minutes", met=at(21, 9)), STD, at(20, 12)) is None

@@ -1,0 +1,41 @@
+"""Time left on a clock, counted the way its target is: office hours for a response target in business
+minutes, working days for a handling or feedback target in working days, wall time for calendar days.
+
+"Nog 34 uur" on a Friday afternoon for a four-hour response target is Monday's deadline in wall time; in
+office time it is "nog 3 uur", which is what the agent must know. The ticket page shows this (docs/SLA.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from webcare.calendar import Calendar
+
+MAX_DAYS_COUNTED = 3660  # a clock years late is shown in wall time
+
+
+@dataclass(frozen=True)
+class TimeLeft:
+    amount: float  # seconds for "office_seconds" and "seconds", days for "working_days"
+    unit: str  # "office_seconds" | "working_days" | "seconds"
+    late: bool
+
+
+def time_left(clock: dict, calendar: Calendar, now: datetime) -> TimeLeft | None:
+    """For one clock of `sla_state.clocks_of`: how long until it is due (or how late it is); None when it
+    has no deadline or was met."""
+    due = clock["due_at"]
+    if due is None or clock["met_at"] is not None:
+        return None
+    late = now > due
+    start, end = (due, now) if late else (now, due)
+    unit = (clock["target"] or {}).get("unit")
+    if unit == "business_minutes":
+        return TimeLeft(calendar.business_seconds_between(start, end), "office_seconds", late)
+    days = calendar.local_date(end) - calendar.local_date(start)
+    if unit == "working_days" and timedelta(days=1) <= days <= timedelta(days=MAX_DAYS_COUNTED):
+        first = calendar.local_date(start)
+        working = sum(calendar.is_working_day(first + timedelta(days=n)) for n in range(1, days.days + 1))
+        return TimeLeft(working, "working_days", late)
+    return TimeLeft((end - start).total_seconds(), "seconds", late)
