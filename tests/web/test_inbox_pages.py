@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from tests import factories as f
 from webcare.models import Message, Note, Ticket
+from webcare.services import compose
 
 
 @pytest.fixture
@@ -192,3 +193,17 @@ def test_merge_labels_priority_through_pages(client, session, world):
     assert merged.merged_into_id == kept.id and merged.status == "cancelled"
     assert kept.label_names == ["pers", "wethouder"] and kept.priority == "urgent"
     assert "Wanneer wordt het grofvuil opgehaald?" in client.get(f"/tickets/{kept.id}").get_data(as_text=True)
+
+
+def test_ticket_page_shows_a_retrying_reply_and_the_citizens_other_tickets(client, session, world):
+    people, tickets = world
+    ticket = tickets["kcc"]
+    later = f.ticket(session, department_code="KCC", text="Nog een vraag", contact=ticket.contact)
+    reply = compose.send_reply(session, ticket, people["agent"], "Wij zoeken het uit", "public")
+    reply.delivery_state, reply.delivery_error = "sending", "503 Service Unavailable (retrying)"
+    session.commit()
+    f.login(client, people["agent"].email)
+    page = client.get(f"/tickets/{ticket.id}").get_data(as_text=True)
+    assert "Nog niet afgeleverd; Webcare probeert het vanzelf opnieuw. Het platform meldde: 503 Service " \
+           "Unavailable</p>" in page
+    assert "Andere tickets van deze inwoner" in page and f'href="/tickets/{later.id}"' in page

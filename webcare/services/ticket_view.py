@@ -1,4 +1,4 @@
-"""The read model of the ticket page: thread, clocks with time left, the citizen's earlier tickets, composer data.
+"""The read model of the ticket page: thread, clocks with time left, the citizen's other tickets, composer data.
 
 Pure reads: no changes, no commits. The page shows whatever `services.tickets.thread` returns (messages
 with delivery states, notes, department feedback and events, oldest first).
@@ -26,7 +26,7 @@ class TicketPage:
     ticket: Ticket
     thread: list
     clocks: dict
-    earlier: list[Ticket]
+    other_tickets: list[Ticket]
     post_url: str | None
     rules: compose.PlatformRules
     canned: list[dict]
@@ -47,7 +47,7 @@ def build(session: Session, user: User, ticket: Ticket, format_day: Callable[[da
     thread = tickets.thread(session, ticket)
     messages = [entry.item for entry in thread if entry.kind == "message"]
     return TicketPage(
-        ticket=ticket, thread=thread, clocks=_clocks(session, ticket, now), earlier=earlier_tickets(session, user, ticket),
+        ticket=ticket, thread=thread, clocks=_clocks(session, ticket, now), other_tickets=other_tickets(session, user, ticket),
         post_url=next((m.url for m in messages if m.direction == "in" and m.url), None),
         rules=compose.rules_for(ticket), canned=canned(session, ticket, format_day),
         last_message_id=max((m.id for m in messages), default=0), authors=_authors(session, thread),
@@ -75,7 +75,9 @@ def _clocks(session: Session, ticket: Ticket, now: datetime) -> dict[str, dict]:
     return clocks
 
 
-def earlier_tickets(session: Session, user: User, ticket: Ticket, limit: int = 10) -> list[Ticket]:
+def other_tickets(session: Session, user: User, ticket: Ticket, limit: int = 10) -> list[Ticket]:
+    """The citizen's other tickets in the user's scope, newest first (earlier ones, and later ones a merge may
+    join)."""
     if ticket.contact_id is None:
         return []
     statement = visible_tickets(user).where(Ticket.contact_id == ticket.contact_id, Ticket.id != ticket.id)
