@@ -119,6 +119,9 @@ def test_reply_with_personal_data_is_held_with_choices(client, session, world):
     body = held.get_data(as_text=True)
     assert "jan@example.nl" in body and 'name="switch_private"' in body and 'name="override"' in body
     assert session.scalar(select(Message).where(Message.direction == "out")) is None
+    no_reason = client.post(f"/tickets/{ticket.id}/reply", data={**data, "override": "1", "override_reason": " "})
+    assert no_reason.status_code == 422 and "Geef een reden om dit openbare antwoord toch te versturen." in \
+        no_reason.get_data(as_text=True)
     sent = client.post(f"/tickets/{ticket.id}/reply", data={**data, "switch_private": "1"})
     assert sent.status_code == 302
     assert session.scalar(select(Message.visibility).where(Message.direction == "out")) == "private"
@@ -207,3 +210,12 @@ def test_ticket_page_shows_a_retrying_reply_and_the_citizens_other_tickets(clien
     assert "Nog niet afgeleverd; Webcare probeert het vanzelf opnieuw. Het platform meldde: 503 Service " \
            "Unavailable</p>" in page
     assert "Andere tickets van deze inwoner" in page and f'href="/tickets/{later.id}"' in page
+
+
+def test_inbox_says_when_filters_find_nothing_and_explains_a_stale_cursor(client, world):
+    people, _ = world
+    f.login(client, people["agent"].email)
+    assert "Geen tickets gevonden met deze filters." in client.get("/inbox?q=onvindbaar").get_data(as_text=True)
+    assert "Goed bezig" in client.get("/inbox?view=mine").get_data(as_text=True)  # an empty view is good news
+    page = client.get("/inbox?cursor=garbage&limit=100000").get_data(as_text=True)
+    assert "Deze pagina van de lijst bestaat niet meer" in page and "not valid" not in page

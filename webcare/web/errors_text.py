@@ -30,6 +30,7 @@ BY_FIELD = {
     "labels": _l("Labels are at most 64 characters, at most 20 of them."),
     "priority": _l("Unknown priority."),
     "into": _l("A ticket cannot be merged with itself."),
+    "cursor": _l("This page of the list no longer exists; start again from the first page."),
 }
 
 

@@ -38,6 +38,7 @@ FILTER_KEYS = ("view", "status", "platform", "channel", "department", "category"
 def index():
     session, error = db(), None
     args = request.args.to_dict()
+    args.pop("limit", None)  # the page has its own size
     try:
         parsed = load(TicketListQuerySchema(unknown=EXCLUDE), {k: v for k, v in args.items() if v != ""})
         page = inbox.list_tickets(session, current(), _filters(parsed), limit=PAGE_SIZE, cursor=parsed["cursor"])

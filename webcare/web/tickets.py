@@ -91,7 +91,10 @@ def reply(ticket_id: int):
                            seen_message_id=None if confirmed else _int(form.seen_message_id.data))
     except DomainError as exc:
         session.rollback()
-        return show(ticket_id, form, held={"kind": exc.code, "message": explain(exc), "fields": exc.fields},
+        message = explain(exc)
+        if exc.code == "personal_data" and request.form.get("override") == "1":  # "send anyway" without a reason
+            message = _("Give a reason to send this public reply anyway.")
+        return show(ticket_id, form, held={"kind": exc.code, "message": message, "fields": exc.fields},
                     status=exc.status)
     session.commit()
     flash(_("Your reply is queued for sending."), "success")
