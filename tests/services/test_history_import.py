@@ -177,3 +177,26 @@ def test_a_line_a_service_refuses_keeps_the_lines_before_it_and_nothing_of_it(se
     fixed = cli("import", str(world["path"]))
     assert fixed.exit_code == 0, fixed.output
     assert json.loads(fixed.output)["skipped"] == 3
+
+
+def test_historic_thread_starters_get_no_acknowledgement_and_nothing_is_left_to_send(session, cli, world, redis):
+    """Routing asks for an automatic acknowledgement of a new waste ticket; replaying the past must not give one,
+    and the stuck-reply sweep must find nothing of the import to send weeks late."""
+    from workers.replies import recover_stuck_replies
+
+    lines = [msg("w1", "2025-04-14T10:00:00+02:00", 1, "Er ligt veel zwerfvuil bij de speeltuin"),
+             reply("w1", "2025-04-14T11:00:00+02:00")]
+    world["path"].write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    result = cli("import", str(world["path"]))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["not_sent"]["workers.replies.send_reply"] == 1  # the historic reply only
+    ticket = session.scalar(select(Ticket))
+    assert ticket.category.code == "afval.zwerfvuil"  # a rule that acknowledges live traffic
+    assert (ticket.auto_ack_sent_at, ticket.promise_text) == (None, None)
+    assert session.scalar(select(func.count()).select_from(Message).where(Message.is_automatic.is_(True))) == 0
+    assert session.scalar(select(func.count()).select_from(TicketEvent)
+                          .where(TicketEvent.type == "auto_ack_sent")) == 0
+    outbound = session.scalars(select(Message).where(Message.direction == "out")).all()
+    assert [(m.delivery_state, m.is_automatic) for m in outbound] == [("sent", False)]
+    assert recover_stuck_replies() == {"requeued": [], "failed": []}
+    assert not redis.keys("rq:job:*")
