@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from tests import factories as f
 from webcare.embedded import free_port
-from webcare.models import Category, Department, SlaPolicy, User
+from webcare.models import ApiToken, Category, Department, SlaPolicy, User
 
 
 def test_help_lists_the_commands(cli):
@@ -93,6 +93,39 @@ def test_create_user_short_password_exits_2(cli):
 
 def test_create_token_for_unknown_user_exits_2(cli):
     assert cli("create-token", "nobody@voorbeeldstad.nl").exit_code == 2
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    ([f"{'a' * 300}@x.nl", "--role", "agent"], "longer than 254 characters"),
+    (["x@@x.nl", "--role", "agent"], "not an e-mail address"),
+    (["x@voorbeeldstad@x.nl", "--role", "agent"], "not an e-mail address"),
+    (["@x.nl", "--role", "agent"], "not an e-mail address"),
+    (["x@", "--role", "agent"], "not an e-mail address"),
+    (["x@voorbeeldstad.nl", "--role", "agent", "--name", "n" * 500], "longer than 120 characters"),
+])
+def test_create_user_too_long_or_malformed_exits_2_without_a_traceback(cli, session, args, message):
+    result = cli("create-user", *args)
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output
+    assert session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_create_user_names_a_department_once_however_often_it_is_given(cli):
+    cli("seed-defaults")
+    result = cli("create-user", "e2@voorbeeldstad.nl", "--role", "department", "--department", "OW",
+                 "--department", "ow", "--department", " OW ")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["departments"] == ["OW"]
+
+
+def test_create_token_with_a_too_long_name_exits_2_without_the_token(cli, session):
+    cli("create-user", "t@voorbeeldstad.nl", "--role", "agent")
+    result = cli("create-token", "t@voorbeeldstad.nl", "--name", "n" * 500)
+    assert result.exit_code == 2, result.output
+    assert "longer than 80 characters" in result.output
+    assert "Traceback" not in result.output and "token_hash" not in result.output
+    assert session.scalar(select(func.count()).select_from(ApiToken)) == 0
+    assert cli("create-token", "t@voorbeeldstad.nl", "--name", "n" * 80).exit_code == 0
 
 
 def test_demo_creates_logins(cli, session, client):
