@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -160,6 +161,32 @@ def test_check_config_invalid_exits_2(settings):
                             env=_env(settings, WEBCARE_PORT="vijfduizend"), timeout=60)
     assert result.returncode == 2
     assert "port" in result.stderr
+
+
+def test_unreachable_database_is_one_line_on_stderr_not_a_traceback(settings):
+    url = f"postgresql+psycopg://webcare:geheim@127.0.0.1:{free_port()}/webcare"  # nothing listens there
+    result = subprocess.run([sys.executable, "-m", "webcare", "route", "--text", "hoi"], capture_output=True,
+                            text=True, env=_env(settings, WEBCARE_DATABASE_URL=url), timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"error: cannot reach the database at postgresql+psycopg://webcare:***@127.0.0.1:"), result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "geheim" not in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("args", [["init-db"], ["seed-defaults"], ["create-user", "u@voorbeeldstad.nl", "--role", "agent"],
+                                  ["create-token", "u@voorbeeldstad.nl"], ["channels", "list"], ["rules", "list"],
+                                  ["sla", "deadline", "--start", "2026-12-07T10:00:00+01:00", "--working-days", "1"]])
+def test_every_database_command_reports_an_unreachable_database(settings, tmp_path, args):
+    from click.testing import CliRunner
+
+    from webcare.cli import Context, main
+
+    ctx = Context()
+    ctx._settings = dataclasses.replace(settings, database_url=f"sqlite:///{tmp_path / 'no' / 'such' / 'dir.db'}")
+    result = CliRunner().invoke(main, args, obj=ctx, catch_exceptions=False)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith(f"error: cannot reach the database at sqlite:///{tmp_path}/no/such/dir.db: ")
+    assert len(result.stderr.splitlines()) == 1 and result.stdout == ""
 
 
 def test_worker_burst_runs_queued_jobs(runtime, settings, session):
