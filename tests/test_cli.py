@@ -168,7 +168,7 @@ def test_unreachable_database_is_one_line_on_stderr_not_a_traceback(settings):
     result = subprocess.run([sys.executable, "-m", "webcare", "route", "--text", "hoi"], capture_output=True,
                             text=True, env=_env(settings, WEBCARE_DATABASE_URL=url), timeout=60)
     assert result.returncode == 1
-    assert result.stderr.startswith(f"error: cannot reach the database at postgresql+psycopg://webcare:***@127.0.0.1:"), result.stderr
+    assert result.stderr.startswith("error: cannot reach the database at postgresql+psycopg://webcare:***@127.0.0.1:"), result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "geheim" not in result.stderr
     assert result.stdout == ""
 

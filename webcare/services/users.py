@@ -23,7 +23,6 @@ from webcare.passwords import (
     verify_password,
 )
 
-
 # The shape of an e-mail address, for the CLI and the admin forms alike: one @, something on both sides, a dot
 # in the domain, no spaces.
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
