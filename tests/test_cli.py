@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -16,7 +17,7 @@ from sqlalchemy import func, select
 
 from tests import factories as f
 from webcare.embedded import free_port
-from webcare.models import Category, Department, SlaPolicy, User
+from webcare.models import ApiToken, Category, Department, SlaPolicy, User
 
 
 def test_help_lists_the_commands(cli):
@@ -95,6 +96,39 @@ def test_create_token_for_unknown_user_exits_2(cli):
     assert cli("create-token", "nobody@voorbeeldstad.nl").exit_code == 2
 
 
+@pytest.mark.parametrize(("args", "message"), [
+    ([f"{'a' * 300}@x.nl", "--role", "agent"], "longer than 254 characters"),
+    (["x@@x.nl", "--role", "agent"], "not an e-mail address"),
+    (["x@voorbeeldstad@x.nl", "--role", "agent"], "not an e-mail address"),
+    (["@x.nl", "--role", "agent"], "not an e-mail address"),
+    (["x@", "--role", "agent"], "not an e-mail address"),
+    (["x@voorbeeldstad.nl", "--role", "agent", "--name", "n" * 500], "longer than 120 characters"),
+])
+def test_create_user_too_long_or_malformed_exits_2_without_a_traceback(cli, session, args, message):
+    result = cli("create-user", *args)
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output
+    assert session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_create_user_names_a_department_once_however_often_it_is_given(cli):
+    cli("seed-defaults")
+    result = cli("create-user", "e2@voorbeeldstad.nl", "--role", "department", "--department", "OW",
+                 "--department", "ow", "--department", " OW ")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["departments"] == ["OW"]
+
+
+def test_create_token_with_a_too_long_name_exits_2_without_the_token(cli, session):
+    cli("create-user", "t@voorbeeldstad.nl", "--role", "agent")
+    result = cli("create-token", "t@voorbeeldstad.nl", "--name", "n" * 500)
+    assert result.exit_code == 2, result.output
+    assert "longer than 80 characters" in result.output
+    assert "Traceback" not in result.output and "token_hash" not in result.output
+    assert session.scalar(select(func.count()).select_from(ApiToken)) == 0
+    assert cli("create-token", "t@voorbeeldstad.nl", "--name", "n" * 80).exit_code == 0
+
+
 def test_demo_creates_logins(cli, session, client):
     result = cli("demo")
     data = json.loads(result.output)
@@ -127,6 +161,32 @@ def test_check_config_invalid_exits_2(settings):
                             env=_env(settings, WEBCARE_PORT="vijfduizend"), timeout=60)
     assert result.returncode == 2
     assert "port" in result.stderr
+
+
+def test_unreachable_database_is_one_line_on_stderr_not_a_traceback(settings):
+    url = f"postgresql+psycopg://webcare:geheim@127.0.0.1:{free_port()}/webcare"  # nothing listens there
+    result = subprocess.run([sys.executable, "-m", "webcare", "route", "--text", "hoi"], capture_output=True,
+                            text=True, env=_env(settings, WEBCARE_DATABASE_URL=url), timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: cannot reach the database at postgresql+psycopg://webcare:***@127.0.0.1:"), result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "geheim" not in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("args", [["init-db"], ["seed-defaults"], ["create-user", "u@voorbeeldstad.nl", "--role", "agent"],
+                                  ["create-token", "u@voorbeeldstad.nl"], ["channels", "list"], ["rules", "list"],
+                                  ["sla", "deadline", "--start", "2026-12-07T10:00:00+01:00", "--working-days", "1"]])
+def test_every_database_command_reports_an_unreachable_database(settings, tmp_path, args):
+    from click.testing import CliRunner
+
+    from webcare.cli import Context, main
+
+    ctx = Context()
+    ctx._settings = dataclasses.replace(settings, database_url=f"sqlite:///{tmp_path / 'no' / 'such' / 'dir.db'}")
+    result = CliRunner().invoke(main, args, obj=ctx, catch_exceptions=False)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith(f"error: cannot reach the database at sqlite:///{tmp_path}/no/such/dir.db: ")
+    assert len(result.stderr.splitlines()) == 1 and result.stdout == ""
 
 
 def test_worker_burst_runs_queued_jobs(runtime, settings, session):

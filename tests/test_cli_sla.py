@@ -31,11 +31,25 @@ def test_sla_deadline(cli, args, deadline):
     (["--start", "2025-03-07T16:00:00+01:00", "--working-days", "1", "--calendar-days", "2"], "exactly one of"),
     (["--start", "2025-03-07T16:00:00+01:00", "--working-days", "-1"], "must not be negative"),
     (["--start", "2025-03-07T16:00:00+01:00", "--working-days", "1", "--calendar", "nope"], "no calendar named"),
+    (["--start", "2026-12-05T10:00:00+01:00", "--business-hours", "nan"], "at most 1666.67 business hours"),
+    (["--start", "2026-12-05T10:00:00+01:00", "--business-hours", "inf"], "at most 1666.67 business hours"),
+    (["--start", "2026-12-05T10:00:00+01:00", "--business-hours", "1e12"], "at most 1666.67 business hours"),
+    (["--start", "2026-12-05T10:00:00+01:00", "--working-days", "366"], "at most 365 working days"),
+    (["--start", "2026-12-05T10:00:00+01:00", "--calendar-days", "10000000000"], "at most 365 calendar days"),
+    (["--start", "9999-12-30T16:00:00+01:00", "--calendar-days", "5"], "outside the years 1 to 9999"),
+    (["--start", "9999-12-30T16:00:00+01:00", "--working-days", "5"], "outside the years 1 to 9999"),
+    (["--start", "9999-12-30T16:00:00+01:00", "--business-hours", "50"], "outside the years 1 to 9999"),
+    (["--start", "0001-01-01T00:00:00+01:00", "--business-hours", "5"], "outside the years 1 to 9999"),
 ])
 def test_sla_deadline_bad_input_exits_2(cli, args, message):
     result = cli("sla", "deadline", *args)
     assert result.exit_code == 2
-    assert message in result.output
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_sla_deadline_at_the_largest_amounts(cli):
+    for unit, amount in (("--business-hours", "1666.5"), ("--working-days", "365"), ("--calendar-days", "365")):
+        assert cli("sla", "deadline", "--start", "2026-12-05T10:00:00+01:00", unit, amount).exit_code == 0
 
 
 def test_closed_days_lists_holidays_and_closing_days(cli, session):

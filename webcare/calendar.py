@@ -388,7 +388,14 @@ class Calendar:
         return later.astimezone(UTC)
 
     def add(self, start: datetime, value: float, unit: str) -> datetime:
-        """Add a target in its unit: business_minutes, working_days or calendar_days."""
+        """Add a target in its unit: business_minutes, working_days or calendar_days. A start or deadline
+        beyond what `datetime` holds (year 1 to 9999, in UTC and in local time) is a CalendarError."""
+        try:
+            return self._add(start, value, unit)
+        except OverflowError as exc:
+            raise CalendarError("the start or the deadline lies outside the years 1 to 9999") from exc
+
+    def _add(self, start: datetime, value: float, unit: str) -> datetime:
         if unit == "business_minutes":
             return self.add_business_minutes(start, value)
         if unit == "working_days":

@@ -26,11 +26,13 @@ Per week: 14 Apr (T1-T3) median 7,200, P90 7,200 + 0.8 x 12,600 = 17,280, within
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
 
 from tests import factories
+from webcare.db import utcnow
 from webcare.models import ImportedLine, Message, MetricFact, Ticket, TicketEvent
 from webcare.services.users import create_api_token
 
@@ -153,6 +155,7 @@ def test_nothing_is_sent_to_a_platform(session, cli, world, redis):
      "line 3: at"),
     (json.dumps(reply("t1", "2025-04-14T09:00:00+02:00")), "line 3: not in time order"),
     (json.dumps({**reply("t1", "2025-04-14T11:40:00+02:00"), "agent": "nobody@gemeente.nl"}), "line 3: unknown user"),
+    (json.dumps(reply("t1", "0001-01-01T00:00:00+01:00")), "line 3: at: 0001-01-01T00:00:00+01:00 is outside the dates"),
 ])
 def test_a_bad_line_stops_before_anything_is_stored(session, cli, world, bad, message):
     lines = [json.dumps(line) for line in HISTORY[:2]] + [bad] + [json.dumps(HISTORY[2])]
@@ -177,3 +180,46 @@ def test_a_line_a_service_refuses_keeps_the_lines_before_it_and_nothing_of_it(se
     fixed = cli("import", str(world["path"]))
     assert fixed.exit_code == 0, fixed.output
     assert json.loads(fixed.output)["skipped"] == 3
+
+
+def test_historic_thread_starters_get_no_acknowledgement_and_nothing_is_left_to_send(session, cli, world, redis):
+    """Routing asks for an automatic acknowledgement of a new waste ticket; replaying the past must not give one,
+    and the stuck-reply sweep must find nothing of the import to send weeks late."""
+    from workers.replies import recover_stuck_replies
+
+    lines = [msg("w1", "2025-04-14T10:00:00+02:00", 1, "Er ligt veel zwerfvuil bij de speeltuin"),
+             reply("w1", "2025-04-14T11:00:00+02:00")]
+    world["path"].write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    result = cli("import", str(world["path"]))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["not_sent"]["workers.replies.send_reply"] == 1  # the historic reply only
+    ticket = session.scalar(select(Ticket))
+    assert ticket.category.code == "afval.zwerfvuil"  # a rule that acknowledges live traffic
+    assert (ticket.auto_ack_sent_at, ticket.promise_text) == (None, None)
+    assert session.scalar(select(func.count()).select_from(Message).where(Message.is_automatic.is_(True))) == 0
+    assert session.scalar(select(func.count()).select_from(TicketEvent)
+                          .where(TicketEvent.type == "auto_ack_sent")) == 0
+    outbound = session.scalars(select(Message).where(Message.direction == "out")).all()
+    assert [(m.delivery_state, m.is_automatic) for m in outbound] == [("sent", False)]
+    assert recover_stuck_replies() == {"requeued": [], "failed": []}
+    assert not redis.keys("rq:job:*")
+
+
+@pytest.mark.parametrize("future", ["2099-12-01T10:00:00+01:00", "9999-12-31T23:00:00+00:00",
+                                    "9999-12-31T23:00:00-05:00"])
+def test_a_time_in_the_future_falls_back_to_the_import_time(session, cli, world, future):
+    """As in live ingest (DOMAIN.md): a platform time in the future becomes the ingest time, here the import's."""
+    lines = [msg("f1", "2025-04-14T10:00:00+02:00", 1), reply("f1", "2025-04-14T11:00:00+02:00"),
+             msg("f2", future, 1), reply("f2", future)]
+    world["path"].write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    before = utcnow()
+    result = cli("import", str(world["path"]))
+    after = utcnow()
+    assert result.exit_code == 0, result.output
+    past, future_ticket = session.scalars(select(Ticket).order_by(Ticket.id)).all()
+    assert past.created_at == datetime(2025, 4, 14, 8, 0, tzinfo=UTC)
+    assert before <= future_ticket.created_at <= after
+    assert before <= future_ticket.first_response_met_at <= after  # the reply, no earlier than the message
+    late = session.scalars(select(Message).where(Message.ticket_id == future_ticket.id)).all()
+    assert all(before <= m.received_at <= after for m in late)
+    assert all(m.sent_at is None or before <= m.sent_at <= after for m in late)

@@ -1,5 +1,6 @@
 """The `webcare` command line. Commands print JSON where they return data, exit 0 on success and
-2 on bad input with a message on stderr (see API.md)."""
+2 on bad input with a message on stderr (see API.md); a database that cannot be reached is one line on
+stderr and exit 1."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from functools import wraps
 from typing import Any
 
 import click
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from webcare.config import ConfigError, Settings, load_settings
@@ -18,6 +21,7 @@ from webcare.errors import DomainError
 from webcare.runtime import Runtime, build_runtime
 
 EXIT_BAD_INPUT = 2
+EXIT_FAILURE = 1
 
 
 class Context:
@@ -44,6 +48,18 @@ class Context:
         with self.runtime.transaction() as session:
             yield session
 
+    def unreachable_database(self) -> str | None:
+        """Why the database cannot be reached (one line), or None when a connection can be made."""
+        try:
+            with self.runtime.engine.connect():
+                return None
+        except DBAPIError as exc:
+            return " ".join(str(exc.orig or exc).split())
+
+    def database_shown(self) -> str:
+        """The database URL without its password."""
+        return make_url(self.settings.database_url).render_as_string(hide_password=True)
+
 
 pass_ctx = click.make_pass_decorator(Context, ensure=True)
 
@@ -58,7 +74,8 @@ def emit(data: Any) -> None:
 
 
 def handles_errors(command: Callable) -> Callable:
-    """Turn configuration and domain errors into a message on stderr and exit code 2."""
+    """Turn configuration and domain errors into a message on stderr and exit code 2, and a database that
+    cannot be reached into one line on stderr and exit code 1 (not bad input; no traceback)."""
 
     @wraps(command)
     def wrapped(*args, **kwargs):
@@ -68,8 +85,20 @@ def handles_errors(command: Callable) -> Callable:
             fail(f"invalid configuration: {exc}")
         except DomainError as exc:
             fail(exc.message)
+        except (OperationalError, InterfaceError):
+            _fail_when_unreachable()
+            raise
 
     return wrapped
+
+
+def _fail_when_unreachable() -> None:
+    """After a database error: when no connection can be made, say so and exit 1 (else the caller re-raises:
+    a lock timeout or a deadlock is no reason to blame the network)."""
+    ctx = click.get_current_context().find_object(Context)
+    reason = ctx.unreachable_database() if ctx is not None else None
+    if reason is not None:
+        fail(f"cannot reach the database at {ctx.database_shown()}: {reason}", code=EXIT_FAILURE)
 
 
 @click.group(help="Webcare: the municipality's social-media backoffice.")

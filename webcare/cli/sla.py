@@ -8,7 +8,7 @@ import click
 
 from webcare.calendar import Calendar, CalendarError
 from webcare.cli import Context, emit, fail, handles_errors, main, pass_ctx
-from webcare.services import calendars
+from webcare.services import calendars, sla_admin
 
 
 @main.group("sla")
@@ -32,15 +32,15 @@ def deadline(ctx: Context, start: str, business_hours: float | None, working_day
     if len(chosen) != 1:
         fail("give exactly one of --business-hours, --working-days, --calendar-days")
     value, unit = chosen[0]
-    if value < 0:
-        fail("the amount must not be negative")
+    amount = value * 60 if unit == "business_minutes" else value
+    _check_amount(amount, unit)
     moment = _parse_start(start)
     calendar = _calendar(ctx, calendar_name)
     try:
-        due = calendar.add(moment, value * 60 if unit == "business_minutes" else value, unit)
+        due = calendar.add(moment, amount, unit)
     except CalendarError as exc:
         fail(str(exc))
-    local = due.astimezone(calendar.zone)
+    local = due.astimezone(calendar.zone)  # a deadline is found in local time: it fits in it
     emit({"start": moment.isoformat(), "deadline": local.isoformat(), "calendar": calendar.name,
           "unit": unit.replace("business_minutes", "business_hours"), "amount": value})
 
@@ -58,6 +58,17 @@ def calendar_group() -> None:
 def closed_days(ctx: Context, year: int, calendar_name: str | None) -> None:
     """List the closed days of YEAR (holidays and extra closing days) with their names, as JSON."""
     emit(_calendar(ctx, calendar_name).closed_days(year))
+
+
+def _check_amount(amount: float, unit: str) -> None:
+    """Not negative, and no more than the largest SLA target an admin can set (which also rules out nan, inf)."""
+    if amount < 0:
+        fail("the amount must not be negative")
+    maximum = sla_admin.UNIT_MAXIMUM[unit]
+    if not amount <= maximum:
+        shown = (f"{maximum / 60:g} business hours" if unit == "business_minutes"
+                 else f"{maximum} {unit.replace('_', ' ')}")
+        fail(f"the amount must be at most {shown} (the largest SLA target)")
 
 
 def _parse_start(text: str) -> datetime:

@@ -6,7 +6,8 @@ Every line goes through the same code as live traffic, with its historic time: a
 actions of the inbox. So the clocks, the metric facts and the dashboards have a past from day one.
 
 - `parse()` checks every line before anything is stored (JSON, shape, known type, time order); a bad line is
-  a `LineError` naming its number.
+  a `LineError` naming its number. A time in the future becomes the import's start (the ingest time), by
+  the rule of live ingest (`ingest.effective_at`): a line is never dated after the moment it was imported.
 - `Importer.apply()` applies one line; the CLI wraps each in a savepoint, so a line that the services refuse
   leaves nothing behind, and the lines before it stay imported.
 - Idempotent: each applied line's SHA-256 goes into `imported_lines`; a line found there is skipped, so
@@ -22,13 +23,14 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from webcare.db import utcnow
 from webcare.errors import DomainError, NotFound, ValidationFailed
 from webcare.models import Channel, Department, ImportedLine, Message, Ticket, User
 from webcare.platforms.base import InboundMessage, SentReply
@@ -60,14 +62,16 @@ class Line:
     key: str
 
 
-def parse(lines: Iterable[str]) -> list[Line]:
-    """Every non-blank line, checked for shape and time order; the first bad one raises LineError."""
+def parse(lines: Iterable[str], now: datetime | None = None) -> list[Line]:
+    """Every non-blank line, checked for shape and time order; the first bad one raises LineError. `now` is the
+    ingest time: a line's `at` after it falls back to it."""
+    now = now or utcnow()
     parsed: list[Line] = []
     previous: datetime | None = None
     for number, raw in enumerate(lines, 1):
         if not raw.strip():
             continue
-        line = _parse_line(number, raw)
+        line = _parse_line(number, raw, now)
         if previous is not None and line.data["at"] < previous:
             raise LineError(number, f"not in time order: {line.data['at'].isoformat()} is before the line above")
         previous = line.data["at"]
@@ -75,7 +79,7 @@ def parse(lines: Iterable[str]) -> list[Line]:
     return parsed
 
 
-def _parse_line(number: int, raw: str) -> Line:
+def _parse_line(number: int, raw: str, now: datetime) -> Line:
     try:
         obj = json.loads(raw)
     except json.JSONDecodeError as exc:
@@ -93,8 +97,20 @@ def _parse_line(number: int, raw: str) -> Line:
         fields = exc.messages_dict
         first = next(iter(fields))
         raise LineError(number, f"{first}: {'; '.join(map(str, _flat(fields[first])))}", fields=fields) from exc
+    data["at"] = _import_time(number, data["at"], now)
     key = hashlib.sha256(json.dumps(obj, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     return Line(number, obj["type"], data, key)
+
+
+def _import_time(number: int, at: datetime, now: datetime) -> datetime:
+    """`at`, or `now` when it lies in the future (`ingest.effective_at`); a time that has no UTC equivalent
+    (0001-01-01T00:00:00+01:00) cannot be stored: a LineError."""
+    at = ingest.effective_at(at, now)
+    try:
+        at.astimezone(UTC)
+    except OverflowError as exc:
+        raise LineError(number, f"at: {at.isoformat()} is outside the dates that can be stored") from exc
+    return at
 
 
 def _flat(value) -> list:

@@ -136,7 +136,12 @@ def store_contacts(session: Session, channel_id: int, messages: list[InboundMess
 # -- preparing ----------------------------------------------------------------------------------
 def effective_time(message: InboundMessage, now: datetime) -> datetime:
     """The platform's time, or the ingest time when it is missing or lies in the future."""
-    at = message.created_at
+    return effective_at(message.created_at, now)
+
+
+def effective_at(at: datetime | None, now: datetime) -> datetime:
+    """A time given from outside (a platform's, an imported line's), or `now` (the ingest time) when it is
+    missing or lies in the future (DOMAIN.md, first response)."""
     return now if at is None or at > now else at
 
 

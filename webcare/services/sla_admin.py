@@ -24,6 +24,11 @@ POLICY_LIMITS = {
     "next_response_dm_minutes": (1, 100_000), "next_response_public_minutes": (1, 100_000),
     "department_feedback_working_days": (0, 365), "at_risk_percent": (1, 99),
 }
+# The largest target in each unit of `Calendar.add`, from the policy limits (a calendar-day target has no
+# admin limit of its own: the working days' one applies).
+UNIT_MAXIMUM = {"business_minutes": POLICY_LIMITS["first_response_dm_minutes"][1],
+                "working_days": POLICY_LIMITS["department_feedback_working_days"][1],
+                "calendar_days": POLICY_LIMITS["department_feedback_working_days"][1]}
 
 
 def policies(session: Session) -> list[SlaPolicy]:

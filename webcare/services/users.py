@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
@@ -20,6 +22,10 @@ from webcare.passwords import (
     new_session_token,
     verify_password,
 )
+
+# The shape of an e-mail address, for the CLI and the admin forms alike: one @, something on both sides, a dot
+# in the domain, no spaces.
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,7 @@ def create_user(
     email = normalise_email(email)
     if role not in ROLES:
         raise ValidationFailed(f"unknown role {role!r}; use one of {', '.join(ROLES)}", fields={"role": role})
+    check_length(name, User.name, "name")
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict(f"a user with e-mail {email} already exists")
     departments = departments_by_code(session, department_codes)
@@ -54,14 +61,25 @@ def create_user(
 
 
 def normalise_email(email: str) -> str:
+    """The address in lower case; ValidationFailed unless it has the shape of one (`EMAIL_PATTERN`) and fits."""
     email = email.strip().lower()
-    if "@" not in email or email.startswith("@") or email.endswith("@") or " " in email:
+    check_length(email, User.email, "the e-mail address")
+    if not re.match(EMAIL_PATTERN, email):
         raise ValidationFailed(f"not an e-mail address: {email!r}", fields={"email": email})
     return email
 
 
+def check_length(value: str, column: Any, what: str) -> None:
+    """ValidationFailed when `value` is longer than the String `column` (e.g. `User.email`) can hold."""
+    limit = column.type.length
+    if limit is not None and len(value) > limit:
+        raise ValidationFailed(f"{what} is longer than {limit} characters ({len(value)})",
+                               fields={column.key: f"at most {limit} characters"})
+
+
 def departments_by_code(session: Session, codes) -> list[Department]:
-    codes = [c.strip().upper() for c in codes if c.strip()]
+    """The departments with these codes (case-insensitive), each once, in the order given."""
+    codes = list(dict.fromkeys(c.strip().upper() for c in codes if c.strip()))
     if not codes:
         return []
     found = {d.code: d for d in session.scalars(select(Department).where(Department.code.in_(codes)))}
@@ -105,6 +123,7 @@ def check_throttle(session: Session, email: str, ip: str, policy: ThrottlePolicy
 
 def create_api_token(session: Session, email: str, name: str = "") -> tuple[ApiToken, str]:
     user = user_by_email(session, email)
+    check_length(name, ApiToken.name, "the token's name")
     token = new_api_token()
     record = ApiToken(user_id=user.id, name=name, token_hash=hash_token(token), prefix=token[:10])
     session.add(record)

@@ -10,9 +10,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from webcare.services.departments import list_departments
+from webcare.services.users import EMAIL_PATTERN
 from webcare.web.templating import ROLE_LABELS
 
-EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Not an e-mail address."))
+EMAIL = Regexp(EMAIL_PATTERN, message=_l("Not an e-mail address."))
 ROLE_CHOICES = [SelectChoice(role, label) for role, label in ROLE_LABELS.items()]
 
 

@@ -176,9 +176,7 @@ def acknowledge_ticket(session: Session, ticket: Ticket, decision: RouteDecision
     Ingest routes a batch with `acknowledge=False` and calls this after the batch's history is written,
     so a ticket's history starts with `created` and `routed`.
     """
-    if not decision.auto_ack or decision.threat or ticket.threat or ticket.auto_ack_sent_at is not None:
-        return None
-    if session.info.get("replaying_history"):  # `webcare import`: the past is not acknowledged again
+    if not _acknowledges(session, decision, ticket.threat) or ticket.auto_ack_sent_at is not None:
         return None
     catalog = current_ruleset(session).catalog
     if len(promise_text(catalog, decision, ticket.language)) > channels.reply_limit(ticket.channel):
@@ -189,14 +187,22 @@ def acknowledge_ticket(session: Session, ticket: Ticket, decision: RouteDecision
 def acknowledgement_text(session: Session, decision: RouteDecision, language: str | None, threat: bool,
                          limit: int | None = None) -> str | None:
     """The automatic acknowledgement of a new ticket (routed as a row), or None when it gets none: never
-    for threats, and not when it is longer than the platform's `limit` (the platform would refuse it).
+    for threats, never for replayed history, and not when it is longer than the platform's `limit` (the
+    platform would refuse it).
 
     Store the ticket with `promise_text` = this text and `auto_ack_sent_at` = the moment, then queue the
     replies with `acknowledge_new_tickets`."""
-    if not decision.auto_ack or decision.threat or threat:
+    if not _acknowledges(session, decision, threat):
         return None
     text = promise_text(current_ruleset(session).catalog, decision, language)
     return None if limit is not None and len(text) > limit else text
+
+
+def _acknowledges(session: Session, decision: RouteDecision, threat: bool) -> bool:
+    """Does a new ticket get the automatic acknowledgement? When its rule asks for it, never for a threat, and
+    never while `webcare import` replays history (the session's `replaying_history`): the past is not
+    acknowledged again, weeks late; the municipality's own historic replies come as reply lines."""
+    return decision.auto_ack and not (decision.threat or threat or session.info.get("replaying_history"))
 
 
 def acknowledge_new_tickets(session: Session, acks: list[AutomaticReply]) -> None:
