@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from rq import Queue
@@ -21,6 +21,7 @@ from webcare.models import Message, Notification, Ticket, TicketEvent
 from webcare.platforms.base import InboundMessage, storable_message
 from webcare.queue import QUEUE_REPLIES, JobSpec
 from webcare.services import ingest, replies, sla
+from webcare.services.routing import rules
 
 LAMP = "@gemeente De lantaarnpaal in de Dorpsstraat is al een week kapot."
 THREAT = "@gemeente Ik weet waar je woont, wethouder"
@@ -277,3 +278,13 @@ def test_new_tickets_get_the_metric_facts_a_rebuild_from_events_gives(runtime, s
     with runtime.transaction() as s:
         rebuild_batch(s, after_id=0, since=None, limit=100, now=utcnow())
     assert facts() == written
+
+
+def test_a_platform_time_far_in_the_future_is_taken_as_the_ingest_time(runtime, session, channel):
+    rules.create_rule(session, {"name": "Weekend", "conditions": {"weekday": ["sat", "sun"]},  # reads local time
+                                "actions": {"labels": ["weekend"]}, "position": 1}, None)
+    session.commit()
+    far = replace(message(1), created_at=datetime(9999, 12, 31, 23, 0, tzinfo=UTC))
+    run(runtime, channel.id, [far])
+    ticket = session.scalars(select(Ticket)).one()
+    assert ticket.created_at <= utcnow() and ticket.department_id is not None

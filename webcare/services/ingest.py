@@ -237,7 +237,7 @@ def _route_input(batch: _Batch, message: InboundMessage) -> routing.RouteInput:
     return routing.RouteInput(text=message.text or "", platform=batch.channel.platform, channel_id=batch.channel.id,
                               kind=message.kind, visibility=message.visibility,
                               author=message.author_handle[:255], language=message.language,
-                              at=message.created_at or batch.now)
+                              at=effective_time(message, batch.now))
 
 
 def subject_of(text: str) -> str:

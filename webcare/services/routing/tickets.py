@@ -40,8 +40,14 @@ def route_input_for(ticket: Ticket, message: Message) -> RouteInput:
 def _input(ticket: Ticket, message: Message, labels: tuple[str, ...]) -> RouteInput:
     return RouteInput(text=message.text or "", platform=message.platform, channel_id=message.channel_id,
                       kind=message.kind, visibility=message.visibility, author=message.author_handle or "",
-                      language=message.language, at=message.platform_created_at or message.received_at,
-                      labels=labels)
+                      language=message.language, at=_effective_at(message), labels=labels)
+
+
+def _effective_at(message: Message):
+    """The platform's time, or the time we received it when that is missing or lies in the future (as ingest
+    does: a time from outside is not trusted beyond now)."""
+    at = message.platform_created_at
+    return message.received_at if at is None or at > message.received_at else at
 
 
 def decide(session: Session, item: RouteInput) -> RouteDecision:
