@@ -219,3 +219,15 @@ def test_inbox_says_when_filters_find_nothing_and_explains_a_stale_cursor(client
     assert "Goed bezig" in client.get("/inbox?view=mine").get_data(as_text=True)  # an empty view is good news
     page = client.get("/inbox?cursor=garbage&limit=100000").get_data(as_text=True)
     assert "Deze pagina van de lijst bestaat niet meer" in page and "not valid" not in page
+
+
+def test_merge_asks_before_it_happens(client, session, world):
+    people, tickets = world
+    f.ticket(session, department_code="KCC", contact=tickets["kcc"].contact)
+    session.commit()
+    f.login(client, people["agent"].email)
+    page = client.get(f"/tickets/{tickets['kcc'].id}").get_data(as_text=True)
+    assert 'data-confirm="Deze twee tickets samenvoegen? Dit kan niet ongedaan worden gemaakt."' in page
+    assert "js/confirm.js" in page
+    with client.get("/static/js/confirm.js") as script:
+        assert b"window.confirm" in script.data
