@@ -7,6 +7,7 @@ import time
 
 import pyotp
 import pytest
+import segno
 from sqlalchemy import select
 
 from tests import factories as f
@@ -60,6 +61,9 @@ def test_voluntary_enrolment_through_the_pages(client, session, agent):
     page = client.get("/account/two-factor").get_data(as_text=True)
     secret = re.search(r'class="secret-key">([A-Z2-7]+)<', page).group(1)
     assert f"otpauth://totp/Webcare:anouk%40voorbeeldstad.nl?secret={secret}&amp;issuer=Webcare" in page
+    qr = segno.make(f"otpauth://totp/Webcare:anouk%40voorbeeldstad.nl?secret={secret}&issuer=Webcare", error="m")
+    assert re.search(r'<figure class="qr"[^>]*><svg [^>]*class="qr-code"', page)
+    assert qr.svg_inline(scale=5, light="#fff", svgclass="qr-code") in page  # the link itself, to scan
     wrong = client.post("/account/two-factor/confirm", data={"csrf_token": f.csrf_token(page), "code": "000000"})
     assert wrong.status_code == 302
     done = client.post("/account/two-factor/confirm", data={"csrf_token": f.csrf_token(page), "code": code(secret)})

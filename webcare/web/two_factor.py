@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import time
 
+import segno
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
@@ -98,9 +100,9 @@ def _complete_login(user, method: str, next_url: str) -> None:
 def account():
     user = current()
     secret = two_factor.pending_secret(db(), user)
+    uri = two_factor.provisioning_uri(user, secret) if secret else None
     return render_template(
-        "two_factor/account.html", user=user, secret=secret,
-        uri=two_factor.provisioning_uri(user, secret) if secret else None,
+        "two_factor/account.html", user=user, secret=secret, uri=uri, qr=_qr_code(uri) if uri else None,
         required=two_factor.is_required(user, runtime().settings), form=CodeForm(), empty=EmptyForm(),
         regen_form=CodeForm(prefix="regen"), off_form=CodeForm(prefix="off"),
         codes_left=len(user.recovery_code_hashes),
@@ -185,3 +187,8 @@ def _require_enrolment():
         raise Forbidden("two-factor login is required for this account: enrol on /account/two-factor first")
     flash(_("Your role requires two-step login. Set it up to continue."), "warning")
     return redirect(url_for("two_factor.account"))
+
+
+def _qr_code(uri: str) -> Markup:
+    """The otpauth link as a QR code to scan, inline SVG (served from our own page: nothing external)."""
+    return Markup(segno.make(uri, error="m").svg_inline(scale=5, light="#fff", svgclass="qr-code"))
