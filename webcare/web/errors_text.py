@@ -18,6 +18,10 @@ BY_CODE = {
     "already_owner": _l("You already own this ticket."),
     "no_front_office": _l("There is no front office to send this ticket back to."),
     "not_found": _l("That ticket does not exist or is not visible to you."),
+    "email_taken": _l("There is already a user with this e-mail address."),
+    "department_required": _l("Department staff need at least one department. Choose one or more departments."),
+    "unknown_department": _l("One of the chosen departments does not exist (any more)."),
+    "own_admin_role": _l("You cannot deactivate yourself or take away your own administrator role."),
 }
 BY_FIELD = {
     "text": _l("Please write a text (within the length limit)."),
