@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from flask import request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from webcare.errors import DomainError
+from webcare.errors import DomainError, NotFound
 
 BY_CODE = {
     "transition_not_allowed": _l("This status change is not allowed for this ticket."),
@@ -35,6 +36,31 @@ BY_FIELD = {
     "priority": _l("Unknown priority."),
     "into": _l("A ticket cannot be merged with itself."),
 }
+
+
+RULE_PARTS = {"conditions": _l("The conditions cannot be used (technical detail follows):"),
+              "actions": _l("The actions cannot be used (technical detail follows):")}
+RULE_NAME = {"required": _l("Give the rule a name."), "too long": _l("The name is too long (at most 120 characters)."),
+             "taken": _l("Another rule already has this name.")}
+
+
+def explain_rule(exc: DomainError) -> str:
+    """A refused routing rule: what is wrong in the user's language, followed by the checker's own words."""
+    if exc.fields.get("name") in RULE_NAME:
+        return str(RULE_NAME[exc.fields["name"]])
+    for name in exc.fields:
+        if name in RULE_PARTS:
+            return f"{RULE_PARTS[name]} {exc.message}"
+    return explain(exc)
+
+
+def page_message(exc: DomainError) -> str:
+    """The sentence on an error page: "not found" in the user's language, other refusals as the service says."""
+    if not isinstance(exc, NotFound):
+        return exc.message
+    if "ticket_id" in (request.view_args or {}):
+        return str(BY_CODE["not_found"])
+    return _("What you are looking for does not exist (any more), or you cannot see it.")
 
 
 def explain(exc: DomainError) -> str:
