@@ -95,3 +95,52 @@ def test_duplicate_department_code_is_refused(client, admin):
     response = client.post("/admin/departments", data={"csrf_token": token, "code": "ow", "name": "Dubbel",
                                                        "active": "y"})
     assert response.status_code == 409
+
+
+def test_a_refused_new_user_keeps_the_form_and_says_why_in_dutch(client, admin):
+    f.login(client, admin.email)
+    token = _token(client, "/admin/users")
+    response = client.post("/admin/users", data={"csrf_token": token, "email": "x@voorbeeldstad.nl",
+                                                 "name": "Xandra", "role": "department",
+                                                 "password": "tijdelijk-wachtwoord"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Afdelingsmedewerkers horen bij ten minste één afdeling" in html
+    assert "--department" not in html
+    assert 'value="x@voorbeeldstad.nl"' in html and 'value="Xandra"' in html
+    assert '<option selected value="department">' in html
+
+
+def test_a_new_user_with_a_known_email_address_is_refused_on_the_form(client, admin):
+    f.login(client, admin.email)
+    token = _token(client, "/admin/users")
+    response = client.post("/admin/users", data={"csrf_token": token, "email": admin.email.upper(),
+                                                 "name": "Dubbel", "role": "agent",
+                                                 "password": "tijdelijk-wachtwoord"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Er is al een gebruiker met dit e-mailadres." in html
+    assert f'value="{admin.email.upper()}"' in html and 'value="Dubbel"' in html
+
+
+def test_editing_a_user_into_department_staff_without_a_department_stays_on_the_form(client, session, admin):
+    agent = f.user(session, "agent")
+    session.commit()
+    f.login(client, admin.email)
+    url = f"/admin/users/{agent.id}"
+    response = client.post(url, data={"csrf_token": _token(client, url), "name": "Nieuwe naam",
+                                      "role": "department", "active": "y"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Afdelingsmedewerkers horen bij ten minste één afdeling" in html
+    assert 'value="Nieuwe naam"' in html
+    session.expire_all()
+    assert session.get(User, agent.id).role == "agent"
+
+
+def test_an_admin_locking_themselves_out_is_told_in_dutch(client, admin):
+    f.login(client, admin.email)
+    url = f"/admin/users/{admin.id}"
+    response = client.post(url, data={"csrf_token": _token(client, url), "name": "x", "role": "agent",
+                                      "active": "y"})
+    assert "je eigen beheerdersrol" in response.get_data(as_text=True)

@@ -85,6 +85,37 @@ def test_bad_view_parameters_are_a_clear_400(session, client, data, query):
     assert client.get(f"/dashboards/?{query}").status_code == 400
 
 
+@pytest.mark.parametrize(("query", "message"), [
+    ("from=2026-12-10&to=2026-12-01", "De periode eindigt voordat hij begint."),
+    ("from=2020-01-01&to=2025-01-01", "Een periode is ten hoogste 732 dagen lang."),
+    ("from=2025-13-01", "Schrijf datums als JJJJ-MM-DD."),
+    ("to=0001-01-10", "Die datum ligt te ver in het verleden of in de toekomst."),
+    ("from=0001-01-01&to=0001-01-10", "Die datum ligt te ver in het verleden of in de toekomst."),
+])
+def test_a_refused_period_shows_the_dashboard_with_a_dutch_message(session, client, data, query, message):
+    _login(session, client, "manager")
+    response = client.get(f"/dashboards/?{query}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert message in html and "De cijfers hieronder gaan over de laatste 30 dagen." in html
+    assert 'class="dash-filters"' in html and "op tijd" in html  # the dashboard itself, with the default period
+    assert "period ends before" not in html and "at most" not in html
+
+
+def test_a_refused_period_keeps_the_typed_dates_in_the_form(session, client, data):
+    _login(session, client, "manager")
+    html = client.get("/dashboards/?from=2026-12-10&to=2026-12-01").get_data(as_text=True)
+    assert 'value="2026-12-10"' in html and 'value="2026-12-01"' in html
+
+
+@pytest.mark.parametrize("query", ["to=0001-01-10", "from=0001-01-01&to=0001-01-10", "from=9999-12-01&to=9999-12-31"])
+def test_dates_at_the_ends_of_the_calendar_are_no_server_error(session, client, data, query):
+    _login(session, client, "manager")
+    for url in (f"/dashboards/?{query}", f"/dashboards/now?{query}",
+                f"/dashboards/export/figures.csv?group_by=day&{query}"):
+        assert client.get(url).status_code < 500, url
+
+
 def test_now_board_lists_the_breached(session, client, data):
     _login(session, client, "manager")
     html = client.get("/dashboards/now").get_data(as_text=True)

@@ -48,10 +48,11 @@ def create_user(
         raise ValidationFailed(f"unknown role {role!r}; use one of {', '.join(ROLES)}", fields={"role": role})
     check_length(name, User.name, "name")
     if session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise Conflict(f"a user with e-mail {email} already exists")
+        raise Conflict(f"a user with e-mail {email} already exists", fields={"email": email}, code="email_taken")
     departments = departments_by_code(session, department_codes)
     if role == "department" and not departments:
-        raise ValidationFailed("a department user needs at least one --department", fields={"department": ""})
+        raise ValidationFailed("a department user needs at least one --department", fields={"department": ""},
+                               code="department_required")
     user = User(email=email, name=name, role=role, session_token=new_session_token(), departments=departments)
     if password is not None:
         set_password(user, password)
@@ -85,7 +86,8 @@ def departments_by_code(session: Session, codes) -> list[Department]:
     found = {d.code: d for d in session.scalars(select(Department).where(Department.code.in_(codes)))}
     missing = [c for c in codes if c not in found]
     if missing:
-        raise ValidationFailed(f"unknown department code(s): {', '.join(missing)}", fields={"department": missing})
+        raise ValidationFailed(f"unknown department code(s): {', '.join(missing)}", fields={"department": missing},
+                               code="unknown_department")
     return [found[c] for c in codes]
 
 
@@ -193,9 +195,10 @@ def update_user(session: Session, user: User, *, name: str, role: str, departmen
         raise ValidationFailed(f"unknown role {role!r}", fields={"role": role})
     departments = departments_by_code(session, department_codes)
     if role == "department" and not departments:
-        raise ValidationFailed("a department user needs at least one department", fields={"department": ""})
+        raise ValidationFailed("a department user needs at least one department", fields={"department": ""},
+                               code="department_required")
     if acting is not None and acting.id == user.id and (not active or role != "admin"):
-        raise Conflict("you cannot deactivate yourself or take away your own admin role")
+        raise Conflict("you cannot deactivate yourself or take away your own admin role", code="own_admin_role")
     before = {"name": user.name, "role": user.role, "active": user.active,
               "departments": sorted(d.code for d in user.departments)}
     user.name, user.role, user.active, user.departments = name.strip(), role, active, departments

@@ -13,10 +13,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from webcare.auth import current, roles_required
+from webcare.errors import DomainError
 from webcare.extensions import db
 from webcare.services import audit, departments
 from webcare.services import users as user_service
-from webcare.web.admin_forms import DepartmentForm, NewUserForm, UserForm, department_choices
+from webcare.web.admin_forms import DepartmentForm, NewUserForm, UserForm, department_choices, show_refusal
 from webcare.web.nav import add_nav
 from webcare.web.request_origin import origin
 
@@ -55,7 +56,7 @@ def index():
 @bp.get("/users")
 @roles_required("admin")
 def users():
-    return render_template("admin/users.html", users=user_service.list_users(db()), form=_new_user_form())
+    return _users_page(_new_user_form())
 
 
 @bp.post("/users")
@@ -63,10 +64,15 @@ def users():
 def create_user():
     form = _new_user_form()
     if not form.validate_on_submit():
-        return render_template("admin/users.html", users=user_service.list_users(db()), form=form), 400
+        return _users_page(form, 400)
     session = db()
-    user = user_service.create_user(session, form.email.data, form.role.data, password=form.password.data,
-                                    name=form.name.data or "", department_codes=form.departments.data)
+    try:
+        user = user_service.create_user(session, form.email.data, form.role.data, password=form.password.data,
+                                        name=form.name.data or "", department_codes=form.departments.data)
+    except DomainError as exc:
+        session.rollback()
+        show_refusal(form, exc)
+        return _users_page(form, exc.status)
     audit.record(session, current(), "user.create", origin(), target=("user", user.id),
                  data={"role": user.role, "departments": form.departments.data})
     session.commit()
@@ -81,19 +87,30 @@ def edit_user(user_id: int):
     user = user_service.get_user(session, user_id)
     form = UserForm(obj=user, departments=[d.code for d in user.departments])
     form.departments.choices = department_choices(session)
+    status = 200
     if form.validate_on_submit():
-        changes = user_service.update_user(session, user, name=form.name.data or "", role=form.role.data,
-                                           department_codes=form.departments.data, active=form.active.data,
-                                           acting=current())
-        if form.password.data:
-            user_service.set_password(user, form.password.data)
-            changes["password"] = ["***", "***"]
-        audit.record(session, current(), "user.update", origin(), target=("user", user.id), data=changes)
-        session.commit()
-        flash(_("Changes saved."), "success")
-        return redirect(url_for("admin.users"))
+        try:
+            _save_user(session, user, form)
+        except DomainError as exc:
+            session.rollback()
+            show_refusal(form, exc)
+            status = exc.status
+        else:
+            session.commit()
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("admin.users"))
     return render_template("admin/user_edit.html", user=user, form=form,
-                           tokens=user_service.tokens_of(session, user))
+                           tokens=user_service.tokens_of(session, user)), status
+
+
+def _save_user(session, user, form: UserForm) -> None:
+    changes = user_service.update_user(session, user, name=form.name.data or "", role=form.role.data,
+                                       department_codes=form.departments.data, active=form.active.data,
+                                       acting=current())
+    if form.password.data:
+        user_service.set_password(user, form.password.data)
+        changes["password"] = ["***", "***"]
+    audit.record(session, current(), "user.update", origin(), target=("user", user.id), data=changes)
 
 
 @bp.post("/users/<int:user_id>/tokens/<int:token_id>/revoke")
@@ -144,6 +161,10 @@ def edit_department(department_id: int):
         flash(_("Changes saved."), "success")
         return redirect(url_for("admin.departments"))
     return render_template("admin/department_edit.html", department=department, form=form)
+
+
+def _users_page(form: NewUserForm, status: int = 200):
+    return render_template("admin/users.html", users=user_service.list_users(db()), form=form), status
 
 
 def _new_user_form() -> NewUserForm:

@@ -2,19 +2,43 @@
 
 from __future__ import annotations
 
+from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
-from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
+from webcare.errors import DomainError
 from webcare.services.departments import list_departments
 from webcare.services.users import EMAIL_PATTERN
+from webcare.web.errors_text import explain
 from webcare.web.templating import ROLE_LABELS
 
 EMAIL = Regexp(EMAIL_PATTERN, message=_l("Not an e-mail address."))
 ROLE_CHOICES = [SelectChoice(role, label) for role, label in ROLE_LABELS.items()]
+
+
+# which field of a user form a refusal of the users service is about (the others are flashed above the form)
+REFUSAL_FIELDS = {"email_taken": "email", "department_required": "departments", "unknown_department": "departments"}
+
+
+def show_refusal(form: FlaskForm, exc: DomainError) -> None:
+    """Put the service's refusal, in the user's language, next to the field it is about (or flash it)."""
+    field = getattr(form, REFUSAL_FIELDS.get(exc.code, ""), None)
+    if field is None:
+        flash(explain(exc), "error")
+    else:
+        field.errors = [*field.errors, explain(exc)]
 
 
 def department_choices(session: Session) -> list[SelectChoice]:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from wtforms import IntegerField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from webcare import platforms
 from webcare.auth import current, roles_required
 from webcare.extensions import db, runtime
+from webcare.i18n import N_
 from webcare.services import audit, channels, polling, webhooks
 from webcare.web.forms import EmptyForm, FlaskForm
 from webcare.web.nav import add_nav
@@ -20,6 +24,13 @@ from webcare.web.ticket_format import PLATFORM_LABELS
 bp = Blueprint("channels", __name__, url_prefix="/admin/channels")
 add_nav("channels.index", _l("Channels"), "admin")
 
+FAILURE_TEXTS = {  # by the platform error's class (services.channels.run_connection_test's "kind")
+    "TransientError": N_("The platform cannot be reached at %(host)s."),
+    "RateLimited": N_("The platform at %(host)s accepts no requests from us for a while. Try again later."),
+    "NeedsReauth": N_("The platform at %(host)s no longer accepts the token. Connect the channel again."),
+    "PermanentError": N_("The platform at %(host)s refused the connection."),
+}
+FAILURE_OTHER = N_("The connection test with %(host)s failed.")
 STATE_LABELS = {"ok": _l("OK"), "paused": _l("Paused"), "needs_reauth": _l("Needs re-authorisation"),
                 "rate_limited": _l("Rate limited"), "error": _l("Error"), "never_polled": _l("Not polled yet")}
 
@@ -130,8 +141,16 @@ def test(channel_id: int):
     if result["ok"]:
         flash(_("Connection works: %(handle)s", handle=result["account"]["handle"]), "success")
     else:
-        flash(_("Connection failed: %(error)s", error=result["error"]), "error")
+        flash(_connection_failure(result, channels.get_channel(db(), channel_id)), "error")
     return redirect(url_for(".index"))
+
+
+def _connection_failure(result: dict, channel) -> Markup:
+    """What went wrong in a sentence of the user's language; the platform's own words small below it."""
+    where = urlsplit(channel.base_url or "").netloc or PLATFORM_LABELS.get(channel.platform, channel.platform)
+    sentence = _(FAILURE_TEXTS.get(result["kind"], FAILURE_OTHER), host=where)
+    return Markup("{}<br><small class=\"technical\">{} <code>{}</code></small>").format(
+        sentence, _("Technical details:"), result["error"])
 
 
 @bp.post("/<int:channel_id>/poll")

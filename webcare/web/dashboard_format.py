@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from webcare.db import MAX_ID
 from webcare.errors import ValidationFailed
 from webcare.i18n import N_
-from webcare.services.metrics import Filters, Period
+from webcare.services.metrics import MAX_DAYS, Filters, Period
 from webcare.web.templating import text_once
 
 
@@ -65,12 +65,7 @@ def trend(current: float | None, previous: float | None, kind: str, better: str 
 
 def parse_view(args, today: date) -> tuple[Period, Filters]:
     """The period (from, to: local ISO dates, default the last 30 days) and filters of a dashboard URL."""
-    try:
-        end = date.fromisoformat(args["to"]) if args.get("to") else today
-        start = date.fromisoformat(args["from"]) if args.get("from") else end - timedelta(days=29)
-    except (ValueError, OverflowError) as exc:  # OverflowError: 29 days before 0001-01-05
-        raise ValidationFailed(_("Dates are written as YYYY-MM-DD."), fields={"from": args.get("from"),
-                                                                               "to": args.get("to")}) from exc
+    period = _period(args, today)
     numbers = {}
     for name in ("department", "channel", "category", "agent"):
         value = args.get(name) or None
@@ -80,7 +75,26 @@ def parse_view(args, today: date) -> tuple[Period, Filters]:
         numbers[name] = int(value) if value else None
     filters = Filters(department_id=numbers["department"], channel_id=numbers["channel"],
                       category_id=numbers["category"], agent_id=numbers["agent"])
-    return Period(start, end), filters
+    return period, filters
+
+
+def _period(args, today: date) -> Period:
+    """The period of a URL, refused in the user's language (the service's own rule says it in English)."""
+    fields = {"from": args.get("from"), "to": args.get("to")}
+    try:
+        end = date.fromisoformat(args["to"]) if args.get("to") else today
+        start = date.fromisoformat(args["from"]) if args.get("from") else end - timedelta(days=29)
+        period = Period(start, end)
+        period.previous()  # the trend compares with the period before: that must be a date too
+    except OverflowError as exc:  # 29 days before 0001-01-05, or the period before 0001-01-01
+        raise ValidationFailed(_("That date is too far in the past or the future."), fields=fields) from exc
+    except ValueError as exc:
+        raise ValidationFailed(_("Dates are written as YYYY-MM-DD."), fields=fields) from exc
+    except ValidationFailed as exc:
+        message = _("The period ends before it starts.") if end < start else \
+            _("A period can be at most %(n)d days.", n=MAX_DAYS)
+        raise ValidationFailed(message, fields=fields) from exc
+    return period
 
 
 def view_params(period: Period, filters: Filters, **extra) -> dict:

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from webcare.auth import current, roles_required
 from webcare.db import utcnow
-from webcare.errors import NotFound
+from webcare.errors import NotFound, ValidationFailed
 from webcare.extensions import db
 from webcare.models import Channel, Department
 from webcare.services import metric_facts, metrics_export, metrics_labels, metrics_pages
@@ -39,13 +39,16 @@ def _today():
 
 
 def _page(scope: str, title: str, **forced):
-    period, filters = fmt.parse_view(request.args, _today())
+    try:
+        (period, filters), refusal = fmt.parse_view(request.args, _today()), None
+    except ValidationFailed as exc:  # the page still shows, with the default view and why the asked one is not
+        (period, filters), refusal = fmt.parse_view({}, _today()), exc.message
     filters = replace(filters, **forced)
     data = metrics_pages.dashboard(db(), scope, period, filters, utcnow())
     return render_template("dashboards/dashboard.html", d=data, scope=scope, title=title, filters=filters,
-                           charts=dashboard_charts.for_dashboard(data),
+                           charts=dashboard_charts.for_dashboard(data), refusal=refusal,
                            options=metrics_labels.options(db()), presets=fmt.presets(_today()), fmt=fmt,
-                           params=fmt.view_params(period, filters))
+                           params=fmt.view_params(period, filters)), 400 if refusal else 200
 
 
 @bp.get("/")

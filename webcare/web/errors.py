@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from webcare.errors import DomainError, TooManyRequests
+from webcare.web.errors_text import page_message
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,7 @@ def _wants_json() -> bool:
 
 
 def _domain_error(exc: DomainError):
-    body, status = (jsonify(exc.to_dict()), exc.status) if _wants_json() else _page(exc.status, exc.message)
+    body, status = (jsonify(exc.to_dict()), exc.status) if _wants_json() else _page(exc.status, page_message(exc))
     response = make_response(body, status)
     if isinstance(exc, TooManyRequests):
         response.headers["Retry-After"] = str(exc.retry_after)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from flask import request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from webcare.errors import DomainError
+from webcare.errors import DomainError, NotFound
 
 BY_CODE = {
     "transition_not_allowed": _l("This status change is not allowed for this ticket."),
@@ -18,6 +19,10 @@ BY_CODE = {
     "already_owner": _l("You already own this ticket."),
     "no_front_office": _l("There is no front office to send this ticket back to."),
     "not_found": _l("That ticket does not exist or is not visible to you."),
+    "email_taken": _l("There is already a user with this e-mail address."),
+    "department_required": _l("Department staff need at least one department. Choose one or more departments."),
+    "unknown_department": _l("One of the chosen departments does not exist (any more)."),
+    "own_admin_role": _l("You cannot deactivate yourself or take away your own administrator role."),
 }
 BY_FIELD = {
     "text": _l("Please write a text (within the length limit)."),
@@ -32,6 +37,31 @@ BY_FIELD = {
     "into": _l("A ticket cannot be merged with itself."),
     "cursor": _l("This page of the list no longer exists; start again from the first page."),
 }
+
+
+RULE_PARTS = {"conditions": _l("The conditions cannot be used (technical detail follows):"),
+              "actions": _l("The actions cannot be used (technical detail follows):")}
+RULE_NAME = {"required": _l("Give the rule a name."), "too long": _l("The name is too long (at most 120 characters)."),
+             "taken": _l("Another rule already has this name.")}
+
+
+def explain_rule(exc: DomainError) -> str:
+    """A refused routing rule: what is wrong in the user's language, followed by the checker's own words."""
+    if exc.fields.get("name") in RULE_NAME:
+        return str(RULE_NAME[exc.fields["name"]])
+    for name in exc.fields:
+        if name in RULE_PARTS:
+            return f"{RULE_PARTS[name]} {exc.message}"
+    return explain(exc)
+
+
+def page_message(exc: DomainError) -> str:
+    """The sentence on an error page: "not found" in the user's language, other refusals as the service says."""
+    if not isinstance(exc, NotFound):
+        return exc.message
+    if "ticket_id" in (request.view_args or {}):
+        return str(BY_CODE["not_found"])
+    return _("What you are looking for does not exist (any more), or you cannot see it.")
 
 
 def explain(exc: DomainError) -> str:

@@ -17,7 +17,11 @@ from webcare.web.forms import EmptyForm, safe_next
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 log = logging.getLogger(__name__)
-KIND_LABELS = {"sla_at_risk": _l("At risk"), "sla_breached": _l("Overdue"), "sla_late_3x": _l("3x late")}
+KIND_LABELS = {"sla_at_risk": _l("At risk"), "sla_breached": _l("Overdue"), "sla_late_3x": _l("3x late"),
+               "message_in": _l("New message"), "handoff": _l("Handed off"), "feedback": _l("Department feedback"),
+               "reply_requested": _l("Reply proposed"), "taken_over": _l("Taken over"), "sent_back": _l("Sent back"),
+               "delivery_failed": _l("Reply not delivered"), "channel_reauth": _l("Channel needs reconnecting"),
+               "threat": _l("Threat")}
 
 
 @bp.app_context_processor
@@ -33,7 +37,7 @@ def _unread_in_top_bar() -> dict:
 
 @bp.app_template_filter("notification_kind")
 def _kind_label(kind: str) -> str:
-    return KIND_LABELS.get(kind, kind)
+    return str(KIND_LABELS.get(kind, kind))
 
 
 @bp.get("/")

@@ -18,9 +18,11 @@ from webcare.errors import ValidationFailed
 from webcare.extensions import db, runtime
 from webcare.services import audit, subject_rights
 from webcare.web.admin import add_admin_page
+from webcare.web.audit_labels import ACTION_LABELS
 
 bp = Blueprint("privacy", __name__, url_prefix="/admin")
 PAGE_SIZE = 50
+bp.add_app_template_global(ACTION_LABELS.get, "audit_action_label")
 
 add_admin_page("privacy.audit_log", _l("Audit log"), _l("Every action by a person: who, what, when, from where"))
 add_admin_page("privacy.contacts", _l("Citizens' data"), _l("Export or erase all data about one citizen"))

@@ -13,8 +13,9 @@ from webcare.services import routing
 from webcare.services.routing import dryrun, rules
 from webcare.services.routing.engine import RuleSpec
 from webcare.services.routing.store import load_catalog, load_ruleset
-from webcare.web.forms import EmptyForm
 from webcare.web.admin import add_admin_page
+from webcare.web.errors_text import explain_rule
+from webcare.web.forms import EmptyForm
 from webcare.web.request_origin import origin
 from webcare.web.routing_forms import RuleForm, TryForm
 from webcare.web.routing_summary import describe
@@ -61,7 +62,7 @@ def _edit(rule):
             rules.create_rule(db(), data, current(), origin())
     except DomainError as exc:
         db().rollback()
-        form.form_errors.append(exc.message)
+        form.form_errors.append(explain_rule(exc))
         return render_template("routing/rule_form.html", form=form, rule=rule, result=None, button=EmptyForm()), 400
     db().commit()
     flash(_("Rule \u201c%(name)s\u201d saved.", name=saved.name), "success")
@@ -72,7 +73,7 @@ def _dry_run(form: RuleForm, rule, data: dict):
     try:
         rules.validate(db(), data, rule_id=rule.id if rule else None)
     except DomainError as exc:
-        form.form_errors.append(exc.message)
+        form.form_errors.append(explain_rule(exc))
         return render_template("routing/rule_form.html", form=form, rule=rule, result=None, button=EmptyForm()), 400
     draft = RuleSpec(rule.id if rule else None, data["name"], data["conditions"], data["actions"],
                      data["continue_matching"])
@@ -115,7 +116,7 @@ def _change(action, message: str | None = None):
         action()
     except DomainError as exc:
         db().rollback()
-        flash(exc.message, "error")
+        flash(explain_rule(exc), "error")
         return redirect(url_for("routing_admin.rules_page"))
     db().commit()
     if message:

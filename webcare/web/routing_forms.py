@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from webcare.models.channel import PLATFORMS
 from webcare.web.templating import PRIORITY_LABELS
+from webcare.web.ticket_format import PLATFORM_LABELS
 
 
 class RuleForm(FlaskForm):
@@ -51,7 +52,7 @@ class RuleForm(FlaskForm):
         try:
             conditions = json.loads(self.conditions.data or "{}")
         except json.JSONDecodeError as exc:
-            self.conditions.errors = [_l("Not valid JSON: %(error)s", error=str(exc))]
+            self.conditions.errors = [_l("The conditions are not valid JSON: %(error)s", error=str(exc))]
             return None
         actions: dict = {key: value for key, value in (
             ("category", self.category.data), ("department", self.department.data),
@@ -70,7 +71,7 @@ class RuleForm(FlaskForm):
 
 class TryForm(FlaskForm):
     text = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=10_000)])
-    platform = SelectField(_l("Platform"), choices=[SelectChoice(p) for p in PLATFORMS], default="x")
+    platform = SelectField(_l("Platform"), choices=[SelectChoice(p, PLATFORM_LABELS.get(p, p)) for p in PLATFORMS], default="x")
     kind = SelectField(_l("Kind"), choices=[SelectChoice("mention", _l("Mention")), SelectChoice("comment", _l("Comment")),
                                            SelectChoice("dm", _l("Direct message"))], default="mention")
 

@@ -26,6 +26,9 @@ AWAITING_LABELS = {"webcare": _l("Webcare's move"), "department": _l("The depart
                    "citizen": _l("Waiting for the citizen"), "nobody": _l("Nobody's move")}
 DELIVERY_LABELS = {"queued": _l("Queued"), "sending": _l("Sending"), "sent": _l("Delivered"),
                    "failed": _l("Failed"), "held": _l("Held")}
+PII_LABELS = {"email": _l("e-mail address"), "iban": _l("IBAN"), "phone": _l("phone number"),
+              "licence_plate": _l("licence plate"), "birth_date": _l("date of birth"),
+              "postcode_house_number": _l("postcode and house number"), "bsn": _l("BSN")}
 PLATFORM_LABELS = {"mastodon": "Mastodon", "x": "X", "facebook": "Facebook", "instagram": "Instagram",
                    "bluesky": "Bluesky", "linkedin": "LinkedIn", "tiktok": "TikTok"}
 EVENT_LABELS = {
@@ -47,7 +50,8 @@ def register(bp: Blueprint) -> None:
     bp.add_app_template_filter(clock_left, "clock_left")
     for name, labels in (("level_label", LEVEL_LABELS), ("clock_label", CLOCK_LABELS),
                          ("awaiting_label", AWAITING_LABELS), ("delivery_label", DELIVERY_LABELS),
-                         ("platform_label", PLATFORM_LABELS), ("event_label", EVENT_LABELS)):
+                         ("platform_label", PLATFORM_LABELS), ("event_label", EVENT_LABELS),
+                         ("pii_label", PII_LABELS)):
         bp.add_app_template_filter(_labeller(labels), name)
     # cached variants of the shared status and priority labels, for lists that show them on every row
     bp.add_app_template_filter(_labeller(STATUS_LABELS), "status_name")
