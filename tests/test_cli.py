@@ -129,6 +129,12 @@ def test_create_token_with_a_too_long_name_exits_2_without_the_token(cli, sessio
     assert cli("create-token", "t@voorbeeldstad.nl", "--name", "n" * 80).exit_code == 0
 
 
+def test_an_account_from_before_the_shape_check_can_still_be_named(cli, session):
+    session.add(User(email="ops@localhost", role="agent", session_token="s" * 32))  # no dot in the domain
+    session.commit()
+    assert cli("create-token", " OPS@localhost").exit_code == 0
+
+
 def test_demo_creates_logins(cli, session, client):
     result = cli("demo")
     data = json.loads(result.output)

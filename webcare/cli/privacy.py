@@ -90,7 +90,7 @@ def two_factor_group() -> None:
 def reset_two_factor(ctx: Context, email: str) -> None:
     """Switch a user's two-factor login off (lost phone and codes); they enrol again at the next login."""
     with ctx.transaction() as session:
-        user = session.scalar(select(User).where(User.email == user_service.normalise_email(email)))
+        user = session.scalar(select(User).where(User.email == user_service.email_key(email)))
         if user is None:
             raise NotFound(f"no user with e-mail {email}")
         two_factor.reset(user)

@@ -36,7 +36,7 @@ from webcare.models import Channel, Department, ImportedLine, Message, Ticket, U
 from webcare.platforms.base import InboundMessage, SentReply
 from webcare.schemas.history_import import LINE_SCHEMAS
 from webcare.services import department_actions, ingest, replies, ticket_actions
-from webcare.services.users import normalise_email
+from webcare.services.users import email_key
 from webcare.storable import storable
 
 LEDGER_CHUNK = 500
@@ -225,7 +225,7 @@ class Importer:
         return found
 
     def user(self, email: str) -> User:
-        found = self.session.scalar(select(User).where(User.email == normalise_email(email)))
+        found = self.session.scalar(select(User).where(User.email == email_key(email)))
         if found is None:
             raise NotFound(f"unknown user {email!r} (create the account first: webcare create-user)")
         return found

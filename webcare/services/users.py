@@ -63,11 +63,17 @@ def create_user(
 
 def normalise_email(email: str) -> str:
     """The address in lower case; ValidationFailed unless it has the shape of one (`EMAIL_PATTERN`) and fits."""
-    email = email.strip().lower()
+    email = email_key(email)
     check_length(email, User.email, "the e-mail address")
     if not re.match(EMAIL_PATTERN, email):
         raise ValidationFailed(f"not an e-mail address: {email!r}", fields={"email": email})
     return email
+
+
+def email_key(email: str) -> str:
+    """How an address is looked up: as stored, in lower case (an account made before the shape was checked
+    can still be named)."""
+    return email.strip().lower()
 
 
 def check_length(value: str, column: Any, what: str) -> None:
@@ -209,7 +215,7 @@ def update_user(session: Session, user: User, *, name: str, role: str, departmen
 
 
 def user_by_email(session: Session, email: str) -> User:
-    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    user = session.scalar(select(User).where(User.email == email_key(email)))
     if user is None:
         raise NotFound(f"no user with e-mail {email}")
     return user
