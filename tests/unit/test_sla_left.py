@@ -28,10 +28,15 @@ def test_a_response_target_counts_office_time_over_the_weekend():
 
 
 def test_a_working_day_target_counts_working_days():
+    # Thursday 15:00 -> Tuesday 10:00: Friday, Monday and (part of) Tuesday
     assert time_left(clock(at(24, 10), "working_days"), STD, at(19, 15)) == TimeLeft(3, "working_days", False)
     assert time_left(clock(at(19, 15), "working_days"), STD, at(24, 10)) == TimeLeft(3, "working_days", True)
-    same_day = time_left(clock(at(24, 15), "working_days"), STD, at(24, 10))  # due later today: hours
-    assert same_day == TimeLeft(5 * 3600, "seconds", False)
+    # due at opening time on Tuesday: the end of Monday, so Friday and Monday are left
+    assert time_left(clock(at(24, 8, 30), "working_days"), STD, at(19, 15)) == TimeLeft(2, "working_days", False)
+    same_day = time_left(clock(at(24, 15), "working_days"), STD, at(24, 10))  # due later today: office hours
+    assert same_day == TimeLeft(5 * 3600, "office_seconds", False)
+    overnight = time_left(clock(at(25, 8, 30), "working_days"), STD, at(24, 10))  # tomorrow at opening time
+    assert overnight == TimeLeft(7 * 3600, "office_seconds", False)
 
 
 def test_calendar_days_and_clocks_without_a_deadline():

@@ -31,11 +31,24 @@ def time_left(clock: dict, calendar: Calendar, now: datetime) -> TimeLeft | None
     late = now > due
     start, end = (due, now) if late else (now, due)
     unit = (clock["target"] or {}).get("unit")
-    if unit == "business_minutes":
+    if unit == "working_days":
+        days = _whole_working_days(calendar, start, end)
+        if days is None:
+            return TimeLeft((end - start).total_seconds(), "seconds", late)
+        if days:
+            return TimeLeft(days, "working_days", late)
+    if unit in ("business_minutes", "working_days"):  # less than a working day: its office hours
         return TimeLeft(calendar.business_seconds_between(start, end), "office_seconds", late)
-    days = calendar.local_date(end) - calendar.local_date(start)
-    if unit == "working_days" and timedelta(days=1) <= days <= timedelta(days=MAX_DAYS_COUNTED):
-        first = calendar.local_date(start)
-        working = sum(calendar.is_working_day(first + timedelta(days=n)) for n in range(1, days.days + 1))
-        return TimeLeft(working, "working_days", late)
     return TimeLeft((end - start).total_seconds(), "seconds", late)
+
+
+def _whole_working_days(calendar: Calendar, start: datetime, end: datetime) -> int | None:
+    """Working days after `start`'s day up to `end`'s: the days between, and `end`'s own day only when some
+    of its opening time lies before `end` (a deadline at 08:30 on Friday is the end of Thursday). None when
+    they lie too far apart to count."""
+    first, last = calendar.local_date(start), calendar.local_date(end)
+    if (last - first).days > MAX_DAYS_COUNTED:
+        return None
+    between = sum(calendar.is_working_day(first + timedelta(days=n)) for n in range(1, (last - first).days))
+    last_day_open = last > first and any(begin < end for begin, _ in calendar.spans(last))
+    return between + last_day_open
