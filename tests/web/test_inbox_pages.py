@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -65,7 +67,9 @@ def test_handoff_feedback_resolve_through_pages(client, session, world):
     assert response.status_code == 302
     client.post("/logout", data={"csrf_token": f.csrf_token(client.get("/inbox").get_data(as_text=True))})
     f.login(client, people["ow"].email)
-    assert "Wanneer?" in client.get("/department").get_data(as_text=True)
+    department_page = client.get("/department").get_data(as_text=True)
+    assert "Wanneer?" in department_page
+    assert re.search(r'class="badge level-[a-z_0-9]+">nog (\d+ werkdag(en)?|[^<]+ kantoortijd)<', department_page)
     post(client, f"/tickets/{ticket_id}/feedback", {"text": "Donderdag opgehaald", "propose_reply": "y"})
     note = session.scalar(select(Note).where(Note.is_feedback.is_(True)))
     assert note.text == "Donderdag opgehaald"

@@ -6,6 +6,8 @@ Without any calendar row (a fresh database) the built-in default applies: Monday
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -29,6 +31,14 @@ def load_all(session: Session) -> dict[int, Calendar]:
     """Every calendar by id, in two queries."""
     models = session.scalars(select(BusinessCalendar).options(selectinload(BusinessCalendar.closing_days)))
     return {model.id: from_model(model) for model in models}
+
+
+def lookup(session: Session) -> Callable[[int | None], Calendar]:
+    """A function from a calendar id to its calendar (the default one for None or an unknown id), with every
+    calendar loaded once: for pages that count time on many tickets."""
+    known = load_all(session)
+    default = known.get(default_id(session)) or builtin_default()
+    return lambda calendar_id: known.get(calendar_id) or default
 
 
 def default_id(session: Session) -> int | None:

@@ -7,8 +7,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from webcare.db import utcnow
 from webcare.models import Ticket, TicketEvent, User
+from webcare.services import calendars
 from webcare.services.access import visible_tickets
+from webcare.services.sla_left import TimeLeft, calendar_id_of, time_left
+from webcare.services.sla_state import target_of
 from webcare.workflow import OPEN_STATUSES
 
 LIMIT = 200
@@ -19,6 +23,7 @@ class DepartmentLists:
     awaiting: list[Ticket]
     others: list[Ticket]
     questions: dict[int, str]
+    feedback_left: dict[int, TimeLeft | None]  # per awaiting ticket, in working days or office hours
 
 
 def lists_for(session: Session, user: User) -> DepartmentLists:
@@ -32,7 +37,15 @@ def lists_for(session: Session, user: User) -> DepartmentLists:
         Ticket.id).limit(LIMIT)).unique().all()
     others = session.scalars(own.where(~waiting).order_by(Ticket.next_due_at.asc().nulls_last(), Ticket.id)
                              .limit(LIMIT)).unique().all()
-    return DepartmentLists(list(awaiting), list(others), _questions(session, [t.id for t in awaiting]))
+    return DepartmentLists(list(awaiting), list(others), _questions(session, [t.id for t in awaiting]),
+                           _feedback_left(session, awaiting, utcnow()))
+
+
+def _feedback_left(session: Session, tickets, now) -> dict[int, TimeLeft | None]:
+    calendar = calendars.lookup(session)
+    return {t.id: time_left({"due_at": t.department_feedback_due_at, "met_at": t.department_feedback_met_at,
+                             "target": target_of(t, "department_feedback")},
+                            calendar(calendar_id_of(t, "department_feedback")), now) for t in tickets}
 
 
 def _questions(session: Session, ticket_ids: list[int]) -> dict[int, str]:

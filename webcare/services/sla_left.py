@@ -52,3 +52,11 @@ def _whole_working_days(calendar: Calendar, start: datetime, end: datetime) -> i
     between = sum(calendar.is_working_day(first + timedelta(days=n)) for n in range(1, (last - first).days))
     last_day_open = last > first and any(begin < end for begin, _ in calendar.spans(last))
     return between + last_day_open
+
+
+def calendar_id_of(ticket, clock: str) -> int | None:
+    """The calendar a ticket's clock counts on: the department's for department feedback, else the ticket's."""
+    if clock == "department_feedback":
+        feedback = (ticket.sla_targets or {}).get("department_feedback") or {}
+        return feedback.get("calendar_id") or ticket.calendar_id
+    return ticket.calendar_id

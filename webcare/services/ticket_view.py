@@ -65,13 +65,9 @@ def build(session: Session, user: User, ticket: Ticket, format_day: Callable[[da
 def _clocks(session: Session, ticket: Ticket, now: datetime) -> dict[str, dict]:
     """The ticket's clocks, each with its time `left` in the target's own time (`services.sla_left`)."""
     clocks = clocks_of(ticket, now)
-    known = calendars.load_all(session)
-    feedback = (ticket.sla_targets or {}).get("department_feedback") or {}
+    calendar = calendars.lookup(session)
     for name, clock in clocks.items():
-        calendar_id = feedback.get("calendar_id") if name == "department_feedback" else None
-        calendar = (known.get(calendar_id or ticket.calendar_id) or known.get(calendars.default_id(session))
-                    or calendars.builtin_default())
-        clock["left"] = sla_left.time_left(clock, calendar, now)
+        clock["left"] = sla_left.time_left(clock, calendar(sla_left.calendar_id_of(ticket, name)), now)
     return clocks
 
 
