@@ -13,6 +13,7 @@ import pytest
 
 from tests import factories as f
 from tests.conftest import DATA_DIR
+from webcare.demo_feed import load_corpus
 from webcare.services import routing
 
 LABELLED = [json.loads(line) for line in (DATA_DIR / "routing_labelled.jsonl").read_text(encoding="utf-8").splitlines()
@@ -94,3 +95,19 @@ def test_threats_are_flagged_urgent_for_vb(session, text):
     session.commit()
     decision = routing.decide(session, routing.RouteInput(text=text))
     assert (decision.threat, decision.department, decision.priority, decision.auto_ack) == (True, "VB", "urgent", False)
+
+
+def test_the_demo_feeds_threats_are_flagged_and_only_those(session):
+    """What a newcomer sees in `webcare run`: every threat in the demo corpus reaches the safety team."""
+    f.seeded(session)
+    session.commit()
+    missed, false_alarms = [], []
+    for row in load_corpus():
+        decision = routing.decide(session, routing.RouteInput(
+            text=row["text"], platform="mastodon", kind=row["kind"],
+            visibility="private" if row["kind"] == "dm" else "public"))
+        if row.get("threat") and not decision.threat:
+            missed.append(row["text"])
+        if decision.threat and not row.get("threat"):
+            false_alarms.append(row["text"])
+    assert not missed and not false_alarms

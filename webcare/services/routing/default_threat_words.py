@@ -201,6 +201,11 @@ STANDALONE = pronoun_variants([
     "we komen jullie halen", "wij komen je halen", "ik ga je vinden", "ik ga jou vinden", "we gaan je vinden",
     "we gaan jullie vinden", "ik weet je te vinden", "we weten je te vinden", "we weten jullie te vinden",
     "ik weet jullie te vinden", "we zien jullie buiten", "we zien je buiten", "ik zie je buiten",
+    # knowing where to find someone, in both word orders and with "wel" ("dan weet ik hem wel te vinden")
+    "ik weet je wel te vinden", "weet ik je te vinden", "weet ik je wel te vinden", "we weten je wel te vinden",
+    "weten we je te vinden", "weten we je wel te vinden", "weten wij je wel te vinden", "ik weet hem te vinden",
+    "ik weet hem wel te vinden", "weet ik hem te vinden", "weet ik hem wel te vinden", "we weten hem te vinden",
+    "we weten hem wel te vinden", "weten we hem wel te vinden",
     "we houden je in de gaten", "we houden jullie in de gaten", "ik hou je in de gaten", "ik houd je in de gaten",
     "ik sta voor je deur", "sta nu voor je deur", "we staan voor je deur", "ik wacht je op", "we wachten je op",
     "ik wacht hem op", "we wachten hem op", "ik wacht haar op", "we gaan met jullie afrekenen",
@@ -210,6 +215,9 @@ STANDALONE = pronoun_variants([
     "verdienen de dood", "verdient een kogel", "verdienen een kogel", "moet dood", "moeten dood",
     "moeten allemaal dood", "tribunaal", "lynchen", "gelyncht", "met fakkels", "hooivork*",
     "desnoods met geweld",
+    # what was done to traitors (executions), wished on someone
+    "wat ze vroeger met verraders deden", "wat ze vroeger met landverraders deden", "wat ze met verraders doen",
+    "wat je met verraders doet", "zoals vroeger met verraders", "wat ze in de oorlog met verraders deden",
     # saying it is not a joke
     "dit is geen dreigement", "dat is geen dreigement", "geen dreigement maar", "geen bedreiging maar",
     "beschouw dit als een waarschuwing", "eigen rechter spelen", "op mijn manier oplossen",
