@@ -53,6 +53,26 @@ def test_flagged_ticket_notifies_the_safety_team_once(session, team, redis):
     assert len(_notifications(session, ticket.id)) == 2
 
 
+def test_a_threat_the_rules_missed_is_flagged_by_hand(session, team, redis):
+    members, outsider, _admin = team
+    agent = f.user(session, "agent")
+    ticket = f.ticket(session, department_code="OW", text="Dan weet ik die wethouder wel te vinden")
+    session.commit()
+    assert not safety.may_report(outsider) and safety.may_report(members[0]) and safety.may_report(agent)
+    safety.flag_by_hand(session, ticket, agent)
+    session.commit()
+    assert ticket.threat and ticket.priority == "urgent" and ticket.department.code == "OW"
+    assert sorted(n.user_id for n in _notifications(session, ticket.id)) == sorted(m.id for m in members)
+    types = session.scalars(select(TicketEvent.type).where(TicketEvent.ticket_id == ticket.id)
+                            .order_by(TicketEvent.id)).all()
+    assert types == ["threat_flagged", "priority_changed", "safety_notified"]
+    flagged = session.scalar(select(TicketEvent).where(TicketEvent.type == "threat_flagged"))
+    assert flagged.actor_id == agent.id
+    safety.flag_by_hand(session, ticket, agent)  # once flagged, nothing more happens
+    session.commit()
+    assert len(_notifications(session, ticket.id)) == 2
+
+
 def test_not_a_threat_notifies_nobody(session, team):
     ticket = f.ticket(session, department_code="OW")
     assert safety.on_threat_flagged(session, ticket) == []

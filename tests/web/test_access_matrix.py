@@ -133,6 +133,7 @@ EXPECTED: dict[str, tuple[str, str, str, str, str, str]] = {
     "POST /tickets/<int:ticket_id>/labels": ("login", "ok", "refused", "404", "ok", "ok"),
     "POST /tickets/<int:ticket_id>/merge": ("login", "ok", "refused", "404", "ok", "ok"),
     "POST /tickets/<int:ticket_id>/note": ("login", "ok", "ok", "404", "ok", "ok"),
+    "POST /tickets/<int:ticket_id>/threat": ("login", "ok", "ok", "404", "ok", "ok"),
     "POST /tickets/<int:ticket_id>/presence": ("login", "ok", "ok", "404", "ok", "ok"),
     "POST /tickets/<int:ticket_id>/priority": ("login", "ok", "refused", "404", "ok", "ok"),
     "POST /tickets/<int:ticket_id>/reply": ("login", "ok", "403", "404", "ok", "ok"),

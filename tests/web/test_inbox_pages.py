@@ -235,3 +235,19 @@ def test_merge_asks_before_it_happens(client, session, world):
     assert "js/confirm.js" in page
     with client.get("/static/js/confirm.js") as script:
         assert b"window.confirm" in script.data
+
+
+def test_an_agent_flags_a_missed_threat_and_gets_the_police_report_link(client, session, world):
+    people, tickets = world
+    ticket = tickets["ow"]
+    f.login(client, people["agent"].email)
+    page = client.get(f"/tickets/{ticket.id}").get_data(as_text=True)
+    assert 'id="flag-threat"' in page and "Gegevens voor aangifte" not in page
+    assert post(client, f"/tickets/{ticket.id}/threat", {}).location == f"/tickets/{ticket.id}"
+    session.expire_all()
+    assert session.get(Ticket, ticket.id).threat
+    page = client.get(f"/tickets/{ticket.id}").get_data(as_text=True)
+    assert 'id="flag-threat"' not in page and f'href="/tickets/{ticket.id}/aangifte"' in page
+    client.post("/logout", data={"csrf_token": f.csrf_token(page)})
+    f.login(client, people["ow"].email)  # the department sees its ticket, not the police-report export
+    assert "Gegevens voor aangifte" not in client.get(f"/tickets/{ticket.id}").get_data(as_text=True)

@@ -27,6 +27,7 @@ from webcare.i18n import N_
 from webcare.models import Department, Message, Notification, Ticket, TicketEvent, User
 from webcare.services import audit, notifications
 from webcare.services.events import record_event
+from webcare.services.ticket_actions import touch
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,27 @@ def on_threat_flagged(session: Session, ticket: Ticket, *, language: str | None 
                  dedupe_key=f"safety_notified:{ticket.id}")
     session.flush()
     return created
+
+
+def flag_by_hand(session: Session, ticket: Ticket, actor: User, at: datetime | None = None) -> Ticket:
+    """A person who can see the ticket recognises a threat the rules missed: flag it, make it urgent and tell
+    the safety team (as routing does), with the person in the history. Nothing changes when it is flagged."""
+    if ticket.threat:
+        return ticket
+    at = at or utcnow()
+    record_event(session, ticket, "threat_flagged", actor=actor, at=at, data={"by_hand": True})
+    if ticket.priority != "urgent":
+        record_event(session, ticket, "priority_changed", actor=actor, at=at,
+                     data={"from": ticket.priority, "to": "urgent"})
+    ticket.threat, ticket.priority = True, "urgent"
+    touch(session, ticket, at)
+    on_threat_flagged(session, ticket)
+    return ticket
+
+
+def may_report(user: User) -> bool:
+    """Who may export a threat for a police report: webcare staff and the safety team, not other departments."""
+    return user.role != "department" or any(d.is_safety_team for d in user.departments)
 
 
 def unannounced_threat_ids(session: Session, now: datetime | None = None, limit: int = 200) -> list[int]:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from webcare.db import utcnow
 from webcare.models import Department, Message, Note, Ticket, TicketEvent, User
-from webcare.services import calendars, compose, sla_left, tickets
+from webcare.services import calendars, compose, safety, sla_left, tickets
 from webcare.services.access import visible_tickets
 from webcare.services.sla_state import clocks_of
 from webcare.services.ticket_actions import is_department_member, is_webcare, may_work
@@ -35,6 +35,7 @@ class TicketPage:
     may_work: bool
     is_member: bool
     is_webcare: bool
+    may_report: bool  # the police-report export of a threat
     agents: list[User] = field(default_factory=list)
     departments: list[Department] = field(default_factory=list)
     proposed_replies: list[Note] = field(default_factory=list)
@@ -52,6 +53,7 @@ def build(session: Session, user: User, ticket: Ticket, format_day: Callable[[da
         rules=compose.rules_for(ticket), canned=canned(session, ticket, format_day),
         last_message_id=max((m.id for m in messages), default=0), authors=_authors(session, thread),
         may_work=may_work(user, ticket), is_member=is_department_member(user, ticket), is_webcare=is_webcare(user),
+        may_report=bool(ticket.threat) and safety.may_report(user),
         agents=_agents(session) if is_webcare(user) else [],
         departments=list(session.scalars(select(Department).where(Department.active.is_(True),
                                                                   Department.forward_only.is_(False))

@@ -17,7 +17,15 @@ from webcare.auth import current
 from webcare.errors import DomainError
 from webcare.extensions import db, runtime
 from webcare.models import Ticket, User
-from webcare.services import access, compose, department_actions, presence, ticket_actions, ticket_view
+from webcare.services import (
+    access,
+    compose,
+    department_actions,
+    presence,
+    safety,
+    ticket_actions,
+    ticket_view,
+)
 from webcare.services.ticket_merge import merge
 from webcare.web import ticket_format
 from webcare.web import ticket_forms as forms
@@ -227,6 +235,13 @@ def send_back(ticket_id: int):
     return _act(ticket_id, forms.SendBackForm(),
                 lambda s, t, f: department_actions.send_back(s, t, current(), f.reason.data),
                 _("The ticket went back to webcare."))
+
+
+@bp.post("/tickets/<int:ticket_id>/threat")
+@login_required
+def flag_threat(ticket_id: int):
+    return _act(ticket_id, EmptyForm(), lambda s, t, f: safety.flag_by_hand(s, t, current()),
+                _("Flagged as a threat; the safety team has been told."))
 
 
 # -- presence (collision detection) ------------------------------------------------------------------------
