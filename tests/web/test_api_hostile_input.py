@@ -1,0 +1,118 @@
+"""Hostile input to the JSON API, as a black-box audit sent it: each answer is a clean 4xx in the error shape
+of API.md (`{"error": {"code", "message", "fields"}}`), never a server error."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import factories as f
+from webcare.json_provider import MAX_DEPTH
+
+
+@pytest.fixture
+def api(client, session, cli):
+    """An agent's and an administrator's token, and two tickets of department OW."""
+    f.seeded(session)
+    people = {"agent": f.user(session, "agent"), "admin": f.user(session, "admin")}
+    tickets = [f.ticket(session, department_code="OW", text=f"melding {i}") for i in range(2)]
+    session.commit()
+    tokens = {who: cli("create-token", p.email).output.strip() for who, p in people.items()}
+
+    def call(method, path, who="agent", headers=None, **kwargs):
+        headers = {**({"Authorization": f"Bearer {tokens[who]}"} if who else {}), **(headers or {})}
+        return client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
+
+    return call, people, tickets
+
+
+def _error(response, status: int) -> dict:
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/json"
+    return response.get_json()["error"]
+
+
+def _nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+def _nested_conditions(depth: int) -> dict:
+    node: dict = {"words": ["lantaarnpaal"]}
+    for _ in range(depth):
+        node = {"all": [node]}
+    return node
+
+
+# -- 1. deeply nested JSON bodies --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 400, 1000, 5000, 50_000])
+def test_a_deeply_nested_body_is_400_even_without_a_token(api, depth):
+    call, _, tickets = api
+    response = call("POST", f"/tickets/{tickets[0].id}/notes", who=None, data=_nested(depth),
+                    content_type="application/json")
+    assert "nests deeper" in _error(response, 400)["message"]
+
+
+def test_a_body_within_the_depth_limit_is_parsed(api):
+    call, _, tickets = api
+    response = call("POST", f"/tickets/{tickets[0].id}/notes", data=_nested(MAX_DEPTH),
+                    content_type="application/json")
+    assert _error(response, 400)["code"] == "invalid"  # a list is no note, but it was read
+
+
+def test_a_deeply_nested_object_names_its_top_level_key(api):
+    call, _, _ = api
+    response = call("POST", "/rules", who="admin", json={"name": "diep", "actions": {"priority": "high"},
+                                                         "conditions": _nested_conditions(200)})
+    assert "conditions" in _error(response, 400)["fields"]
+
+
+@pytest.mark.parametrize("depth", [17, 25])
+def test_rule_conditions_nested_too_deep_are_refused_naming_the_field(api, depth):
+    call, _, _ = api
+    response = call("POST", "/rules", who="admin", json={"name": "diep", "actions": {"priority": "high"},
+                                                         "conditions": _nested_conditions(depth)})
+    error = _error(response, 400)
+    assert "conditions" in error["fields"] and "deeper than 16" in error["message"]
+
+
+def test_rule_conditions_at_the_depth_limit_are_accepted(api):
+    call, _, _ = api
+    response = call("POST", "/rules", who="admin", json={"name": "diep", "actions": {"priority": "high"},
+                                                         "conditions": _nested_conditions(16)})
+    assert response.status_code == 201, response.get_data(as_text=True)
+
+
+def test_the_rule_form_refuses_deeply_nested_conditions(client, session, admin):
+    page = "/admin/rules/new"
+    response = f.form_post(client, page, {"name": "diep", "conditions": "[" * 5000 + "]" * 5000, "priority": "high"})
+    assert response.status_code in (200, 400)
+    assert "JSON" in response.get_data(as_text=True)
+
+
+# -- 8. invalid JSON bodies; the NUL refusal in English ----------------------------------------------------
+
+@pytest.mark.parametrize("body", ['{"text": ', "{'text': 'x'}", "\xff\xfe", "NaN-ish"])
+def test_a_body_that_is_not_json_is_400_saying_so(api, body):
+    call, _, tickets = api
+    response = call("POST", f"/tickets/{tickets[0].id}/notes", data=body.encode("latin-1"),
+                    content_type="application/json")
+    assert _error(response, 400)["message"].startswith("body is not valid JSON")
+
+
+def test_an_empty_json_body_is_a_missing_field_not_invalid_json(api):
+    call, _, tickets = api
+    response = call("POST", f"/tickets/{tickets[0].id}/notes", data=b"", content_type="application/json")
+    assert "text" in _error(response, 400)["fields"]
+
+
+def test_unstorable_text_is_refused_in_english_on_the_api(api):
+    call, _, tickets = api
+    response = call("POST", f"/tickets/{tickets[0].id}/notes", json={"text": "a\x00b"},
+                    headers={"Cookie": "webcare_lang=nl"})
+    assert "cannot be stored" in _error(response, 400)["message"]
+
+
+def test_unstorable_text_is_refused_in_dutch_on_the_pages(client, admin):
+    response = client.get("/inbox?q=a%00b")
+    assert response.status_code == 400
+    assert "cannot be stored" not in response.get_data(as_text=True)
