@@ -116,3 +116,44 @@ def test_unstorable_text_is_refused_in_dutch_on_the_pages(client, admin):
     response = client.get("/inbox?q=a%00b")
     assert response.status_code == 400
     assert "cannot be stored" not in response.get_data(as_text=True)
+
+
+# -- 2. numbers in `q` that are no id; a failed query still answers in JSON ---------------------------------
+
+@pytest.mark.parametrize("q", ["2147483648", "99999999999", "%2399999999999", "%C2%B2",
+                               "%D9%A1%D9%A2", "%23"])
+def test_a_number_that_is_no_id_is_searched_as_text(api, q):
+    call, _, _ = api
+    response = call("GET", f"/tickets?q={q}&status=all")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()["items"] == []
+
+
+def test_a_ticket_number_still_finds_its_ticket(api):
+    call, _, tickets = api
+    for q in (str(tickets[1].id), f"%23{tickets[1].id}"):
+        assert [t["id"] for t in call("GET", f"/tickets?q={q}").get_json()["items"]] == [tickets[1].id]
+
+
+def test_a_failing_query_is_answered_in_json_and_the_connection_is_reused(app, client, session, cli):
+    """On PostgreSQL a failed statement aborts the transaction: the teardown must not run SQL on it (that
+    raised from the teardown, and the server answered with an HTML page instead of the error shape)."""
+    from sqlalchemy import text
+
+    from webcare.extensions import db
+
+    def broken():
+        db().execute(text("SELECT CAST(:n AS INTEGER) + 2147483647"), {"n": 2147483647})  # integer out of range
+        db().execute(text("SELECT no_such_column FROM no_such_table"))  # SQLite: no overflow, this fails
+        return "unreachable"
+
+    app.add_url_rule("/api/v1/broken", "broken", broken)
+    agent = f.user(session, "agent")
+    session.commit()
+    token = cli("create-token", agent.email).output.strip()
+    headers = {"Authorization": f"Bearer {token}"}
+    for _ in range(app.extensions["webcare"].engine.pool.size() + 2):  # more failures than pooled connections
+        response = client.get("/api/v1/broken", headers=headers)
+        assert response.status_code == 500 and response.mimetype == "application/json"
+        assert response.get_json()["error"]["code"] == "server_error"
+        assert client.get("/api/v1/departments", headers=headers).status_code == 200

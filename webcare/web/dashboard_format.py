@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from flask_babel import format_date, format_decimal, format_percent
 from flask_babel import gettext as _
 
-from webcare.db import MAX_ID
+from webcare.db import as_id
 from webcare.errors import ValidationFailed
 from webcare.i18n import N_
 from webcare.services.metrics import MAX_DAYS, Filters, Period
@@ -69,10 +69,9 @@ def parse_view(args, today: date) -> tuple[Period, Filters]:
     numbers = {}
     for name in ("department", "channel", "category", "agent"):
         value = args.get(name) or None
-        # ASCII digits only ("²".isdigit() is true) and no more than an id can be (the database refuses more)
-        if value is not None and not (value.isascii() and value.isdigit() and int(value) <= MAX_ID):
+        numbers[name] = as_id(value) if value else None
+        if value is not None and numbers[name] is None:
             raise ValidationFailed(_("Unknown filter value."), fields={name: value})
-        numbers[name] = int(value) if value else None
     filters = Filters(department_id=numbers["department"], channel_id=numbers["channel"],
                       category_id=numbers["category"], agent_id=numbers["agent"])
     return period, filters
