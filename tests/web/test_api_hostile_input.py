@@ -3,6 +3,8 @@ of API.md (`{"error": {"code", "message", "fields"}}`), never a server error."""
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 from tests import factories as f
@@ -157,3 +159,47 @@ def test_a_failing_query_is_answered_in_json_and_the_connection_is_reused(app, c
         assert response.status_code == 500 and response.mimetype == "application/json"
         assert response.get_json()["error"]["code"] == "server_error"
         assert client.get("/api/v1/departments", headers=headers).status_code == 200
+
+
+# -- 3. tampered cursors ------------------------------------------------------------------------------------
+
+def _cursor(raw: str) -> str:
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("raw", [
+    '[1,"2026-11-23T08:30:00+00:00",99999999999]', '[2,null,99999999999]', '[2,null,1e300]', '[2,null,3.0]',
+    '[1,"2026-11-23T08:30:00",3]', '[1,"0001-01-01T00:00:00+05:00",3]', '[1,"9999-12-31T23:00:00-05:00",3]',
+    '[3,null,3]', '[true,null,3]', '[1.0,null,3]', '[2,null,true]', '[2,null,0]', '[2,null,-1]', '[2,"x",3]',
+    '[1,5,3]', '[1,"2026-11-23T08:30:00+00:00","3"]', '{"a":1,"b":2,"c":3}', "[" * 3000 + "]" * 3000, "garbage"])
+def test_a_tampered_ticket_cursor_is_400(api, raw):
+    call, _, _ = api
+    error = _error(call("GET", f"/tickets?cursor={_cursor(raw)}"), 400)
+    assert error["fields"]["cursor"] and "cursor" in error["message"]
+
+
+@pytest.mark.parametrize("raw", ['[1,"2026-11-23T08:30:00+00:00",3]', '[1,"2026-11-23T09:30:00+01:00",3]',
+                                 "[2,null,3]", "[1,null,3]"])
+def test_a_well_formed_ticket_cursor_is_taken(api, raw):
+    call, _, _ = api
+    assert call("GET", f"/tickets?cursor={_cursor(raw)}").status_code == 200
+
+
+def test_a_tampered_cursor_on_the_inbox_page_is_no_server_error(client, admin):
+    assert client.get(f"/inbox?cursor={_cursor('[2,null,99999999999]')}").status_code in (200, 400)
+
+
+@pytest.mark.parametrize(("path", "raw"), [
+    ("/departments", '["a\\u0000"]'), ("/departments", '["\\ud800"]'), ("/departments", "[5]"),
+    ("/channels", '["' + "y" * 1001 + '"]'), ("/rules", '["1",1]'), ("/rules", "[1,99999999999]"),
+    ("/rules", "[1,1.0]"), ("/rules", "[0,1]"), ("/rules", "[1,true]"), ("/rules", "[" * 3000 + "]" * 3000)])
+def test_a_tampered_short_list_cursor_is_400(api, path, raw):
+    call, _, _ = api
+    assert _error(call("GET", f"{path}?cursor={_cursor(raw)}", who="admin"), 400)["fields"]["cursor"]
+
+
+def test_a_well_formed_short_list_cursor_is_taken(api):
+    call, _, _ = api
+    assert call("GET", f"/rules?cursor={_cursor('[1,1]')}", who="admin").status_code == 200
+    cursor = _cursor('["AFV"]')
+    assert call("GET", f"/departments?cursor={cursor}", who="admin").status_code == 200
