@@ -203,3 +203,25 @@ def test_a_well_formed_short_list_cursor_is_taken(api):
     assert call("GET", f"/rules?cursor={_cursor('[1,1]')}", who="admin").status_code == 200
     cursor = _cursor('["AFV"]')
     assert call("GET", f"/departments?cursor={cursor}", who="admin").status_code == 200
+
+
+# -- 4. days at the ends of the calendar ---------------------------------------------------------------------
+
+@pytest.mark.parametrize(("query", "field"), [
+    ("to=0001-01-10", "to"), ("from=0001-01-01&to=0001-01-05", "from"), ("to=9999-12-31", "to"),
+    ("from=9999-12-30&to=9999-12-31", "from"), ("from=1999-12-31&to=2000-01-05", "from"), ("from=0001-01-01", "from")])
+def test_response_times_refuse_days_beyond_the_calendar(api, query, field):
+    call, _, _ = api
+    error = _error(call("GET", f"/metrics/response-times?{query}", who="admin"), 400)
+    assert field in error["fields"] and "9998-12-31" in error["message"]
+
+
+@pytest.mark.parametrize("query", ["from=2000-01-01&to=2000-01-31", "from=9998-12-01&to=9998-12-31", "to=2026-11-30"])
+def test_response_times_take_days_within_the_calendar(api, query):
+    call, _, _ = api
+    assert call("GET", f"/metrics/response-times?{query}", who="admin").status_code == 200
+
+
+@pytest.mark.parametrize("query", ["to=0001-01-10", "from=9999-12-30&to=9999-12-31", "to=9999-12-31"])
+def test_the_dashboard_refuses_days_beyond_the_calendar(client, admin, query):
+    assert client.get(f"/dashboards/?{query}").status_code == 400
