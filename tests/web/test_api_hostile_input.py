@@ -225,3 +225,36 @@ def test_response_times_take_days_within_the_calendar(api, query):
 @pytest.mark.parametrize("query", ["to=0001-01-10", "from=9999-12-30&to=9999-12-31", "to=9999-12-31"])
 def test_the_dashboard_refuses_days_beyond_the_calendar(client, admin, query):
     assert client.get(f"/dashboards/?{query}").status_code == 400
+
+
+# -- 5. every error body has `fields`, each a list of messages ------------------------------------------------
+
+def test_every_kind_of_error_has_fields(api, client, session):
+    call, _, tickets = api
+    answers = {
+        401: call("GET", "/tickets", who=None),
+        403: call("GET", "/rules"),
+        404: call("GET", "/tickets/999999"),
+        405: call("DELETE", "/tickets"),
+        "not json object": call("POST", "/route-preview", json=["tekst"]),
+        "cursor": call("GET", "/tickets?cursor=garbage"),
+    }
+    for what, response in answers.items():
+        assert response.status_code in (400, 401, 403, 404, 405), what
+        error = response.get_json()["error"]
+        assert set(error) == {"code", "message", "fields"}, what
+        assert all(isinstance(v, list) and all(isinstance(m, str) for m in v) for v in error["fields"].values()), what
+    assert answers["cursor"].get_json()["error"]["fields"] == {"cursor": ["invalid"]}
+
+
+def test_the_csrf_error_of_a_session_caller_has_fields(client, admin):
+    response = client.post("/api/v1/route-preview", json={"text": "lantaarnpaal kapot"})
+    assert _error(response, 400) == {"code": "csrf", "message": response.get_json()["error"]["message"], "fields": {}}
+
+
+def test_a_rule_error_names_its_field_with_a_list_of_messages(api):
+    call, _, _ = api
+    response = call("POST", "/rules", who="admin", json={"name": "x", "actions": {"priority": "high"},
+                                                         "conditions": {"regex": "("}})
+    [message] = _error(response, 400)["fields"]["conditions"]
+    assert "invalid regular expression" in message

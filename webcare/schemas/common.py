@@ -14,7 +14,8 @@ COUNT_RANGE = validate.Range(min=0, max=MAX_ID)
 class ErrorBodySchema(Schema):
     code = fields.String(required=True)
     message = fields.String(required=True)
-    fields = fields.Dict()
+    fields = fields.Dict(required=True,
+                         metadata={"description": "per field, a list of messages; {} when no field is to blame"})
 
 
 class ErrorSchema(Schema):
