@@ -258,3 +258,24 @@ def test_a_rule_error_names_its_field_with_a_list_of_messages(api):
                                                          "conditions": {"regex": "("}})
     [message] = _error(response, 400)["fields"]["conditions"]
     assert "invalid regular expression" in message
+
+
+# -- 6. with_department through the status endpoint is a move that is not allowed (409) -----------------------
+
+def test_status_with_department_is_409_pointing_to_the_handoff(api):
+    call, _, tickets = api
+    response = call("POST", f"/tickets/{tickets[0].id}/status", json={"status": "with_department", "text": "x"})
+    error = _error(response, 409)
+    assert error["code"] == "transition_not_allowed" and "/handoff" in error["message"]
+    assert error["fields"] == {"status": ["use a hand-off"]}
+    assert call("GET", f"/tickets/{tickets[0].id}").get_json()["status"] == "new"
+
+
+def test_the_status_form_refuses_with_department_with_a_message(client, session, admin):
+    ticket = f.ticket(session, department_code="OW", text="lantaarnpaal kapot")
+    session.commit()
+    page = f"/tickets/{ticket.id}"
+    response = f.form_post(client, f"{page}/status", {"status": "with_department", "text": "x"}, page=page)
+    assert response.status_code == 302
+    shown = client.get(page).get_data(as_text=True)
+    assert 'class="flash flash-error"' in shown and "Status changed" not in shown and "Status gewijzigd" not in shown
