@@ -279,3 +279,16 @@ def test_the_status_form_refuses_with_department_with_a_message(client, session,
     assert response.status_code == 302
     shown = client.get(page).get_data(as_text=True)
     assert 'class="flash flash-error"' in shown and "Status changed" not in shown and "Status gewijzigd" not in shown
+
+
+# -- 7. a blank text has no route, as `webcare route --text "   "` says -----------------------------------------
+
+@pytest.mark.parametrize("text", ["   ", "\n\t ", ""])
+def test_route_preview_refuses_blank_text(api, text):
+    call, _, _ = api
+    assert _error(call("POST", "/route-preview", json={"text": text}), 400)["fields"]["text"]
+
+
+def test_route_preview_routes_text(api):
+    call, _, _ = api
+    assert call("POST", "/route-preview", json={"text": " lantaarnpaal kapot "}).status_code == 200

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from webcare.db import MAX_ID
 
 # Ids and counters in input: beyond the database's INTEGER they are refused here (400), not there (500).
 ID_RANGE = validate.Range(min=1, max=MAX_ID)
 COUNT_RANGE = validate.Range(min=0, max=MAX_ID)
+
+
+def not_blank(value: str) -> None:
+    """A text field's validator: something besides white space (as the CLI's and the forms' checks)."""
+    if not value.strip():
+        raise ValidationError("Must not be blank.")
 
 
 class ErrorBodySchema(Schema):
