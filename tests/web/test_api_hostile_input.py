@@ -292,3 +292,19 @@ def test_route_preview_refuses_blank_text(api, text):
 def test_route_preview_routes_text(api):
     call, _, _ = api
     assert call("POST", "/route-preview", json={"text": " lantaarnpaal kapot "}).status_code == 200
+
+
+# -- 9. an unknown channel filter is a 400, as an unknown department or category ------------------------------
+
+@pytest.mark.parametrize("query", ["channel=99999", "department=NOPE", "category=nope"])
+def test_an_unknown_filter_value_is_400_naming_the_field(api, query):
+    call, _, _ = api
+    name = query.split("=")[0]
+    assert _error(call("GET", f"/tickets?{query}"), 400)["fields"][name] == ["unknown"]
+
+
+def test_a_known_channel_filters_the_list(api, session):
+    call, _, tickets = api
+    channel_id = tickets[0].channel_id
+    items = call("GET", f"/tickets?channel={channel_id}").get_json()["items"]
+    assert tickets[0].id in [t["id"] for t in items] and {t["channel"]["id"] for t in items} == {channel_id}

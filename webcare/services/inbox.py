@@ -153,7 +153,7 @@ def _conditions(session: Session, user: User, f: Filters) -> list:
     if f.platform:
         conditions.append(Ticket.channel_id.in_(select(Channel.id).where(Channel.platform == f.platform)))
     if f.channel_id:
-        conditions.append(Ticket.channel_id == f.channel_id)
+        conditions.append(Ticket.channel_id == _channel_id(session, f.channel_id))
     if f.department:
         conditions.append(Ticket.department_id == _id_of(session, Department, f.department.upper(), "department"))
     if f.category:
@@ -176,6 +176,13 @@ def _id_of(session: Session, model, code: str, name: str) -> int:
     if found is None:
         raise ValidationFailed(f"unknown {name} {code!r}", fields={name: "unknown"})
     return found
+
+
+def _channel_id(session: Session, channel_id: int) -> int:
+    """An unknown channel is a 400 naming the field, as an unknown department or category is."""
+    if session.scalar(select(Channel.id).where(Channel.id == channel_id)) is None:
+        raise ValidationFailed(f"unknown channel {channel_id}", fields={"channel": "unknown"})
+    return channel_id
 
 
 def _category_ids(session: Session, code: str) -> Select:
