@@ -308,3 +308,20 @@ def test_a_known_channel_filters_the_list(api, session):
     channel_id = tickets[0].channel_id
     items = call("GET", f"/tickets?channel={channel_id}").get_json()["items"]
     assert tickets[0].id in [t["id"] for t in items] and {t["channel"]["id"] for t in items} == {channel_id}
+
+
+# -- 10. only null unassigns ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("user", ["", "   "])
+def test_assign_to_an_empty_user_is_400(api, user):
+    call, people, tickets = api
+    assert call("POST", f"/tickets/{tickets[0].id}/assign", json={"user": people["agent"].email}).status_code == 200
+    assert _error(call("POST", f"/tickets/{tickets[0].id}/assign", json={"user": user}), 400)["fields"]["user"]
+    assert call("GET", f"/tickets/{tickets[0].id}").get_json()["assignee"] is not None
+
+
+def test_assign_to_null_unassigns(api):
+    call, people, tickets = api
+    call("POST", f"/tickets/{tickets[0].id}/assign", json={"user": people["agent"].email})
+    response = call("POST", f"/tickets/{tickets[0].id}/assign", json={"user": None})
+    assert response.status_code == 200 and response.get_json()["assignee"] is None
