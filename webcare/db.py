@@ -63,6 +63,16 @@ class UTCDateTime(TypeDecorator):
 MAX_ID = 2**31 - 1
 
 
+def as_id(text: str) -> int | None:
+    """The number `text` spells in ASCII digits if it can be an id (at most `MAX_ID`), else None.
+
+    `str.isdigit` alone is not enough: "²" and "١٢" are digits to it, and int() refuses the first."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {datetime: UTCDateTime, dict: JSONType, list: JSONType}

@@ -17,10 +17,26 @@ class DomainError(Exception):
             self.code = code
 
     def to_dict(self) -> dict:
-        body: dict = {"code": self.code, "message": self.message}
-        if self.fields:
-            body["fields"] = self.fields
-        return {"error": body}
+        return error_body(self.code, self.message, self.fields)
+
+
+def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    """The API's error answer (API.md): `{"error": {"code", "message", "fields"}}`, with `fields` always
+    there (`{}` when no field is to blame) and each field's value a list of messages, as marshmallow gives
+    them (a single message is put in a list; objects, as marshmallow's nested errors, keep their shape)."""
+    return {"error": {"code": code, "message": message, "fields": _field_messages(fields or {})}}
+
+
+def _field_messages(fields: dict) -> dict:
+    return {str(name): _messages(value) for name, value in fields.items()}
+
+
+def _messages(value) -> dict | list:
+    if isinstance(value, dict):
+        return _field_messages(value)
+    if isinstance(value, list | tuple):
+        return [item if isinstance(item, dict | list) else str(item) for item in value]
+    return [str(value)]
 
 
 class ValidationFailed(DomainError):

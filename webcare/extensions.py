@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import current_app, g
+from psycopg import pq
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from webcare.runtime import Runtime
+
+log = logging.getLogger(__name__)
 
 
 def runtime() -> Runtime:
@@ -22,14 +28,28 @@ def db() -> Session:
 
 
 def close_db(exc: BaseException | None = None) -> None:
+    """End the request's session; never raises (an error here would replace the answer with an HTML 500).
+
+    `exc` is None also when an error handler answered an exception, so the transaction may have failed
+    (on PostgreSQL: aborted, refusing every further statement): a database error while ending it is
+    logged and the session closed, which rolls back and returns the connection to the pool."""
     session = g.pop("db_session", None)
     if session is None:
         return
     try:
         if exc is None and _wrote_nothing(session):
             session.commit()
+    except SQLAlchemyError as error:
+        log.warning("request transaction ended by rollback: %s", type(error).__name__)
     finally:
+        _close(session)
+
+
+def _close(session: Session) -> None:
+    try:
         session.close()
+    except SQLAlchemyError:
+        log.exception("closing the request's database session failed")
 
 
 def _wrote_nothing(session: Session) -> bool:
@@ -43,6 +63,12 @@ def _wrote_nothing(session: Session) -> bool:
     """
     if not session.in_transaction() or session.new or session.dirty or session.deleted:
         return False
-    if session.get_bind().dialect.name != "postgresql":
+    if session.get_bind().dialect.name != "postgresql" or _aborted(session):
         return False
     return bool(session.scalar(text("SELECT pg_current_xact_id_if_assigned() IS NULL")))
+
+
+def _aborted(session: Session) -> bool:
+    """Whether a statement of the transaction failed, so PostgreSQL refuses all others until ROLLBACK."""
+    connection = session.connection().connection.dbapi_connection
+    return connection is not None and connection.info.transaction_status == pq.TransactionStatus.INERROR

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import jsonify, request
 
@@ -11,8 +11,13 @@ from webcare.api.spec import endpoint
 from webcare.auth import current
 from webcare.db import utcnow
 from webcare.extensions import db
-from webcare.schemas.metrics import (BacklogQuerySchema, BacklogSchema, ResponseTimesQuerySchema,
-                                     ResponseTimesSchema, load)
+from webcare.schemas.metrics import (
+    BacklogQuerySchema,
+    BacklogSchema,
+    ResponseTimesQuerySchema,
+    ResponseTimesSchema,
+    load,
+)
 from webcare.services import metric_facts, metrics, metrics_export, metrics_now
 
 
@@ -23,8 +28,7 @@ def response_times():
     metrics.require_viewer(current())
     args = load(ResponseTimesQuerySchema(), request.args)
     session, zone = db(), metric_facts.zone_for(db())
-    end = args["to"] or datetime.now(zone).date()
-    period = metrics.Period(args["from_"] or end - timedelta(days=29), end)
+    period = metrics.Period.asked(args["from_"], args["to"], datetime.now(zone).date())
     filters = metrics_export.resolve_filters(session, args["department"], args["channel"], args["category"])
     groups = metrics.figures(session, period, args["group_by"], filters)
     return jsonify(ResponseTimesSchema().dump({

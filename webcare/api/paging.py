@@ -20,6 +20,7 @@ from webcare.db import MAX_ID
 from webcare.errors import ValidationFailed
 from webcare.schemas.common import ListQuerySchema
 from webcare.schemas.ticket_input import load
+from webcare.storable import is_storable
 
 MAX_CURSOR_TEXT = 1000
 
@@ -42,7 +43,7 @@ def page_of(session: Session, statement: Select, order: tuple) -> Page:
     """One page of `statement` (entities) in `order` (columns; the last one unique), from the request's
     `limit` and `cursor`."""
     args = load(QUERY, request.args.to_dict())
-    after = _decode(args["cursor"], len(order))
+    after = _decode(args["cursor"], order)
     if after is not None:
         statement = statement.where(tuple_(*order) > tuple_(*after))
     rows = list(session.scalars(statement.order_by(*order).limit(args["limit"] + 1)))
@@ -57,21 +58,22 @@ def _encode(values: list) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _decode(cursor: str | None, size: int) -> list | None:
+def _decode(cursor: str | None, order: tuple) -> list | None:
+    """The values of `order`'s columns a cursor carries; anything `_encode` cannot have written is a 400."""
     if not cursor:
         return None
     try:
         values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):
         values = None
-    if not (isinstance(values, list) and len(values) == size and all(map(_plain_value, values))):
+    if not (isinstance(values, list) and len(values) == len(order) and all(map(_fits, values, order))):
         raise ValidationFailed("this cursor is not valid; start from the first page", fields={"cursor": "invalid"})
     return values
 
 
-def _plain_value(value) -> bool:
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int):
-        return -MAX_ID <= value <= MAX_ID
-    return isinstance(value, str) and len(value) <= MAX_CURSOR_TEXT
+def _fits(value, column) -> bool:
+    """Whether `value` is one the database takes for `column`: an id-sized integer (not true, not 1.0) for
+    an integer column, storable text for a text column."""
+    if column.type.python_type is int:
+        return type(value) is int and 1 <= value <= MAX_ID
+    return isinstance(value, str) and len(value) <= MAX_CURSOR_TEXT and is_storable(value)

@@ -121,7 +121,7 @@ def post_assign(ticket_id: int):
     args = load(AssignInputSchema(), request.get_json(silent=True))
     session = db()
     ticket = access.get_ticket_for(session, current(), ticket_id, lock=True)
-    assignee = ticket_actions.user_by_email(session, args["user"]) if args["user"] else None
+    assignee = None if args["user"] is None else ticket_actions.user_by_email(session, args["user"])
     ticket_actions.assign(session, ticket, current(), assignee)
     session.commit()
     return jsonify(TicketSchema().dump(ticket))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from webcare.db import MAX_ID
 
@@ -11,10 +11,17 @@ ID_RANGE = validate.Range(min=1, max=MAX_ID)
 COUNT_RANGE = validate.Range(min=0, max=MAX_ID)
 
 
+def not_blank(value: str) -> None:
+    """A text field's validator: something besides white space (as the CLI's and the forms' checks)."""
+    if not value.strip():
+        raise ValidationError("Must not be blank.")
+
+
 class ErrorBodySchema(Schema):
     code = fields.String(required=True)
     message = fields.String(required=True)
-    fields = fields.Dict()
+    fields = fields.Dict(required=True,
+                         metadata={"description": "per field, a list of messages; {} when no field is to blame"})
 
 
 class ErrorSchema(Schema):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from webcare.models.channel import PLATFORMS
+from webcare.schemas.common import not_blank
 
 CONDITIONS_HELP = ('Condition tree: {"all"|"any"|"none": [...]} or a leaf such as {"words": ["lantaarnpaal", '
                    '"*lamp"]}, {"regex": "..."}, {"platform": ["x"]}, {"kind": ["dm"]}; see docs/ROUTING.md')
@@ -46,7 +47,7 @@ class RuleInputSchema(RuleUpdateSchema):
 
 
 class RoutePreviewSchema(Schema):
-    text = fields.String(required=True, validate=validate.Length(min=1, max=10000))
+    text = fields.String(required=True, validate=[validate.Length(min=1, max=10000), not_blank])
     platform = fields.String(load_default="x", validate=validate.OneOf(PLATFORMS))
     kind = fields.String(load_default="mention", validate=validate.OneOf(("mention", "comment", "dm")))
     visibility = fields.String(load_default=None, validate=validate.OneOf(("public", "private")))

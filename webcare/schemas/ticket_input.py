@@ -7,7 +7,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from webcare.errors import ValidationFailed
 from webcare.models.channel import PLATFORMS
 from webcare.models.ticket import PRIORITIES
-from webcare.schemas.common import COUNT_RANGE, ID_RANGE, ListQuerySchema
+from webcare.schemas.common import COUNT_RANGE, ID_RANGE, ListQuerySchema, not_blank
 
 TEXT = validate.Length(min=1, max=10_000)
 
@@ -59,7 +59,8 @@ class StatusInputSchema(Schema):
 
 
 class AssignInputSchema(Schema):
-    user = fields.String(required=True, allow_none=True, metadata={"description": "e-mail address or null"})
+    user = fields.String(required=True, allow_none=True, validate=[validate.Length(max=254), not_blank],
+                         metadata={"description": "e-mail address, or null for nobody"})
 
 
 class NoteOutputSchema(Schema):

@@ -15,14 +15,14 @@ import base64
 import json
 import logging
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import Select, and_, exists, false, func, or_, select, true, tuple_
 from sqlalchemy.orm import Session
 
-from webcare.db import utcnow
+from webcare.db import MAX_ID, utcnow
 from webcare.errors import ValidationFailed
 from webcare.models import Category, Channel, Department, Ticket, TicketLabel, User
 from webcare.services import ticket_rows, ticket_search
@@ -153,7 +153,7 @@ def _conditions(session: Session, user: User, f: Filters) -> list:
     if f.platform:
         conditions.append(Ticket.channel_id.in_(select(Channel.id).where(Channel.platform == f.platform)))
     if f.channel_id:
-        conditions.append(Ticket.channel_id == f.channel_id)
+        conditions.append(Ticket.channel_id == _channel_id(session, f.channel_id))
     if f.department:
         conditions.append(Ticket.department_id == _id_of(session, Department, f.department.upper(), "department"))
     if f.category:
@@ -176,6 +176,13 @@ def _id_of(session: Session, model, code: str, name: str) -> int:
     if found is None:
         raise ValidationFailed(f"unknown {name} {code!r}", fields={name: "unknown"})
     return found
+
+
+def _channel_id(session: Session, channel_id: int) -> int:
+    """An unknown channel is a 400 naming the field, as an unknown department or category is."""
+    if session.scalar(select(Channel.id).where(Channel.id == channel_id)) is None:
+        raise ValidationFailed(f"unknown channel {channel_id}", fields={"channel": "unknown"})
+    return channel_id
 
 
 def _category_ids(session: Session, code: str) -> Select:
@@ -261,18 +268,37 @@ def encode_cursor(phase: int, ticket: TicketRow) -> str:
 
 
 def decode_cursor(cursor: str | None) -> tuple[int, datetime | None, int]:
-    """(phase, next_due_at, id) of the last row shown; the first page is phase 1 from the start."""
+    """(phase, next_due_at, id) of the last row shown; the first page is phase 1 from the start.
+
+    A cursor is the client's to change: anything `encode_cursor` cannot have written (a phase other than
+    1 or 2, an id that is no id, a due time without an offset or beyond the calendar) is a 400, never a
+    value the database refuses (a 500)."""
     if not cursor:
         return 1, None, 0
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         phase, due, last_id = json.loads(raw)
-        if phase not in (1, 2):
-            raise ValueError("phase")
-        return int(phase), (datetime.fromisoformat(due) if due else None), int(last_id)
-    except (ValueError, TypeError) as exc:
+        if not (_is_int(phase, 1, 2) and _is_int(last_id, 1, MAX_ID) and (due is None or phase == 1)):
+            raise ValueError("phase, id or due time")
+        return phase, (None if due is None else _aware_utc(due)), last_id
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
         raise ValidationFailed("this cursor is not valid; start from the first page",
                                fields={"cursor": "invalid"}) from exc
+
+
+def _is_int(value, low: int, high: int) -> bool:
+    """A JSON integer (not true/false, not 1.0) from `low` to `high`."""
+    return type(value) is int and low <= value <= high
+
+
+def _aware_utc(text: str) -> datetime:
+    """An ISO 8601 time with an offset, in UTC; ValueError or OverflowError otherwise."""
+    if not isinstance(text, str):
+        raise TypeError("not text")
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError("no offset")
+    return moment.astimezone(UTC)
 
 
 def with_view(filters: Filters, view: str | None) -> Filters:

@@ -40,6 +40,8 @@ GROUP_BY = ("department", "channel", "category", "agent", "day", "week")
 CLOCK_KINDS = ("first_response", "next_response", "department_feedback", "handling")
 TIMED_KINDS = ("first_response", "next_response", "department_feedback")  # medians and P90s
 MAX_DAYS = 732
+# the days a period may cover: day arithmetic and time zones overflow near the years 1 and 9999
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(9998, 12, 31)
 VIEWER_ROLES = ("manager", "admin")
 # a query of a figure plan, and how its rows are added to the groups
 Step = tuple[Callable[[Session], list], Callable[[list, Callable], None]]
@@ -75,6 +77,17 @@ class Period:
     @classmethod
     def last_days(cls, today: date, days: int = 30) -> Period:
         return cls(today - timedelta(days=days - 1), today)
+
+    @classmethod
+    def asked(cls, start: date | None, end: date | None, today: date) -> Period:
+        """The period a caller asked for (`to` defaults to today, `from` to 29 days before `to`); days
+        outside FIRST_DAY..LAST_DAY are refused naming the parameter (400), not an OverflowError (500)."""
+        for name, day in (("from", start), ("to", end)):
+            if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+                message = f"a day from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
+                raise ValidationFailed(f"'{name}' must be {message}", fields={name: [message]})
+        end = end or today
+        return cls(start or end - timedelta(days=29), end)
 
     def day_list(self) -> list[date]:
         return [self.start + timedelta(days=n) for n in range(self.days)]

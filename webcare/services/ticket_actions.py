@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from webcare.db import utcnow
-from webcare.errors import Forbidden, ValidationFailed
+from webcare.errors import Conflict, Forbidden, ValidationFailed
 from webcare.models import Note, Ticket, TicketLabel, User
 from webcare.models.ticket import PRIORITIES
 from webcare.queue import publish_after_commit
@@ -135,9 +135,10 @@ def change_status(session: Session, ticket: Ticket, actor: User, target: str, te
                   at: datetime | None = None) -> Ticket:
     """Move the ticket to `target` (workflow rules and required texts apply)."""
     require_worker(actor, ticket)
-    if target == "with_department":
-        raise ValidationFailed("use a hand-off to give a ticket to a department",
-                               fields={"status": "use handoff"})
+    if target == "with_department":  # a move that needs a department and a question: not this one
+        raise Conflict(f"a ticket moves to with_department only by a hand-off (POST /api/v1/tickets/{ticket.id}/"
+                       "handoff with the department and the question)", code="transition_not_allowed",
+                       fields={"status": ["use a hand-off"]})
     text = clean_text(text, required=False)
     check_transition(ticket.status, target, text)
     at = at or utcnow()

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from sqlalchemy import ColumnElement, Select, Subquery, or_, select, union
 from sqlalchemy.orm import Session
 
+from webcare.db import as_id
 from webcare.models import Contact, Ticket
 from webcare.services.ticket_rows import among_ids
 
@@ -36,8 +37,9 @@ def conditions(session: Session, q: str | None) -> list[ColumnElement]:
     q = (q or "").strip()[:MAX_QUERY_LENGTH]
     if not q:
         return []
-    if q.lstrip("#").isdigit():
-        return [Ticket.id == int(q.lstrip("#"))]
+    number = as_id(q.lstrip("#"))
+    if number is not None:  # other numbers (beyond an id, "²") are searched as text
+        return [Ticket.id == number]
     pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     by_subject = Ticket.subject.ilike(pattern, escape="\\")
     people = select(Contact.id).where(or_(Contact.handle.ilike(pattern, escape="\\"),

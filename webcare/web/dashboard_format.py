@@ -8,10 +8,10 @@ from datetime import date, timedelta
 from flask_babel import format_date, format_decimal, format_percent
 from flask_babel import gettext as _
 
-from webcare.db import MAX_ID
+from webcare.db import as_id
 from webcare.errors import ValidationFailed
 from webcare.i18n import N_
-from webcare.services.metrics import MAX_DAYS, Filters, Period
+from webcare.services.metrics import FIRST_DAY, LAST_DAY, MAX_DAYS, Filters, Period
 from webcare.web.templating import text_once
 
 
@@ -69,32 +69,30 @@ def parse_view(args, today: date) -> tuple[Period, Filters]:
     numbers = {}
     for name in ("department", "channel", "category", "agent"):
         value = args.get(name) or None
-        # ASCII digits only ("²".isdigit() is true) and no more than an id can be (the database refuses more)
-        if value is not None and not (value.isascii() and value.isdigit() and int(value) <= MAX_ID):
+        numbers[name] = as_id(value) if value else None
+        if value is not None and numbers[name] is None:
             raise ValidationFailed(_("Unknown filter value."), fields={name: value})
-        numbers[name] = int(value) if value else None
     filters = Filters(department_id=numbers["department"], channel_id=numbers["channel"],
                       category_id=numbers["category"], agent_id=numbers["agent"])
     return period, filters
 
 
 def _period(args, today: date) -> Period:
-    """The period of a URL, refused in the user's language (the service's own rule says it in English)."""
+    """The period of a URL (`Period.asked`), refused in the user's language (the service says it in English)."""
     fields = {"from": args.get("from"), "to": args.get("to")}
     try:
-        end = date.fromisoformat(args["to"]) if args.get("to") else today
-        start = date.fromisoformat(args["from"]) if args.get("from") else end - timedelta(days=29)
-        period = Period(start, end)
-        period.previous()  # the trend compares with the period before: that must be a date too
-    except OverflowError as exc:  # 29 days before 0001-01-05, or the period before 0001-01-01
-        raise ValidationFailed(_("That date is too far in the past or the future."), fields=fields) from exc
+        end = date.fromisoformat(args["to"]) if args.get("to") else None
+        start = date.fromisoformat(args["from"]) if args.get("from") else None
     except ValueError as exc:
         raise ValidationFailed(_("Dates are written as YYYY-MM-DD."), fields=fields) from exc
+    if any(day is not None and not FIRST_DAY <= day <= LAST_DAY for day in (start, end)):
+        raise ValidationFailed(_("That date is too far in the past or the future."), fields=fields)
+    try:
+        return Period.asked(start, end, today)
     except ValidationFailed as exc:
-        message = _("The period ends before it starts.") if end < start else \
+        message = _("The period ends before it starts.") if "to" in exc.fields else \
             _("A period can be at most %(n)d days.", n=MAX_DAYS)
         raise ValidationFailed(message, fields=fields) from exc
-    return period
 
 
 def view_params(period: Period, filters: Filters, **extra) -> dict:

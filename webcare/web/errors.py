@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from webcare.errors import DomainError, TooManyRequests
+from webcare.errors import DomainError, TooManyRequests, error_body
+from webcare.security import machine_request
 from webcare.web.errors_text import page_message
 
 log = logging.getLogger(__name__)
@@ -22,12 +23,8 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(Exception, _unexpected_error)
 
 
-def _wants_json() -> bool:
-    return request.path.startswith(("/api/", "/webhooks/"))  # machines call these: answer in JSON
-
-
 def _domain_error(exc: DomainError):
-    body, status = (jsonify(exc.to_dict()), exc.status) if _wants_json() else _page(exc.status, page_message(exc))
+    body, status = (jsonify(exc.to_dict()), exc.status) if machine_request() else _page(exc.status, page_message(exc))
     response = make_response(body, status)
     if isinstance(exc, TooManyRequests):
         response.headers["Retry-After"] = str(exc.retry_after)
@@ -36,22 +33,21 @@ def _domain_error(exc: DomainError):
 
 def _csrf_error(exc: CSRFError):
     message = _("The form has expired or was sent from elsewhere. Reload the page and try again.")
-    if _wants_json():
-        return jsonify(error={"code": "csrf", "message": exc.description}), 400
+    if machine_request():
+        return jsonify(error_body("csrf", exc.description)), 400
     return _page(400, message)
 
 
 def _http_error(exc: HTTPException):
-    if _wants_json():
-        return jsonify(error={"code": (exc.name or "error").lower().replace(" ", "_"),
-                              "message": exc.description}), exc.code
+    if machine_request():
+        return jsonify(error_body((exc.name or "error").lower().replace(" ", "_"), exc.description or exc.name)), exc.code
     return _page(exc.code or 500, None)
 
 
 def _unexpected_error(exc: Exception):
     log.exception("unhandled error on %s %s", request.method, request.path)
-    if _wants_json():
-        return jsonify(error={"code": "server_error", "message": "internal server error"}), 500
+    if machine_request():
+        return jsonify(error_body("server_error", "internal server error")), 500
     return _page(500, None)
 
 

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from webcare.json_provider import loads
 from webcare.models.channel import PLATFORMS
 from webcare.web.templating import PRIORITY_LABELS
 from webcare.web.ticket_format import PLATFORM_LABELS
@@ -50,8 +51,8 @@ class RuleForm(FlaskForm):
     def rule_data(self) -> dict | None:
         """The rule as the service takes it, or None (with a field error) when the conditions are no JSON."""
         try:
-            conditions = json.loads(self.conditions.data or "{}")
-        except json.JSONDecodeError as exc:
+            conditions = loads(self.conditions.data or "{}")
+        except ValueError as exc:  # not JSON, or nested deeper than any rule may be
             self.conditions.errors = [_l("The conditions are not valid JSON: %(error)s", error=str(exc))]
             return None
         actions: dict = {key: value for key, value in (

@@ -35,6 +35,7 @@ GROUPS = ("all", "any", "none")
 WEEKDAYS = {name: i for i, names in enumerate((("mon", "ma"), ("tue", "di"), ("wed", "wo"), ("thu", "do"),
                                                 ("fri", "vr"), ("sat", "za"), ("sun", "zo"))) for name in names}
 MAX_REGEX_LENGTH = 1000
+MAX_GROUP_DEPTH = 16  # groups inside groups; deeper trees are refused (and never compiled by recursion)
 REGEX_TIMEOUT = 0.05  # seconds one rule regex may search one message
 
 log = logging.getLogger(__name__)
@@ -91,11 +92,14 @@ class ConditionCompiler:
 
     def compile(self, node, path: str = "conditions") -> tuple[Check, bool]:
         """Return (check, gated): `gated` means the check can only pass if one of its keyword leaves was found."""
-        check, gated, _required = self._compile(node, path)
+        check, gated, _required = self._compile(node, path, 0)
         return check, gated
 
-    def _compile(self, node, path: str) -> tuple[Check, bool, frozenset[int]]:
-        """(check, gated, required): `required` are the keyword leaves that must all be found for a pass."""
+    def _compile(self, node, path: str, depth: int) -> tuple[Check, bool, frozenset[int]]:
+        """(check, gated, required): `required` are the keyword leaves that must all be found for a pass;
+        `depth` is the number of groups around `node`."""
+        if depth > MAX_GROUP_DEPTH:
+            raise RuleError(path, f"groups nest deeper than {MAX_GROUP_DEPTH} levels")
         if not isinstance(node, dict):
             raise RuleError(path, "must be an object such as {\"all\": [...]} or {\"words\": [...]}")
         if not node:
@@ -104,7 +108,7 @@ class ConditionCompiler:
             raise RuleError(path, f"must have exactly one key, not {sorted(node)}")
         ((key, value),) = node.items()
         if key in GROUPS:
-            return self._group(key, value, f"{path}.{key}")
+            return self._group(key, value, f"{path}.{key}", depth + 1)
         leaf = _LEAVES.get(key)
         if key == "words":
             leaf_id = self._words(value, f"{path}.words")
@@ -113,10 +117,10 @@ class ConditionCompiler:
             raise RuleError(path, f"unknown condition '{key}'; use one of {', '.join(GROUPS + tuple(sorted(_ALL_LEAVES)))}")
         return leaf(value, f"{path}.{key}"), False, _NO_LEAVES
 
-    def _group(self, key: str, children, path: str) -> tuple[Check, bool, frozenset[int]]:
+    def _group(self, key: str, children, path: str, depth: int) -> tuple[Check, bool, frozenset[int]]:
         if not isinstance(children, list):
             raise RuleError(path, "must be a list of conditions")
-        compiled = [self._compile(child, f"{path}[{i}]") for i, child in enumerate(children)]
+        compiled = [self._compile(child, f"{path}[{i}]", depth) for i, child in enumerate(children)]
         if key == "all":
             required = _NO_LEAVES.union(*(req for _, _, req in compiled))
             # keyword leaves are checked at once by the subset test; only the other parts remain
