@@ -32,7 +32,7 @@ test-pg: install
 # Extract messages, merge them into the Dutch catalog, compile. Translate new entries in messages.po.
 translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location --omit-header -o $(VENV)/messages.pot .
-	$(BIN)/pybabel update -i $(VENV)/messages.pot -d webcare/translations -l nl --no-fuzzy-matching --width 110
+	$(BIN)/pybabel update -i $(VENV)/messages.pot -d webcare/translations -l nl --no-fuzzy-matching --ignore-obsolete --width 110
 	$(BIN)/pybabel compile -d webcare/translations
 
 clean:

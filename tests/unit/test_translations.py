@@ -35,3 +35,10 @@ def test_compiled_catalog_matches_the_po_file():
     po = {m.id: m.string for m in read_po(BytesIO(PO.read_bytes())) if m.id and m.string}
     mo = {m.id: m.string for m in read_mo(BytesIO(MO.read_bytes())) if m.id}
     assert po == mo, "messages.mo is stale: run `make translations`"
+
+
+def test_every_ticket_event_has_a_label():
+    from webcare.models.ticket_event import EVENT_TYPES
+    from webcare.web.ticket_format import EVENT_LABELS
+
+    assert set(EVENT_TYPES) <= set(EVENT_LABELS)

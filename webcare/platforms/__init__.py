@@ -22,6 +22,10 @@ ADAPTERS: dict[str, str] = {
     "instagram": "webcare.platforms.instagram:InstagramAdapter",
 }
 
+# How people write the platforms' names (pages, notifications, reports).
+DISPLAY_NAMES = {"mastodon": "Mastodon", "x": "X", "facebook": "Facebook", "instagram": "Instagram",
+                 "bluesky": "Bluesky", "linkedin": "LinkedIn", "tiktok": "TikTok"}
+
 
 def supported_platforms() -> tuple[str, ...]:
     return tuple(sorted(ADAPTERS))

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webcare.models import Category, Channel, Department, User
+from webcare.platforms import DISPLAY_NAMES
 
 NONE_LABEL = "—"
 
@@ -23,7 +24,7 @@ def names(session: Session, group_by: str, ids: Iterable[int]) -> dict[int, str]
         return {i: f"{code} · {name}" for i, code, name in rows}
     if group_by == "channel":
         rows = session.execute(select(Channel.id, Channel.platform, Channel.name).where(Channel.id.in_(wanted)))
-        return {i: f"{name} ({platform})" for i, platform, name in rows}
+        return {i: f"{name} ({DISPLAY_NAMES.get(platform, platform)})" for i, platform, name in rows}
     if group_by == "category":
         rows = session.execute(select(Category.id, Category.name).where(Category.id.in_(wanted)))
         return {i: name for i, name in rows}
@@ -68,6 +69,6 @@ def options(session: Session) -> dict[str, list[tuple[int, str]]]:
     categories = session.execute(select(Category.id, Category.name).order_by(Category.name))
     return {
         "department": [(i, f"{code} · {name}") for i, code, name in departments],
-        "channel": [(i, f"{name} ({platform})") for i, platform, name in channels],
+        "channel": [(i, f"{name} ({DISPLAY_NAMES.get(platform, platform)})") for i, platform, name in channels],
         "category": [(i, name) for i, name in categories],
     }

@@ -25,6 +25,7 @@ from webcare.db import utcnow
 from webcare.errors import Conflict
 from webcare.i18n import N_
 from webcare.models import Department, Message, Notification, Ticket, TicketEvent, User
+from webcare.platforms import DISPLAY_NAMES
 from webcare.services import audit, notifications
 from webcare.services.events import record_event
 from webcare.services.ticket_actions import touch
@@ -51,7 +52,8 @@ def on_threat_flagged(session: Session, ticket: Ticket, *, language: str | None 
     settings = session.info.get("settings")
     text = _translate(
         N_("Threat or intimidation reported in ticket %(id)s (%(platform)s). Please assess it now."),
-        language or (settings.language if settings else "nl"), id=ticket.id, platform=ticket.channel.platform,
+        language or (settings.language if settings else "nl"), id=ticket.id,
+        platform=DISPLAY_NAMES.get(ticket.channel.platform, ticket.channel.platform),
     )
     created = notifications.notify(session, recipients, NOTIFICATION_KIND, text, ticket=ticket)
     record_event(session, ticket, "safety_notified", data={"user_ids": sorted(n.user_id for n in created)},

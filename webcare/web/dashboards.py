@@ -20,6 +20,7 @@ from webcare.db import utcnow
 from webcare.errors import NotFound, ValidationFailed
 from webcare.extensions import db
 from webcare.models import Channel, Department
+from webcare.platforms import DISPLAY_NAMES
 from webcare.services import metric_facts, metrics_export, metrics_labels, metrics_pages
 from webcare.services.metrics import VIEWER_ROLES
 from webcare.web import dashboard_charts
@@ -72,7 +73,8 @@ def channel(channel_id: int):
     found = db().get(Channel, channel_id)
     if found is None:
         raise NotFound(f"channel {channel_id} not found")
-    return _page("channel", f"{found.name} ({found.platform})", channel_id=channel_id)
+    return _page("channel", f"{found.name} ({DISPLAY_NAMES.get(found.platform, found.platform)})",
+                 channel_id=channel_id)
 
 
 @bp.get("/now")

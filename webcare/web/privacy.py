@@ -123,6 +123,6 @@ def erase(contact_id: int):
     db().commit()
     flash(_("Erased: %(n)s tickets anonymised.", n=len(result["tickets_anonymised"])), "success")
     if result["threat_tickets_kept"]:
-        flash(_("%(n)s threat tickets were kept as evidence (AVG art. 17(3)(e)).",
+        flash(_("Threat tickets kept as evidence (AVG art. 17(3)(e)): %(n)s.",
                 n=len(result["threat_tickets_kept"])), "warning")
     return redirect(url_for("privacy.contact", contact_id=found.id))

@@ -13,6 +13,7 @@ from werkzeug.routing import BuildError
 
 from webcare.db import utcnow
 from webcare.i18n import N_
+from webcare.platforms import DISPLAY_NAMES
 from webcare.services.sla_left import TimeLeft
 from webcare.services.sla_state import clock_level
 from webcare.web.templating import PRIORITY_LABELS, STATUS_LABELS
@@ -29,8 +30,7 @@ DELIVERY_LABELS = {"queued": _l("Queued"), "sending": _l("Sending"), "sent": _l(
 PII_LABELS = {"email": _l("e-mail address"), "iban": _l("IBAN"), "phone": _l("phone number"),
               "licence_plate": _l("licence plate"), "birth_date": _l("date of birth"),
               "postcode_house_number": _l("postcode and house number"), "bsn": _l("BSN")}
-PLATFORM_LABELS = {"mastodon": "Mastodon", "x": "X", "facebook": "Facebook", "instagram": "Instagram",
-                   "bluesky": "Bluesky", "linkedin": "LinkedIn", "tiktok": "TikTok"}
+PLATFORM_LABELS = DISPLAY_NAMES
 EVENT_LABELS = {
     "created": _l("Ticket created"), "message_in": _l("New message from the citizen"),
     "reopened": _l("Reopened by a new message"), "routed": _l("Routed automatically"),
@@ -41,8 +41,10 @@ EVENT_LABELS = {
     "assigned": _l("Assignment changed"), "labels_changed": _l("Labels changed"),
     "priority_changed": _l("Priority changed"), "merged": _l("Merged"), "sla_level": _l("SLA level changed"),
     "threat_flagged": _l("Flagged as a threat"), "anonymised": _l("Anonymised"), "exported": _l("Exported"),
-    "pii_override": _l("Sent despite personal data"),
+    "pii_override": _l("Sent despite personal data"), "safety_notified": _l("Safety team notified"),
 }
+KIND_LABELS = {"mention": _l("Mention"), "comment": _l("Comment"), "dm": _l("Direct message"), "reply": _l("Reply"),
+               "public": _l("public"), "private": _l("private")}
 
 
 def register(bp: Blueprint) -> None:
@@ -51,7 +53,7 @@ def register(bp: Blueprint) -> None:
     for name, labels in (("level_label", LEVEL_LABELS), ("clock_label", CLOCK_LABELS),
                          ("awaiting_label", AWAITING_LABELS), ("delivery_label", DELIVERY_LABELS),
                          ("platform_label", PLATFORM_LABELS), ("event_label", EVENT_LABELS),
-                         ("pii_label", PII_LABELS)):
+                         ("pii_label", PII_LABELS), ("kind_label", KIND_LABELS)):
         bp.add_app_template_filter(_labeller(labels), name)
     # cached variants of the shared status and priority labels, for lists that show them on every row
     bp.add_app_template_filter(_labeller(STATUS_LABELS), "status_name")

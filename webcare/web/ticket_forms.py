@@ -43,7 +43,7 @@ class FeedbackForm(FlaskForm):
 
 class StatusForm(FlaskForm):
     status = SelectField(_l("New status"), validators=[DataRequired()], choices=[])
-    text = TextAreaField(_l("Text (closing text, reason or question)"), validators=[Optional(), Length(max=10000)])
+    text = TextAreaField(_l("Explanation for the history (not sent to the citizen)"), validators=[Optional(), Length(max=10000)])
 
 
 class HandoffForm(FlaskForm):
