@@ -251,3 +251,12 @@ def test_an_agent_flags_a_missed_threat_and_gets_the_police_report_link(client, 
     client.post("/logout", data={"csrf_token": f.csrf_token(page)})
     f.login(client, people["ow"].email)  # the department sees its ticket, not the police-report export
     assert "Gegevens voor aangifte" not in client.get(f"/tickets/{ticket.id}").get_data(as_text=True)
+
+
+def test_shortcut_help_lists_only_what_the_user_can_do(client, world):
+    people, tickets = world
+    f.login(client, people["ow"].email)
+    page = client.get(f"/tickets/{tickets['ow'].id}").get_data(as_text=True)
+    shortcuts = page[page.index('id="shortcuts"'):]
+    assert "<kbd>n</kbd>" in shortcuts and "<kbd>e</kbd>" not in shortcuts and "<kbd>r</kbd>" not in shortcuts
+    assert "Terug naar mijn afdeling" in shortcuts and 'data-back-url="/"' in page

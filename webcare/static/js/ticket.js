@@ -60,7 +60,8 @@
         event.preventDefault();
       }
     } else if (event.key === "u") {
-      window.location.href = "/inbox";
+      var page = document.querySelector(".ticket-page[data-back-url]");
+      window.location.href = page ? page.getAttribute("data-back-url") : "/";
     }
   });
 
