@@ -84,6 +84,20 @@ def test_erase_anonymises_all_but_threat_evidence_and_is_logged(session, world):
     assert event.data == {"cause": "erasure"}
 
 
+def test_erase_closes_the_citizens_open_tickets_but_not_the_evidence(session, world):
+    first, second, threat = world["tickets"]
+    assert (first.status, second.status) == ("resolved", "new")
+    subject_rights.erase_contact(session, world["contact"], world["admin"], "AVG-verzoek 2026-0043")
+    session.commit()
+    first, second, threat = (session.get(Ticket, t.id) for t in world["tickets"])
+    assert first.status == "resolved"  # already closed: left as it was
+    assert second.status == "cancelled" and second.awaiting == "nobody"
+    moved = session.scalar(select(TicketEvent).where(TicketEvent.ticket_id == second.id,
+                                                     TicketEvent.type == "status_changed"))
+    assert moved.actor_id == world["admin"].id and moved.data["to"] == "cancelled"
+    assert threat.status == "new" and session.get(Ticket, world["other"].id).status == "new"
+
+
 def test_erase_without_threats_forgets_the_contact(session, world):
     threat = world["tickets"][2]
     threat.contact_id = None

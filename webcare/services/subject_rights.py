@@ -19,6 +19,7 @@ from webcare.models import Contact, Message, Note, Ticket, TicketEvent, User
 from webcare.services import audit
 from webcare.services.anonymise import anonymise_contact, anonymise_messages_without_ticket, anonymise_tickets
 from webcare.services.events import record_event
+from webcare.services.ticket_actions import cancel_erased
 
 MAX_RESULTS = 50
 
@@ -73,7 +74,8 @@ def export_contact(session: Session, contact: Contact, actor: User | None, fmt: 
 
 def erase_contact(session: Session, contact: Contact, actor: User | None, reason: str,
                   now: datetime | None = None) -> dict:
-    """Anonymise everything about the contact except threat tickets; logged with the reason."""
+    """Anonymise everything about the contact except threat tickets (its open tickets are cancelled first);
+    logged with the reason."""
     reason = reason.strip()
     if not reason:
         raise ValidationFailed("give the reason for the erasure (for example the request's reference)",
@@ -83,6 +85,10 @@ def erase_contact(session: Session, contact: Contact, actor: User | None, reason
         select(Ticket).where(Ticket.contact_id == contact.id).order_by(Ticket.id).with_for_update()
     ))
     kept = [t.id for t in tickets if t.threat]
+    for ticket in tickets:
+        if not ticket.threat:
+            cancel_erased(session, ticket, actor, now)
+    session.flush()
     erased = anonymise_tickets(session, [t for t in tickets if not t.threat], cause="erasure", now=now)
     messages = anonymise_messages_without_ticket(session, Message.contact_id == contact.id)
     contact_erased = not kept and anonymise_contact(session, contact, now)

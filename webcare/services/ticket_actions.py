@@ -25,7 +25,7 @@ from webcare.queue import publish_after_commit
 from webcare.services import sla
 from webcare.services.access import can_see_ticket
 from webcare.services.events import record_event
-from webcare.workflow import CLOSED_STATUSES, check_transition
+from webcare.workflow import CLOSED_STATUSES, check_transition, is_open
 
 WEBCARE_ROLES = ("agent", "manager", "admin")
 MAX_LABELS = 20
@@ -131,6 +131,8 @@ def _check_assignee(actor: User, ticket: Ticket, assignee: User) -> None:
 
 # -- status ------------------------------------------------------------------------------------------------
 
+ERASED_TEXT = "Gegevens van de inwoner gewist op verzoek (AVG art. 17)"
+
 def change_status(session: Session, ticket: Ticket, actor: User, target: str, text: str | None = None, *,
                   at: datetime | None = None) -> Ticket:
     """Move the ticket to `target` (workflow rules and required texts apply)."""
@@ -145,6 +147,14 @@ def change_status(session: Session, ticket: Ticket, actor: User, target: str, te
     _move(session, ticket, actor, target, text, at)
     touch(session, ticket, at)
     return ticket
+
+
+def cancel_erased(session: Session, ticket: Ticket, actor: User | None, at: datetime) -> None:
+    """Close an open ticket whose citizen had their data erased: there is nobody left to answer, and its
+    clocks stop (`services.subject_rights`)."""
+    if is_open(ticket.status):
+        _move(session, ticket, actor, "cancelled", ERASED_TEXT, at)
+        touch(session, ticket, at)
 
 
 def _move(session: Session, ticket: Ticket, actor: User | None, target: str, text: str, at: datetime) -> None:
