@@ -33,6 +33,14 @@ def test_admin_adds_a_channel_and_the_token_is_never_shown(client, session, admi
     assert "channel.create" in session.scalars(select(AuditEntry.action)).all()
 
 
+def test_the_new_channel_form_marks_each_platforms_part(client, admin):
+    page = client.get("/admin/channels/new").get_data(as_text=True)
+    assert '<option selected value="mastodon">' in page or '<option value="mastodon" selected>' in page
+    for platforms in ("mastodon", "x", "linkedin tiktok", "facebook instagram", "bluesky"):
+        assert f'data-platforms="{platforms}"' in page
+    assert "js/channel_form.js" in page
+
+
 def test_bad_input_is_refused_with_a_message(client, session, admin):
     response = f.form_post(client, "/admin/channels/new", {"platform": "mastodon", "name": "Zonder server",
                                                            "poll_interval_seconds": "60", "token": "t"})

@@ -37,7 +37,7 @@ STATE_LABELS = {"ok": _l("OK"), "paused": _l("Paused"), "needs_reauth": _l("Need
 
 class ChannelForm(FlaskForm):
     platform = SelectField(_l("Platform"), choices=[SelectChoice(p, PLATFORM_LABELS.get(p, p.capitalize()))
-                                                    for p in platforms.supported_platforms()])
+                                                    for p in platforms.supported_platforms()], default="mastodon")
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     base_url = StringField(_l("Server address"), validators=[Optional(), Length(max=1024)])
     handle = StringField(_l("Account handle"), validators=[Optional(), Length(max=255)])
