@@ -77,8 +77,10 @@ def test_move_enable_and_delete(client, session):
     rule_id, name = second.id, second.name
     assert client.post(f"/admin/rules/{rule_id}/move/up", data={"csrf_token": csrf}).status_code == 302
     assert rule_named(session, name).position == 1
+    assert "Regel verplaatst" in client.get("/admin/rules/").get_data(as_text=True)
     client.post(f"/admin/rules/{rule_id}/enabled/0", data={"csrf_token": csrf})
     assert rule_named(session, name).enabled is False
+    assert "Regel uitgezet." in client.get("/admin/rules/").get_data(as_text=True)
     client.post(f"/admin/rules/{rule_id}/delete", data={"csrf_token": csrf})
     assert rule_named(session, name) is None
     assert client.post(f"/admin/rules/{rule_id}/delete", data={"csrf_token": "nope"}).status_code == 400

@@ -93,13 +93,15 @@ def _form() -> RuleForm:
 @bp.post("/<int:rule_id>/move/<direction>")
 @roles_required("admin")
 def move(rule_id: int, direction: str):
-    return _change(lambda: rules.move_rule(db(), rule_id, direction, current(), origin()))
+    return _change(lambda: rules.move_rule(db(), rule_id, direction, current(), origin()),
+                   _("Rule moved; the new order applies to messages from now on."))
 
 
 @bp.post("/<int:rule_id>/enabled/<int:value>")
 @roles_required("admin")
 def set_enabled(rule_id: int, value: int):
-    return _change(lambda: rules.set_enabled(db(), rule_id, bool(value), current(), origin()))
+    return _change(lambda: rules.set_enabled(db(), rule_id, bool(value), current(), origin()),
+                   _("Rule switched on.") if value else _("Rule switched off."))
 
 
 @bp.post("/<int:rule_id>/delete")
