@@ -44,3 +44,10 @@ def test_readyz_reports_unreachable_database(settings):
         runtime.dispose()
     assert response.status_code == 503
     assert response.get_json()["checks"]["database"]["ok"] is False
+
+
+def test_pages_name_an_icon_that_is_served(client):
+    page = client.get("/login").get_data(as_text=True)
+    assert 'rel="icon" type="image/svg+xml" href="/static/img/favicon.svg"' in page
+    with client.get("/static/img/favicon.svg") as icon:
+        assert icon.status_code == 200 and icon.data.startswith(b"<svg")
