@@ -102,3 +102,12 @@ def login(client, email: str, password: str = PASSWORD):
     page = client.get("/login")
     token = csrf_token(page.get_data(as_text=True))
     return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+
+
+def logged_in(session: Session, client, role: str) -> User:
+    """A new user with `role` in a seeded database, logged in on `client`."""
+    seeded(session)
+    made = user(session, role)
+    session.commit()
+    login(client, made.email)
+    return made

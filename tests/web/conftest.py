@@ -10,8 +10,4 @@ from tests import factories as f
 @pytest.fixture
 def admin(session, client):
     """An administrator, logged in on `client`."""
-    f.seeded(session)
-    user = f.user(session, "admin")
-    session.commit()
-    f.login(client, user.email)
-    return user
+    return f.logged_in(session, client, "admin")

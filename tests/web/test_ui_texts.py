@@ -15,11 +15,7 @@ from webcare.services.notifications import notify
 
 @pytest.fixture
 def agent(session, client):
-    f.seeded(session)
-    user = f.user(session, "agent")
-    session.commit()
-    f.login(client, user.email)
-    return user
+    return f.logged_in(session, client, "agent")
 
 
 def test_held_public_reply_names_the_kinds_of_personal_data_in_dutch(client, session, agent):

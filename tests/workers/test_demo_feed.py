@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 import requests
@@ -38,7 +39,9 @@ def test_corpus_covers_every_default_category_and_the_hard_cases(session):
     assert 1 <= sum(bool(row.get("threat")) for row in corpus) <= 10
 
 
-def test_feed_serves_a_mastodon_server_and_tickets_arrive(runtime, redis, session):
+@contextmanager
+def running_feed(runtime, session):
+    """The demo feed in a thread, posting every 0.2 s; yields the lines it prints, and stops it after."""
     f.seeded(session)
     session.commit()
     stop = threading.Event()
@@ -46,6 +49,15 @@ def test_feed_serves_a_mastodon_server_and_tickets_arrive(runtime, redis, sessio
     feeder = threading.Thread(target=run_feed, args=(runtime, stop), kwargs={"interval": 0.2, "echo": lines.append})
     feeder.start()
     try:
+        yield lines, feeder
+    finally:
+        stop.set()
+        feeder.join(timeout=30)
+    assert not feeder.is_alive()
+
+
+def test_feed_serves_a_mastodon_server_and_tickets_arrive(runtime, redis, session):
+    with running_feed(runtime, session) as (lines, _):
         deadline = time.monotonic() + 30
         while sum("@" in line and "(" in line for line in lines) < 4 and time.monotonic() < deadline:
             time.sleep(0.2)
@@ -53,20 +65,10 @@ def test_feed_serves_a_mastodon_server_and_tickets_arrive(runtime, redis, sessio
         assert polling.poll_channel(runtime, channel.id).status == "ok"
         BeatingWorker(["ingest"], connection=redis).work(burst=True)
         assert session.scalar(select(func.count()).select_from(Ticket)) >= 3
-    finally:
-        stop.set()
-        feeder.join(timeout=30)
-    assert not feeder.is_alive()
 
 
 def test_feed_goes_on_when_the_platform_refuses_a_post(runtime, session):
-    f.seeded(session)
-    session.commit()
-    stop = threading.Event()
-    lines: list[str] = []
-    feeder = threading.Thread(target=run_feed, args=(runtime, stop), kwargs={"interval": 0.2, "echo": lines.append})
-    feeder.start()
-    try:
+    with running_feed(runtime, session) as (lines, feeder):
         deadline = time.monotonic() + 30
         while not lines and time.monotonic() < deadline:
             time.sleep(0.1)
@@ -83,10 +85,6 @@ def test_feed_goes_on_when_the_platform_refuses_a_post(runtime, session):
             time.sleep(0.1)
         assert refused() == 2 and feeder.is_alive()
         assert sum("@" in line and "(" in line for line in lines) > posted_before  # and it went on posting
-    finally:
-        stop.set()
-        feeder.join(timeout=30)
-    assert not feeder.is_alive()
 
 
 @pytest.mark.slow
