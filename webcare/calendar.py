@@ -6,8 +6,7 @@ art. 3, plus Goede Vrijdag) and its extra closing days (bridge days, the municip
 the questions of docs/SLA.md exactly as DOMAIN.md defines them:
 
 - `add_business_seconds` / `add_business_minutes`: walk the opening intervals;
-- `add_working_days`: the same local time on the Nth following working day (a start outside opening
-  hours first moves to the next opening);
+- `add_working_days`: the same local time on the Nth following working day (from the next opening);
 - `add_calendar_days`: the same local time N days later;
 - `business_seconds_between`: the opening time between two instants.
 
@@ -388,18 +387,13 @@ class Calendar:
         return later.astimezone(UTC)
 
     def add(self, start: datetime, value: float, unit: str) -> datetime:
-        """Add a target in its unit: business_minutes, working_days or calendar_days. A start or deadline
-        beyond what `datetime` holds (year 1 to 9999, in UTC and in local time) is a CalendarError."""
+        """Add a target in its unit; beyond the years 1 to 9999 (UTC or local) it is a CalendarError."""
         try:
-            return self._add(start, value, unit)
+            if unit == "business_minutes":
+                return self.add_business_minutes(start, value)
+            if unit in ("working_days", "calendar_days"):
+                adder = self.add_working_days if unit == "working_days" else self.add_calendar_days
+                return adder(start, int(value))
         except OverflowError as exc:
             raise CalendarError("the start or the deadline lies outside the years 1 to 9999") from exc
-
-    def _add(self, start: datetime, value: float, unit: str) -> datetime:
-        if unit == "business_minutes":
-            return self.add_business_minutes(start, value)
-        if unit == "working_days":
-            return self.add_working_days(start, int(value))
-        if unit == "calendar_days":
-            return self.add_calendar_days(start, int(value))
         raise CalendarError(f"unknown unit {unit!r}")
