@@ -37,3 +37,16 @@ def test_bell_count_page_and_mark_read(client, session):
 
 def test_unread_count_needs_login(client):
     assert client.get("/notifications/unread.json").status_code == 302
+
+
+def test_a_ticket_that_left_the_department_is_not_linked(client, session):
+    f.seeded(session)
+    member = f.user(session, "department", ("OW",))
+    ours, gone = f.ticket(session, department_code="OW"), f.ticket(session, department_code="KCC")  # sent back
+    notify(session, [member], "handoff", "Vraag over de stoep", ticket=ours)
+    notify(session, [member], "handoff", "Vraag over de lantaarnpaal", ticket=gone)
+    session.commit()
+    f.login(client, member.email)
+    page = client.get("/notifications/").get_data(as_text=True)
+    assert f'href="/tickets/{ours.id}"' in page and f'href="/tickets/{gone.id}"' not in page
+    assert f'title="Dit ticket ligt niet meer bij je afdeling.">#{gone.id}</span>' in page

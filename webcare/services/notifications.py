@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from webcare.db import utcnow
 from webcare.models import Department, Notification, Ticket, User
 from webcare.queue import enqueue_after_commit, publish_after_commit
+from webcare.services.access import visible_tickets
 
 EMAIL_JOB = "workers.mail.send_notification_emails"
 
@@ -62,6 +63,15 @@ def unread_count(session: Session, user: User) -> int:
 def latest(session: Session, user: User, limit: int = 100) -> list[Notification]:
     return list(session.scalars(select(Notification).where(Notification.user_id == user.id)
                                 .order_by(Notification.id.desc()).limit(limit)))
+
+
+def tickets_in_sight(session: Session, user: User, items: Iterable[Notification]) -> set[int]:
+    """The ids of the notifications' tickets that `user` can still open (one sent back to webcare, say, is
+    no longer a department member's: its link would be a 404)."""
+    ids = {n.ticket_id for n in items if n.ticket_id is not None}
+    if not ids:
+        return set()
+    return set(session.scalars(visible_tickets(user, select(Ticket.id)).where(Ticket.id.in_(ids))))
 
 
 def mark_read(session: Session, user: User, notification_id: int | None = None) -> int:

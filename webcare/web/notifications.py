@@ -43,8 +43,9 @@ def _kind_label(kind: str) -> str:
 @bp.get("/")
 @login_required
 def index():
-    return render_template("notifications/index.html", items=notifications.latest(db(), current()),
-                           form=EmptyForm())
+    items = notifications.latest(db(), current())
+    return render_template("notifications/index.html", items=items, form=EmptyForm(),
+                           in_sight=notifications.tickets_in_sight(db(), current(), items))
 
 
 @bp.get("/unread.json")
