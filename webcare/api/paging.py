@@ -7,8 +7,6 @@ nor hides another. The default page is the largest, so a caller that asks for no
 
 from __future__ import annotations
 
-import base64
-import json
 from dataclasses import dataclass
 
 from flask import request
@@ -17,9 +15,9 @@ from sqlalchemy import Select, tuple_
 from sqlalchemy.orm import Session
 
 from webcare.db import MAX_ID
-from webcare.errors import ValidationFailed
 from webcare.schemas.common import ListQuerySchema
 from webcare.schemas.ticket_input import load
+from webcare.services import cursors
 from webcare.storable import is_storable
 
 MAX_CURSOR_TEXT = 1000
@@ -50,24 +48,16 @@ def page_of(session: Session, statement: Select, order: tuple) -> Page:
     if len(rows) <= args["limit"]:
         return Page(rows, None)
     rows = rows[:args["limit"]]
-    return Page(rows, _encode([getattr(rows[-1], column.key) for column in order]))
-
-
-def _encode(values: list) -> str:
-    raw = json.dumps(values, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return Page(rows, cursors.encode([getattr(rows[-1], column.key) for column in order]))
 
 
 def _decode(cursor: str | None, order: tuple) -> list | None:
-    """The values of `order`'s columns a cursor carries; anything `_encode` cannot have written is a 400."""
+    """The values of `order`'s columns a cursor carries; anything `page_of` cannot have written is a 400."""
     if not cursor:
         return None
-    try:
-        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (ValueError, TypeError, RecursionError):
-        values = None
+    values = cursors.decode(cursor)
     if not (isinstance(values, list) and len(values) == len(order) and all(map(_fits, values, order))):
-        raise ValidationFailed("this cursor is not valid; start from the first page", fields={"cursor": "invalid"})
+        raise cursors.invalid()
     return values
 
 

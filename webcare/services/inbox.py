@@ -11,7 +11,6 @@ Saved views (docs/INBOX.md): "mine" (Mijn tickets), "unanswered" (Onbeantwoord),
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
 from dataclasses import dataclass, field, replace
@@ -25,7 +24,7 @@ from sqlalchemy.orm import Session
 from webcare.db import MAX_ID, utcnow
 from webcare.errors import ValidationFailed
 from webcare.models import Category, Channel, Department, Ticket, TicketLabel, User
-from webcare.services import ticket_rows, ticket_search
+from webcare.services import cursors, ticket_rows, ticket_search
 from webcare.services.access import visible_tickets
 from webcare.services.ticket_rows import TicketRow
 from webcare.workflow import CLOSED_STATUSES, OPEN_STATUSES, STATUSES
@@ -263,8 +262,7 @@ def cached_view_counts(session: Session, redis: Redis, user: User, ttl: int = CO
 
 def encode_cursor(phase: int, ticket: TicketRow) -> str:
     due = ticket.next_due_at.isoformat() if phase == 1 and ticket.next_due_at else None
-    raw = json.dumps([phase, due, ticket.id], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return cursors.encode([phase, due, ticket.id])
 
 
 def decode_cursor(cursor: str | None) -> tuple[int, datetime | None, int]:
@@ -276,14 +274,12 @@ def decode_cursor(cursor: str | None) -> tuple[int, datetime | None, int]:
     if not cursor:
         return 1, None, 0
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        phase, due, last_id = json.loads(raw)
+        phase, due, last_id = cursors.decode(cursor)
         if not (_is_int(phase, 1, 2) and _is_int(last_id, 1, MAX_ID) and (due is None or phase == 1)):
             raise ValueError("phase, id or due time")
         return phase, (None if due is None else _aware_utc(due)), last_id
-    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
-        raise ValidationFailed("this cursor is not valid; start from the first page",
-                               fields={"cursor": "invalid"}) from exc
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise cursors.invalid() from exc
 
 
 def _is_int(value, low: int, high: int) -> bool:
