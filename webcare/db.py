@@ -82,6 +82,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def effective_at(at: datetime | None, now: datetime) -> datetime:
+    """A time given from outside (a platform's, an imported line's), or `now` (the ingest time) when it is
+    missing or lies in the future (DOMAIN.md, first response)."""
+    return now if at is None or at > now else at
+
+
 def make_engine(url: str, **kwargs) -> Engine:
     """An engine with the settings Webcare needs on each backend."""
     url = _normalise_url(url)

@@ -7,7 +7,7 @@ actions of the inbox. So the clocks, the metric facts and the dashboards have a 
 
 - `parse()` checks every line before anything is stored (JSON, shape, known type, time order); a bad line is
   a `LineError` naming its number. A time in the future becomes the import's start (the ingest time), by
-  the rule of live ingest (`ingest.effective_at`): a line is never dated after the moment it was imported.
+  the rule of live ingest (`db.effective_at`): a line is never dated after the moment it was imported.
 - `Importer.apply()` applies one line; the CLI wraps each in a savepoint, so a line that the services refuse
   leaves nothing behind, and the lines before it stay imported.
 - Idempotent: each applied line's SHA-256 goes into `imported_lines`; a line found there is skipped, so
@@ -30,7 +30,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webcare.db import utcnow
+from webcare.db import effective_at, utcnow
 from webcare.errors import DomainError, NotFound, ValidationFailed
 from webcare.models import Channel, Department, ImportedLine, Message, Ticket, User
 from webcare.platforms.base import InboundMessage, SentReply
@@ -103,9 +103,9 @@ def _parse_line(number: int, raw: str, now: datetime) -> Line:
 
 
 def _import_time(number: int, at: datetime, now: datetime) -> datetime:
-    """`at`, or `now` when it lies in the future (`ingest.effective_at`); a time that has no UTC equivalent
+    """`at`, or `now` when it lies in the future (`db.effective_at`); a time that has no UTC equivalent
     (0001-01-01T00:00:00+01:00) cannot be stored: a LineError."""
-    at = ingest.effective_at(at, now)
+    at = effective_at(at, now)
     try:
         at.astimezone(UTC)
     except OverflowError as exc:

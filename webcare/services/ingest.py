@@ -33,13 +33,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webcare.db import utcnow
+from webcare.db import effective_at, utcnow
 from webcare.errors import NotFound
 from webcare.models import Channel, Ticket, User
 from webcare.platforms.base import InboundMessage, storable_message
 from webcare.queue import publish_many_after_commit
-from webcare.services import ingest_store as store
 from webcare.services import channels, notifications, routing, safety, sla
+from webcare.services import ingest_store as store
 from webcare.services.bulk import write_changed_columns
 from webcare.services.events import event_row, insert_events
 from webcare.services.replies import AutomaticReply
@@ -137,12 +137,6 @@ def store_contacts(session: Session, channel_id: int, messages: list[InboundMess
 def effective_time(message: InboundMessage, now: datetime) -> datetime:
     """The platform's time, or the ingest time when it is missing or lies in the future."""
     return effective_at(message.created_at, now)
-
-
-def effective_at(at: datetime | None, now: datetime) -> datetime:
-    """A time given from outside (a platform's, an imported line's), or `now` (the ingest time) when it is
-    missing or lies in the future (DOMAIN.md, first response)."""
-    return now if at is None or at > now else at
 
 
 def _unique_in_time_order(messages: list[InboundMessage], now: datetime) -> list[InboundMessage]:

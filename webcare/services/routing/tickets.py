@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
-from webcare.db import utcnow
+from webcare.db import effective_at, utcnow
 from webcare.models import Message, Ticket, TicketLabel
 from webcare.models.ticket_event import TicketEvent
 from webcare.services import channels, defaults, safety
@@ -40,14 +40,8 @@ def route_input_for(ticket: Ticket, message: Message) -> RouteInput:
 def _input(ticket: Ticket, message: Message, labels: tuple[str, ...]) -> RouteInput:
     return RouteInput(text=message.text or "", platform=message.platform, channel_id=message.channel_id,
                       kind=message.kind, visibility=message.visibility, author=message.author_handle or "",
-                      language=message.language, at=_effective_at(message), labels=labels)
-
-
-def _effective_at(message: Message):
-    """The platform's time, or the time we received it when that is missing or lies in the future (as ingest
-    does: a time from outside is not trusted beyond now)."""
-    at = message.platform_created_at
-    return message.received_at if at is None or at > message.received_at else at
+                      language=message.language, at=effective_at(message.platform_created_at, message.received_at),
+                      labels=labels)
 
 
 def decide(session: Session, item: RouteInput) -> RouteDecision:
