@@ -58,6 +58,7 @@ class Settings:
     api_rate_limit_per_minute: int = 600
     api_rate_limit_per_ip_per_minute: int = 1200
     web_request_slots: int = 1  # requests a web worker runs at once, the others wait in order (0: no limit)
+    list_cache_seconds: float = 2.0  # a ticket list page is served again while nothing was written (0: off)
     trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For/-Proto/-Host are believed
     metrics_token: str = ""
     metrics_allowed_ips: tuple[str, ...] = ("127.0.0.1", "::1")
@@ -332,5 +333,7 @@ def _validate_numbers(settings: Settings) -> None:
         raise ConfigError("trusted_proxies", "must be 0 (no proxy) to 5: the number of reverse proxies in front")
     if settings.port > 65535:
         raise ConfigError("port", "must be at most 65535")
+    if not 0 <= settings.list_cache_seconds <= 60:
+        raise ConfigError("list_cache_seconds", "must be 0 (off) to 60 seconds")
     if settings.demo_feed_interval_seconds <= 0:
         raise ConfigError("demo_feed_interval_seconds", "must be a positive number")

@@ -6,10 +6,10 @@ import logging
 
 from flask import current_app, g
 from psycopg import pq
-from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from webcare import write_stamp
 from webcare.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -59,13 +59,15 @@ def _wrote_nothing(session: Session) -> bool:
     closing the session had PostgreSQL parse and plan each of its queries anew (the inbox list: 1.3 ms of
     planning of 3.4 ms of PostgreSQL CPU per request); ended by COMMIT, a pooled connection keeps them.
     Whatever the handler wrote and did not commit is still rolled back: pending ORM changes are seen
-    here, and any other write (Core, raw SQL, row locks) gave the transaction an id.
+    here, and any other statement that was not a read (Core, raw SQL) was noted on the connection by
+    `write_stamp` (asking PostgreSQL instead cost a round trip per request). A read that locked rows
+    (`FOR UPDATE`) is ended by COMMIT, which releases the locks as ROLLBACK would.
     """
     if not session.in_transaction() or session.new or session.dirty or session.deleted:
         return False
     if session.get_bind().dialect.name != "postgresql" or _aborted(session):
         return False
-    return bool(session.scalar(text("SELECT pg_current_xact_id_if_assigned() IS NULL")))
+    return not write_stamp.wrote(session.connection())
 
 
 def _aborted(session: Session) -> bool:

@@ -14,9 +14,11 @@ from redis import Redis
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from webcare import write_stamp
 from webcare.config import Settings
 from webcare.crypto import SecretBox
 from webcare.db import make_engine, transaction
+from webcare.page_cache import PageCache
 from webcare.queue import Broker, redis_from_url
 
 
@@ -29,6 +31,9 @@ class Runtime:
     settings: Settings
     engine: Engine
     redis_override: Redis | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        write_stamp.track_writes(self.engine, self.redis_or_none)
 
     @cached_property
     def secrets(self) -> SecretBox:
@@ -43,6 +48,17 @@ class Runtime:
                 "redis_url is empty: start everything with `webcare run` (embedded server) or set WEBCARE_REDIS_URL"
             )
         return redis_from_url(self.settings.redis_url)
+
+    def redis_or_none(self) -> Redis | None:
+        try:
+            return self.redis
+        except RedisNotConfigured:
+            return None
+
+    @cached_property
+    def list_pages(self) -> PageCache:
+        """Ticket list pages kept for a moment (`list_cache_seconds`), per process."""
+        return PageCache(self.settings.list_cache_seconds)
 
     @cached_property
     def broker(self) -> Broker:

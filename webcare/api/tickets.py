@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from webcare.api import bp
+from webcare.api.cached import kept_per_user
 from webcare.api.spec import endpoint
 from webcare.auth import current
 from webcare.db import utcnow
@@ -38,6 +39,7 @@ TICKET_ERRORS = (400, 403, 404)
 
 @endpoint(bp, "/tickets", "GET", summary="Tickets, most urgent first (filters, cursor paging)",
           response=TicketPage(), query=TicketListQuerySchema(), errors=(400,), tag="tickets")
+@kept_per_user
 def list_tickets():
     args = load(LIST_QUERY, request.args.to_dict())
     filters = Filters(statuses=inbox.parse_statuses(args["status"]), view=args["view"], platform=args["platform"],

@@ -1,0 +1,98 @@
+"""The write stamp: a value in Redis that changes after every committed write to the database.
+
+A cache of query results (the ticket list's pages, `webcare.api.list_cache`) keeps the stamp it read
+before it queried and serves an entry only while the stamp is unchanged, so no change that was committed
+before a request began can be missing from what the request gets.
+
+Every engine Webcare makes (web, workers, CLI; `Runtime.__post_init__`) notes on each pooled connection
+whether its transaction ran a statement other than a read, and after such a transaction commits (when the
+connection goes back to the pool or begins its next transaction, whichever comes first) sets the stamp to
+a new random value. A new value rather than a counter: after Redis lost its data, an old cached entry can
+never match. A write made outside Webcare's engines (psql, another program) does not change the stamp:
+the cache's time limit bounds how long it can go unseen.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import weakref
+from collections.abc import Callable
+
+from redis import Redis
+from redis.exceptions import RedisError
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+log = logging.getLogger(__name__)
+
+STAMP_KEY = "webcare:write-stamp"
+READS = ("SELECT", "SAVEPOI", "RELEASE", "ROLLBAC", "SET ", "SHOW", "PRAGMA", "EXPLAIN", "BEGIN")
+_WROTE = "webcare_wrote"  # keys in the pooled connection's `info`
+_COMMITTED = "webcare_committed_write"
+_tracked: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def is_read(statement: str) -> bool:
+    """Whether a statement only reads (a conservative test: anything unknown counts as a write)."""
+    return statement.lstrip()[:7].upper().startswith(READS)
+
+
+def wrote(connection) -> bool:
+    """Whether the connection's open transaction ran a statement other than a read (tracked engines)."""
+    return bool(connection.info.get(_WROTE))
+
+
+def track_writes(engine: Engine, redis: Callable[[], Redis | None]) -> None:
+    """Change the stamp in `redis()` after each transaction of `engine` that wrote and committed.
+
+    Once per engine: the first caller (the runtime that made it) owns it; a second runtime on the same
+    engine (tests do this) adds nothing."""
+    if engine in _tracked:
+        return
+    _tracked.add(engine)
+
+    def noted(_conn, _cursor, statement, _parameters, _context, _executemany) -> None:
+        if not is_read(statement):
+            _conn.info[_WROTE] = True
+
+    def committing(conn) -> None:
+        if conn.info.pop(_WROTE, False):
+            conn.info[_COMMITTED] = True
+
+    def rolled_back(conn) -> None:
+        conn.info.pop(_WROTE, None)
+
+    def after_commit(info: dict) -> None:
+        if info.pop(_COMMITTED, False):
+            renew(redis())
+
+    event.listen(engine, "before_cursor_execute", noted)
+    event.listen(engine, "commit", committing)
+    event.listen(engine, "rollback", rolled_back)
+    event.listen(engine, "begin", lambda conn: after_commit(conn.info))
+    event.listen(engine.pool, "checkin", lambda _dbapi, record: returned(record))
+
+    def returned(record) -> None:
+        if record is not None:
+            record.info.pop(_WROTE, None)  # not committed: the pool rolls it back
+            after_commit(record.info)
+
+
+def renew(redis: Redis | None) -> None:
+    """A new stamp; a Redis error is logged (the committed work stands; caches expire by time)."""
+    if redis is None:
+        return
+    try:
+        redis.set(STAMP_KEY, secrets.token_hex(8))
+    except RedisError as exc:
+        log.warning("write stamp not renewed, cached lists may lag until they expire: %s", exc)
+
+
+def current(redis: Redis) -> bytes:
+    """The stamp now (made when there is none yet). Raises RedisError."""
+    stamp = redis.get(STAMP_KEY)
+    if stamp is None:
+        redis.set(STAMP_KEY, secrets.token_hex(8), nx=True)
+        stamp = redis.get(STAMP_KEY)
+    return stamp or b""
