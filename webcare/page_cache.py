@@ -5,15 +5,30 @@ costs about twice the CPU of a bare endpoint (docs/PERFORMANCE.md, Inbox). A pag
 stamp (`webcare.write_stamp`) read before it was made, and served again only while the stamp is the same
 and it is younger than `seconds`: any committed write through Webcare makes every kept page stale at
 once, and the time limit bounds what only time changes (an SLA level turning "at risk") and writes made
-outside Webcare. Keys must hold everything the answer depends on besides those two, the user first.
+outside Webcare. The key holds everything else the answer depends on: `look_up` adds the user.
+
+In a request:
+
+    kept_value, slot = look_up(("inbox.rows", locale, args))
+    if kept_value is None:
+        kept_value = make()
+        keep(slot, kept_value)
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Hashable
+from typing import Any, NamedTuple
+
+from redis.exceptions import RedisError
+
+from webcare import write_stamp
+
+log = logging.getLogger(__name__)
 
 MAX_ENTRIES = 512  # a page of 50 tickets is about 50 kB: at most ~25 MB per web process
 
@@ -23,14 +38,14 @@ class PageCache:
         self.seconds = seconds
         self._max_entries = max_entries
         self._clock = clock
-        self._entries: OrderedDict[Hashable, tuple[bytes, float, bytes]] = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[bytes, float, Any]] = OrderedDict()
         self._lock = threading.Lock()
 
     @property
     def enabled(self) -> bool:
         return self.seconds > 0
 
-    def get(self, key: Hashable, stamp: bytes) -> bytes | None:
+    def get(self, key: Hashable, stamp: bytes) -> Any:
         """The kept answer for `key`, if it was made under `stamp` and is still young enough."""
         with self._lock:
             entry = self._entries.get(key)
@@ -43,8 +58,8 @@ class PageCache:
             self._entries.move_to_end(key)
             return body
 
-    def put(self, key: Hashable, stamp: bytes, body: bytes, made_at: float) -> None:
-        """Keep `body`, made from a query started at `made_at` (this cache's clock) under `stamp`."""
+    def put(self, key: Hashable, stamp: bytes, body: Any, made_at: float) -> None:
+        """Keep `body` (never None), made from a query started at `made_at` (this cache's clock) under `stamp`."""
         with self._lock:
             self._entries[key] = (stamp, made_at, body)
             self._entries.move_to_end(key)
@@ -57,3 +72,35 @@ class PageCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+class Slot(NamedTuple):
+    """Where a value made in this request is kept: its key, the stamp read before, when it was begun."""
+
+    cache: PageCache
+    key: Hashable
+    stamp: bytes
+    made_at: float
+
+
+def look_up(parts: tuple) -> tuple[Any, Slot | None]:
+    """(the kept value or None, the slot to keep a new one in; None when caching is off or Redis is down)."""
+    from webcare.auth import current
+    from webcare.extensions import runtime
+
+    cache = runtime().list_pages
+    redis = runtime().redis_or_none() if cache.enabled else None
+    if redis is None:
+        return None, None
+    try:
+        stamp = write_stamp.current(redis)
+    except RedisError as exc:
+        log.warning("not cached, Redis unavailable: %s", exc)
+        return None, None
+    key = (current().id, *parts)
+    return cache.get(key, stamp), Slot(cache, key, stamp, cache.now())
+
+
+def keep(slot: Slot | None, value: Any) -> None:
+    if slot is not None and value is not None:
+        slot.cache.put(slot.key, slot.stamp, value, slot.made_at)

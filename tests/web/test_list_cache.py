@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, update
 from tests import factories as f
 from webcare.app import create_app
 from webcare.db import utcnow
+from webcare.i18n import LANGUAGE_COOKIE
 from webcare.models import Ticket
 from webcare.page_cache import PageCache
 from webcare.runtime import Runtime
@@ -138,3 +139,36 @@ def test_without_redis_the_list_still_answers(runtime, session, cli):
     response = client.get("/api/v1/tickets", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
     assert len(response.get_json()["items"]) == 1
+
+
+# -- the inbox page: its rows are kept the same way ---------------------------------------------------------
+
+@pytest.fixture
+def page(client, session, clock):
+    f.seeded(session)
+    agent = f.user(session, "agent")
+    ticket = f.ticket(session, department_code="OW", text="Losse stoeptegel")
+    session.commit()
+    f.login(client, agent.email)
+    return client, ticket
+
+
+def test_inbox_rows_are_kept_and_renewed_by_a_write(runtime, page, session):
+    client, ticket = page
+    assert "Losse stoeptegel" in client.get("/inbox").get_data(as_text=True)
+    _outside_write(runtime, ticket.id, "Scheve lantaarnpaal")
+    assert "Losse stoeptegel" in client.get("/inbox?fragment=rows").get_data(as_text=True), "the same rows"
+    f.ticket(session, department_code="AFV", text="Afvalbak puilt uit")
+    session.commit()  # through Webcare: the stamp changes
+    rows = client.get("/inbox?fragment=rows").get_data(as_text=True)
+    assert "Scheve lantaarnpaal" in rows and "Afvalbak puilt uit" in rows
+
+
+def test_inbox_rows_are_kept_per_language_and_a_refused_filter_is_not_kept(client, page):
+    client, _ = page
+    assert ">Termijn<" in client.get("/inbox").get_data(as_text=True)
+    client.set_cookie(LANGUAGE_COOKIE, "en")
+    assert ">Due<" in client.get("/inbox").get_data(as_text=True)
+    refused = client.get("/inbox?department=NOPE").get_data(as_text=True)
+    assert 'class="flash flash-error"' in refused
+    assert 'class="flash flash-error"' in client.get("/inbox?department=NOPE").get_data(as_text=True)

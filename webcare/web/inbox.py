@@ -6,11 +6,11 @@ realtime stream says something changed.
 
 from __future__ import annotations
 
-import time
-
 from flask import Blueprint, render_template, request
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
+from markupsafe import Markup
 from marshmallow import EXCLUDE
 from sqlalchemy import select
 
@@ -19,6 +19,7 @@ from webcare.errors import ValidationFailed
 from webcare.extensions import db, runtime
 from webcare.models import Category, Channel, Department
 from webcare.models.channel import PLATFORMS
+from webcare.page_cache import keep, look_up
 from webcare.schemas.ticket_input import TicketListQuerySchema, load
 from webcare.services import inbox
 from webcare.services.inbox import Filters, Page
@@ -36,21 +37,33 @@ FILTER_KEYS = ("view", "status", "platform", "channel", "department", "category"
 @login_required
 @roles_required("agent", "manager", "admin", "department")
 def index():
-    session, error = db(), None
+    session = db()
     args = request.args.to_dict()
     args.pop("limit", None)  # the page has its own size
+    fragment = args.pop("fragment", None)
+    active = {k: args.get(k, "") for k in FILTER_KEYS}
+    query = {k: v for k, v in active.items() if v}
+    rows, error = _rows(session, args, active, query)
+    if fragment == "rows":
+        return rows
+    return render_template("inbox/index.html", rows=rows, active=active, query=query, error=error,
+                           counts=inbox.cached_view_counts(session, runtime().redis, current()),
+                           choices=_choices(session))
+
+
+def _rows(session, args: dict, active: dict, query: dict) -> tuple[Markup, str | None]:
+    """The list (rows and pager) as HTML, kept for a moment per user, language and query (page_cache)."""
+    rows, slot = look_up(("inbox.rows", str(get_locale()), tuple(sorted(args.items()))))
+    if rows is not None:
+        return rows, None
     try:
         parsed = load(TicketListQuerySchema(unknown=EXCLUDE), {k: v for k, v in args.items() if v != ""})
         page = inbox.list_tickets(session, current(), _filters(parsed), limit=PAGE_SIZE, cursor=parsed["cursor"])
     except ValidationFailed as exc:
-        page, error = Page(), explain(exc)
-    active = {k: args.get(k, "") for k in FILTER_KEYS}
-    query = {k: v for k, v in active.items() if v}
-    if args.get("fragment") == "rows":
-        return render_template("inbox/_rows.html", page=page, active=active, query=query)
-    return render_template("inbox/index.html", page=page, active=active, query=query, error=error,
-                           counts=inbox.cached_view_counts(session, runtime().redis, current()),
-                           choices=_choices(session))
+        return Markup(render_template("inbox/_rows.html", page=Page(), active=active, query=query)), explain(exc)
+    rows = Markup(render_template("inbox/_rows.html", page=page, active=active, query=query))
+    keep(slot, rows)
+    return rows, None
 
 
 def _filters(args: dict) -> Filters:
@@ -60,17 +73,13 @@ def _filters(args: dict) -> Filters:
                    q=args["q"])
 
 
-_CHOICES: dict = {}
-CHOICES_SECONDS = 60
-
-
 def _choices(session) -> dict:
-    """Channels, departments and categories for the filter bar, kept for a minute per process."""
-    cached = _CHOICES.get("value")
-    if cached is not None and time.monotonic() - _CHOICES["at"] < CHOICES_SECONDS:
-        return cached
-    _CHOICES.update(value=_load_choices(session), at=time.monotonic())
-    return _CHOICES["value"]
+    """Channels, departments and categories for the filter bar, kept while nothing was written."""
+    choices, slot = look_up(("inbox.choices",))
+    if choices is None:
+        choices = _load_choices(session)
+        keep(slot, choices)
+    return choices
 
 
 def _load_choices(session) -> dict:
