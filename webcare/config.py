@@ -333,7 +333,7 @@ def _validate_numbers(settings: Settings) -> None:
         raise ConfigError("trusted_proxies", "must be 0 (no proxy) to 5: the number of reverse proxies in front")
     if settings.port > 65535:
         raise ConfigError("port", "must be at most 65535")
-    if not 0 <= settings.list_cache_seconds <= 60:
-        raise ConfigError("list_cache_seconds", "must be 0 (off) to 60 seconds")
+    if not 0 <= settings.list_cache_seconds <= 10:
+        raise ConfigError("list_cache_seconds", "must be 0 (off) to 10 seconds")
     if settings.demo_feed_interval_seconds <= 0:
         raise ConfigError("demo_feed_interval_seconds", "must be a positive number")

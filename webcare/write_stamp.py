@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 import weakref
 from collections.abc import Callable
 
@@ -31,6 +32,8 @@ READS = ("SELECT", "SAVEPOI", "RELEASE", "ROLLBAC", "SET ", "SHOW", "PRAGMA", "E
 _WROTE = "webcare_wrote"  # keys in the pooled connection's `info`
 _COMMITTED = "webcare_committed_write"
 _tracked: weakref.WeakSet[Engine] = weakref.WeakSet()
+REST_SECONDS = 5
+_resting_until = 0.0
 
 
 def is_read(statement: str) -> bool:
@@ -80,13 +83,19 @@ def track_writes(engine: Engine, redis: Callable[[], Redis | None]) -> None:
 
 
 def renew(redis: Redis | None) -> None:
-    """A new stamp; a Redis error is logged (the committed work stands; caches expire by time)."""
-    if redis is None:
+    """A new stamp. On a Redis error (logged; the committed work stands) renewing rests for `REST_SECONDS`,
+    so that an unreachable Redis does not hold up every commit for its connect timeout; while Redis cannot
+    be read no page is served from a cache, and pages kept from before are older than their time limit
+    by the time it is back."""
+    global _resting_until
+    if redis is None or time.monotonic() < _resting_until:
         return
     try:
         redis.set(STAMP_KEY, secrets.token_hex(8))
     except RedisError as exc:
-        log.warning("write stamp not renewed, cached lists may lag until they expire: %s", exc)
+        _resting_until = time.monotonic() + REST_SECONDS
+        log.warning("write stamp not renewed (resting %d s), kept lists may lag until they expire: %s",
+                    REST_SECONDS, exc)
 
 
 def current(redis: Redis) -> bytes:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+from redis import Redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from sqlalchemy import insert, select, text, update
 
 from tests import factories as f
 from webcare import write_stamp
+from webcare.config import ConfigError, load_settings
 from webcare.db import make_engine
 from webcare.models import Department
 from webcare.runtime import Runtime
@@ -87,3 +92,23 @@ def test_a_stamp_is_made_when_redis_has_none(redis):
     redis.delete(write_stamp.STAMP_KEY)
     first = _stamp(redis)
     assert first and _stamp(redis) == first
+
+
+def test_after_a_redis_error_renewing_rests_a_moment(redis, monkeypatch, caplog):
+    """An unreachable Redis must not hold up every commit for its connect timeout."""
+    monkeypatch.setattr(write_stamp, "_resting_until", 0.0)
+    broken = Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2, retry=Retry(NoBackoff(), 0))
+    write_stamp.renew(broken)
+    assert "write stamp not renewed" in caplog.text
+    before = _stamp(redis)
+    write_stamp.renew(redis)  # resting: not even the good one is asked
+    assert _stamp(redis) == before
+    monkeypatch.setattr(write_stamp, "_resting_until", 0.0)
+    write_stamp.renew(redis)
+    assert _stamp(redis) != before
+
+
+@pytest.mark.parametrize("value", ["60", "-1", "nan"])
+def test_the_time_limit_is_bounded(value):
+    with pytest.raises(ConfigError, match="list_cache_seconds"):
+        load_settings(environ={"WEBCARE_LIST_CACHE_SECONDS": value}, config_path=None)
