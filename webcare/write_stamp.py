@@ -9,13 +9,15 @@ whether its transaction ran a statement other than a read, and after such a tran
 connection goes back to the pool or begins its next transaction, whichever comes first) sets the stamp to
 a new random value. A new value rather than a counter: after Redis lost its data, an old cached entry can
 never match. A write made outside Webcare's engines (psql, another program) does not change the stamp:
-the cache's time limit bounds how long it can go unseen.
+the cache's time limit bounds how long it can go unseen. A session renews the stamp before it runs its
+after-commit work (`webcare.db.on_commit`: realtime events, jobs), so whoever reacts to those sees it.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
+import threading
 import time
 import weakref
 from collections.abc import Callable
@@ -24,6 +26,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +37,7 @@ _COMMITTED = "webcare_committed_write"
 _tracked: weakref.WeakSet[Engine] = weakref.WeakSet()
 REST_SECONDS = 5
 _resting_until = 0.0
+_thread = threading.local()
 
 
 def is_read(statement: str) -> bool:
@@ -55,31 +59,48 @@ def track_writes(engine: Engine, redis: Callable[[], Redis | None]) -> None:
         return
     _tracked.add(engine)
 
-    def noted(_conn, _cursor, statement, _parameters, _context, _executemany) -> None:
+    def noted(conn, _cursor, statement, _parameters, _context, _executemany) -> None:
         if not is_read(statement):
-            _conn.info[_WROTE] = True
+            conn.info[_WROTE] = True
 
     def committing(conn) -> None:
         if conn.info.pop(_WROTE, False):
             conn.info[_COMMITTED] = True
+            _owed().append((conn.info, redis))
 
-    def rolled_back(conn) -> None:
-        conn.info.pop(_WROTE, None)
-
-    def after_commit(info: dict) -> None:
-        if info.pop(_COMMITTED, False):
-            renew(redis())
+    def returned(_dbapi_connection, record) -> None:
+        if record is not None:
+            record.info.pop(_WROTE, None)  # not committed: the pool rolls it back
+            _settle(record.info, redis)
 
     event.listen(engine, "before_cursor_execute", noted)
     event.listen(engine, "commit", committing)
-    event.listen(engine, "rollback", rolled_back)
-    event.listen(engine, "begin", lambda conn: after_commit(conn.info))
-    event.listen(engine.pool, "checkin", lambda _dbapi, record: returned(record))
+    event.listen(engine, "rollback", lambda conn: conn.info.pop(_WROTE, None))
+    event.listen(engine, "begin", lambda conn: _settle(conn.info, redis))
+    event.listen(engine.pool, "checkin", returned)
 
-    def returned(record) -> None:
-        if record is not None:
-            record.info.pop(_WROTE, None)  # not committed: the pool rolls it back
-            after_commit(record.info)
+
+def _settle(info: dict, redis: Callable[[], Redis | None]) -> None:
+    if info.pop(_COMMITTED, False):
+        renew(redis())
+
+
+def _owed() -> list:
+    """This thread's commits whose stamp is not renewed yet (those settled another way are dropped)."""
+    owed = getattr(_thread, "owed", None)
+    if owed is None:
+        owed = _thread.owed = []
+    owed[:] = [entry for entry in owed if entry[0].get(_COMMITTED)]
+    return owed
+
+
+@event.listens_for(Session, "after_commit", insert=True)
+def _renew_before_after_commit_work(_session: Session) -> None:
+    """A session's commit renews the stamp before its after-commit work (realtime events, jobs): a page
+    that refreshes on such an event must not be served from before the write."""
+    owed, _thread.owed = getattr(_thread, "owed", None) or [], []
+    for info, redis in owed:
+        _settle(info, redis)
 
 
 def renew(redis: Redis | None) -> None:

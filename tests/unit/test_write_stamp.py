@@ -11,7 +11,7 @@ from sqlalchemy import insert, select, text, update
 from tests import factories as f
 from webcare import write_stamp
 from webcare.config import ConfigError, load_settings
-from webcare.db import make_engine
+from webcare.db import make_engine, on_commit
 from webcare.models import Department
 from webcare.runtime import Runtime
 
@@ -112,3 +112,16 @@ def test_after_a_redis_error_renewing_rests_a_moment(redis, monkeypatch, caplog)
 def test_the_time_limit_is_bounded(value):
     with pytest.raises(ConfigError, match="list_cache_seconds"):
         load_settings(environ={"WEBCARE_LIST_CACHE_SECONDS": value}, config_path=None)
+
+
+def test_a_session_renews_the_stamp_before_its_after_commit_work(session, redis):
+    """The inbox refreshes its rows on a realtime event published after commit: the stamp must be new
+    by then, or the refresh could be served the page from before the write."""
+    f.seeded(session)
+    session.commit()
+    before = _stamp(redis)
+    seen = []
+    session.execute(update(Department).where(Department.code == "OW").values(name="Openbare Werken."))
+    on_commit(session, lambda: seen.append(_stamp(redis)))
+    session.commit()
+    assert seen and seen[0] != before
