@@ -24,6 +24,7 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any, NamedTuple
 
+from flask import g
 from redis.exceptions import RedisError
 
 from webcare import write_stamp
@@ -84,21 +85,30 @@ class Slot(NamedTuple):
 
 
 def look_up(parts: tuple) -> tuple[Any, Slot | None]:
-    """(the kept value or None, the slot to keep a new one in; None when caching is off or Redis is down)."""
+    """(the kept value or None, the slot to keep a new one in; None when caching is off or Redis is down).
+    The stamp is read once per request, at its first look-up (before the queries of whatever is kept)."""
     from webcare.auth import current
     from webcare.extensions import runtime
 
     cache = runtime().list_pages
-    redis = runtime().redis_or_none() if cache.enabled else None
-    if redis is None:
+    read = g.get("write_stamp") if cache.enabled else None
+    if read is None and cache.enabled:
+        read = g.write_stamp = _read_stamp(runtime().redis_or_none(), cache)
+    if not read:
         return None, None
+    stamp, made_at = read
+    key = (current().id, *parts)
+    return cache.get(key, stamp), Slot(cache, key, stamp, made_at)
+
+
+def _read_stamp(redis, cache: PageCache) -> tuple[bytes, float] | tuple[()]:
+    if redis is None:
+        return ()
     try:
-        stamp = write_stamp.current(redis)
+        return write_stamp.current(redis), cache.now()
     except RedisError as exc:
         log.warning("not cached, Redis unavailable: %s", exc)
-        return None, None
-    key = (current().id, *parts)
-    return cache.get(key, stamp), Slot(cache, key, stamp, cache.now())
+        return ()
 
 
 def keep(slot: Slot | None, value: Any) -> None:
