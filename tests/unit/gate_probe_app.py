@@ -1,5 +1,5 @@
 """A Flask app for tests/unit/test_request_gate.py. `/` sleeps a little and answers with the most requests
-it saw running at once in this process; `/pid` sleeps and answers with the process id; `/events/stream`
+it saw running at once in this process; `/pid` sleeps and answers with the process id; `/quick` sleeps 20 ms; `/events/stream`
 (a path the gate lets pass) streams for a second."""
 
 import os
@@ -31,6 +31,12 @@ def probe():
 def pid():
     time.sleep(0.3)
     return str(os.getpid())
+
+
+@app.get("/quick")
+def quick():
+    time.sleep(0.02)
+    return "ok"
 
 
 @app.get("/events/stream")

@@ -181,3 +181,33 @@ def test_an_open_event_stream_does_not_keep_the_worker_from_new_requests():
         assert requests.get(url, timeout=10).ok
         assert time.monotonic() - started < 0.9  # answered while the stream (1 s) is still open
         assert b"keepalive" in b"".join(stream.iter_content(None))
+
+
+def test_clients_that_keep_asking_do_not_starve_a_new_connection():
+    """Connections are not kept alive: a kept-alive connection is served by its own worker without passing
+    the listening socket's shared queue, and eight busy clients on them kept a new client waiting for many
+    seconds (30 s for an API client in bench/inbox_under_ingest.py)."""
+    with gunicorn_with_our_config("tests.unit.gate_probe_app:app", workers=2) as url:
+        stop = threading.Event()
+
+        def busy() -> None:
+            with requests.Session() as session:
+                while not stop.is_set():
+                    session.get(url + "quick", timeout=30)
+
+        threads = [threading.Thread(target=busy) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        try:
+            time.sleep(0.5)
+            waits = []
+            for _ in range(5):
+                started = time.monotonic()
+                answer = requests.get(url + "quick", timeout=30)
+                waits.append(time.monotonic() - started)
+                assert answer.headers.get("Connection", "").lower() == "close"
+        finally:
+            stop.set()
+            for thread in threads:
+                thread.join()
+    assert max(waits) < 2.0, waits  # nine clients of 20 ms on two workers: well under a second
