@@ -1,6 +1,6 @@
 """The write stamp: a value in Redis that changes after every committed write to the database.
 
-A cache of query results (the ticket list's pages, `webcare.api.list_cache`) keeps the stamp it read
+A cache of query results (the ticket list's pages, `webcare.page_cache`) keeps the stamp it read
 before it queried and serves an entry only while the stamp is unchanged, so no change that was committed
 before a request began can be missing from what the request gets.
 
