@@ -105,9 +105,8 @@ def _renew_before_after_commit_work(_session: Session) -> None:
 
 def renew(redis: Redis | None) -> None:
     """A new stamp. On a Redis error (logged; the committed work stands) renewing rests for `REST_SECONDS`,
-    so that an unreachable Redis does not hold up every commit for its connect timeout; while Redis cannot
-    be read no page is served from a cache, and pages kept from before are older than their time limit
-    by the time it is back."""
+    so that an unreachable Redis does not hold up every commit for its connect timeout. While Redis cannot
+    be read no page is served from a cache; a page kept from before lags at most its time limit."""
     global _resting_until
     if redis is None or time.monotonic() < _resting_until:
         return
