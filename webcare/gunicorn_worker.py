@@ -9,7 +9,8 @@ waiting happens in the one queue of the listening socket, shared by all workers.
 while it has as many requests in hand as the gate has slots (event streams, which pass by the gate, not
 counted), it stops listening for new connections, unless those requests have run so long that the gate
 lets others pass (`RequestGate.stuck`; the loop looks again at least once a second). Otherwise it is
-gunicorn's gthread worker: kept-alive connections and event streams are served as before.
+gunicorn's gthread worker. `webcare.gunicorn_conf` turns keep-alive off: a request on a kept-alive
+connection never passes the shared queue, and under load such clients starved new connections.
 
 It relies on gunicorn 27's gthread loop, which compares `nr_conns` with `worker_connections` on every turn
 to decide whether to listen, hands every request to its threads through `enqueue_req` and hears of its end
