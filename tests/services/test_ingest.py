@@ -124,7 +124,7 @@ def test_clocks_started_on_rows_equal_those_of_start_clocks(runtime, session, ch
 
 
 def test_delivery_jobs_are_enqueued_in_bulk_and_never_twice(runtime, redis):
-    """The unique jobs of one transaction go to Redis together (one MULTI/EXEC); an id that exists is left out."""
+    """The unique jobs of one transaction go to Redis together (one script); an id that exists is left out."""
     def specs(ids):
         return [JobSpec(func=replies.SEND_REPLY_JOB, args=(i,), queue=QUEUE_REPLIES, job_id=replies.delivery_job_id(i),
                         unique=True, retry=replies.delivery_retry(), result_ttl=0) for i in ids]
@@ -133,6 +133,22 @@ def test_delivery_jobs_are_enqueued_in_bulk_and_never_twice(runtime, redis):
     assert runtime.broker.enqueue_now(specs([2, 3, 4])) == [replies.delivery_job_id(4)]
     assert Queue(QUEUE_REPLIES, connection=redis).job_ids == [replies.delivery_job_id(i) for i in (1, 2, 3, 4)]
     assert Job.fetch(replies.delivery_job_id(4), connection=redis).retries_left == 5
+
+
+def test_many_jobs_keep_their_order_and_skip_only_the_ids_that_exist(runtime, redis):
+    """More jobs than one RPUSH of the script takes (1,000), some of them already there: the others are queued
+    once, in the order given, and a job that exists keeps its place and its hash."""
+    def specs(ids):
+        return [JobSpec(func=replies.SEND_REPLY_JOB, args=(i,), queue=QUEUE_REPLIES, job_id=replies.delivery_job_id(i),
+                        unique=True, retry=replies.delivery_retry(), result_ttl=0) for i in ids]
+
+    runtime.broker.enqueue_now(specs([7, 1500]))
+    before = redis.hgetall(Job.key_for(replies.delivery_job_id(1500)))
+    expected = [replies.delivery_job_id(i) for i in range(2500) if i not in (7, 1500)]
+    assert runtime.broker.enqueue_now(specs(range(2500))) == expected
+    assert Queue(QUEUE_REPLIES, connection=redis).job_ids == [replies.delivery_job_id(i) for i in (7, 1500)] + expected
+    assert redis.hgetall(Job.key_for(replies.delivery_job_id(1500))) == before
+    assert Job.fetch(replies.delivery_job_id(2499), connection=redis).args == (2499,)
 
 
 def test_bulk_written_jobs_equal_those_of_rq_enqueue_many(runtime, redis):
