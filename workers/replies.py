@@ -2,16 +2,24 @@
 
 `send_reply` is safe to run any number of times: a `sent` message is left alone, the platform call
 carries the message's idempotency key, and an attempt after the platform's idempotency window first
-asks the platform whether the reply is already there. Transient errors and rate limits propagate to
-rq's `Retry` (recorded as "retrying" on the message); on the last try the reply is marked failed.
+asks the platform whether the reply is already there. Transient errors propagate to rq's `Retry`
+(recorded as "retrying" on the message); on the last try the reply is marked failed.
+
+A platform's rate limit is no failure: while the channel is held (`rate_limited_until`, from a 429 of a
+poll or a reply, or a quota nearly used up) the job does not call the platform, and a 429 of its own puts
+the hold on the channel; either way the reply stays `queued` and the job returns rq's `Retry` with the
+time until the limit ends, so rq schedules it again under the same id, without using up the retries
+that are kept for failures. Replies that wait for the same moment are spread over
+`WAIT_SPREAD_SECONDS`. After `RATE_LIMIT_WAITS` waits a reply is treated like any other failure.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+import math
+from datetime import datetime, timedelta
 
-from rq import get_current_job
+from rq import Retry, get_current_job
 from rq.job import Job, JobStatus
 
 from webcare.db import utcnow
@@ -22,10 +30,19 @@ from workers.context import get_runtime
 
 log = logging.getLogger(__name__)
 _ALIVE = (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED)
+RATE_LIMIT_WAITS = 24
+WAIT_SPREAD_SECONDS = 20
 
 
-def send_reply(message_id: int) -> str:
+def send_reply(message_id: int) -> str | Retry:
     runtime = get_runtime()
+    if _waits_left():
+        with runtime.transaction() as session:
+            until = replies.delivery_wait(session, message_id)
+            if until is not None:
+                replies.record_delivery_wait(session, message_id, until)
+        if until is not None:
+            return _wait_until(until, message_id)
     with runtime.transaction() as session:
         attempt = replies.begin_delivery(session, message_id)
     if attempt is None:
@@ -33,15 +50,35 @@ def send_reply(message_id: int) -> str:
     try:
         sent = _deliver(attempt)
     except PlatformError as exc:
-        final = not _retries_left() or not isinstance(exc, (TransientError, RateLimited))
-        with runtime.transaction() as session:
-            replies.record_delivery_failure(session, message_id, exc, final=final)
-        if isinstance(exc, (TransientError, RateLimited)):
-            raise
-        return f"failed: {exc}"
+        return _refused(runtime, message_id, exc)
     with runtime.transaction() as session:
         replies.record_delivery_success(session, message_id, sent)
     return f"sent as {sent.external_id}"
+
+
+def _refused(runtime, message_id: int, exc: PlatformError) -> str | Retry:
+    """Wait for a rate limit; raise a transient error for rq's retries; record a final refusal."""
+    if isinstance(exc, RateLimited) and _waits_left():
+        with runtime.transaction() as session:
+            replies.record_delivery_wait(session, message_id, exc.reset_at, error=exc)
+        return _wait_until(exc.reset_at, message_id)
+    final = not _retries_left() or not isinstance(exc, (TransientError, RateLimited))
+    with runtime.transaction() as session:
+        replies.record_delivery_failure(session, message_id, exc, final=final)
+    if isinstance(exc, (TransientError, RateLimited)):
+        raise exc
+    return f"failed: {exc}"
+
+
+def _wait_until(until: datetime, message_id: int) -> Retry:
+    """rq runs this job again once the limit is over (spread by message id over `WAIT_SPREAD_SECONDS`)."""
+    seconds = max(1, math.ceil((until - utcnow()).total_seconds())) + message_id % WAIT_SPREAD_SECONDS
+    return Retry(max=RATE_LIMIT_WAITS, interval=seconds)
+
+
+def _waits_left() -> bool:
+    job = get_current_job()
+    return job is not None and (job.number_of_retries or 0) < RATE_LIMIT_WAITS
 
 
 def _deliver(attempt: replies.DeliveryAttempt):

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from rq.job import Job, JobStatus
+from rq.scheduler import RQScheduler
 from sqlalchemy import select
 
 from tests import factories as f
 from tests.fakes.mastodon import mastodon  # noqa: F401  (fixture)
 from webcare.db import utcnow
 from webcare.models import Channel, Message, Notification, Ticket, TicketEvent
+from webcare.queue import QUEUE_REPLIES
 from webcare.services import polling, replies
 from workers.heartbeat import BeatingWorker
 from workers.replies import recover_stuck_replies
@@ -183,3 +187,42 @@ def test_a_delivery_knows_only_our_other_replies_to_the_same_post(runtime, redis
     with runtime.transaction() as s:
         attempt = replies.begin_delivery(s, second.id)
     assert attempt.known_external_ids == {ours[first.id].external_id, ack.external_id}
+
+
+def test_a_rate_limited_reply_waits_for_the_limit_and_is_sent_once(runtime, redis, session, mastodon, channel,  # noqa: F811
+                                                                    agent, client, monkeypatch):
+    """A 429 is no failure: the reply waits, `queued`, until the platform's reset, without using up the retries
+    kept for failures; a reply written meanwhile does not call the platform at all; both go once afterwards."""
+    monkeypatch.setattr("workers.replies.WAIT_SPREAD_SECONDS", 1)
+    ticket, status = ticket_from(runtime, redis, session, mastodon, channel, name="jan", text="Losse tegel, Dorpsstraat.")
+    reset = int(time.time()) + 2
+    mastodon.fault("/api/v1/statuses", {"type": "ratelimit", "headers": {"X-RateLimit-Reset": str(reset)}},
+                   methods=["POST"])
+    first = reply(session, ticket, agent, "We leggen de tegel deze week recht.", "public")
+    work(redis)
+    second = reply(session, ticket, agent, "De tegel ligt inmiddels op de planning.", "public")
+    work(redis)
+
+    session.expire_all()
+    held = [session.get(Message, m.id) for m in (first, second)]
+    assert [(m.delivery_state, m.delivery_attempts) for m in held] == [("queued", 1), ("queued", 0)]  # 2nd: no call
+    assert all(m.waits_until == datetime.fromtimestamp(reset, UTC) for m in held)
+    assert session.get(Channel, channel.id).rate_limited_until == datetime.fromtimestamp(reset, UTC)
+    jobs = [Job.fetch(replies.delivery_job_id(m.id), connection=redis) for m in held]
+    assert [(j.get_status(), j.retries_left) for j in jobs] == [(JobStatus.SCHEDULED, 5)] * 2
+    assert our_replies(mastodon, status, session) == []
+    f.login(client, agent.email)
+    assert "Het platform vraagt ons even te wachten" in client.get(f"/tickets/{ticket.id}").get_data(as_text=True)
+
+    time.sleep(max(0.0, reset + 1.2 - time.time()))
+    scheduler = RQScheduler([QUEUE_REPLIES], connection=redis)
+    scheduler.acquire_locks()
+    scheduler.enqueue_scheduled_jobs()
+    scheduler.release_locks()
+    work(redis)
+    session.expire_all()
+    assert [session.get(Message, m.id).delivery_state for m in held] == ["sent", "sent"]
+    assert all(session.get(Message, m.id).waits_until is None for m in held)
+    assert len(our_replies(mastodon, status, session)) == 2
+    assert session.scalars(select(TicketEvent).where(TicketEvent.type == "reply_failed")).all() == []
+

@@ -66,3 +66,9 @@ class Message(Base):
     @property
     def is_inbound(self) -> bool:
         return self.direction == "in"
+
+    @property
+    def waits_until(self) -> datetime | None:
+        """A queued reply held by the platform's rate limit: when its job tries again (services.replies)."""
+        moment = ((self.raw or {}).get("delivery") or {}).get("wait_until")
+        return datetime.fromisoformat(moment) if moment and self.delivery_state == "queued" else None

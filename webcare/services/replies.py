@@ -12,6 +12,8 @@ the platform call with the message's idempotency key, then `record_delivery_succ
 its job runs again may already be on the platform: within the platform's idempotency window the same
 key makes the repeat harmless; after it, the adapter is asked first (`find_sent_reply`).
 `retry_delivery` sends a failed reply again (the ticket's retry button).
+A reply whose channel the platform holds (429, `rate_limited_until`) is not failed: it waits, `queued`, until
+the limit is over (`delivery_wait`, `record_delivery_wait`; the job has rq schedule it again).
 """
 
 from __future__ import annotations
@@ -186,6 +188,7 @@ def begin_delivery(session: Session, message_id: int, now: datetime | None = Non
     delivery = dict((message.raw or {}).get("delivery") or {})
     delivery.setdefault("first_attempt_at", now.isoformat())
     delivery["last_attempt_at"] = now.isoformat()
+    delivery.pop("wait_until", None)
     earlier = message.delivery_attempts or 0
     message.raw = {**(message.raw or {}), "delivery": delivery}
     message.delivery_state, message.delivery_attempts = "sending", earlier + 1
@@ -279,6 +282,36 @@ def record_delivery_failure(session: Session, message_id: int, error: PlatformEr
         notifications.notify(session, [author], "delivery_failed",
                              f"Je antwoord op ticket {ticket.id} is niet verstuurd: {error}", ticket=ticket)
     _publish_delivery(session, ticket, message)
+
+
+def delivery_wait(session: Session, message_id: int, now: datetime | None = None) -> datetime | None:
+    """Until when the platform holds the reply's channel (a 429, or its quota nearly used up); None when the
+    reply may go now, or has nothing to send."""
+    now = now or utcnow()
+    row = session.execute(select(Message.direction, Message.delivery_state, Channel.rate_limited_until)
+                          .join(Channel, Channel.id == Message.channel_id).where(Message.id == message_id)).first()
+    if row is None or row.direction != "out" or row.delivery_state not in ("queued", "sending", "failed"):
+        return None
+    return row.rate_limited_until if row.rate_limited_until and row.rate_limited_until > now else None
+
+
+def record_delivery_wait(session: Session, message_id: int, until: datetime, error: RateLimited | None = None,
+                         now: datetime | None = None) -> None:
+    """The reply waits for the platform's rate limit: `queued` again, with until when (`Message.waits_until`).
+    A refusal (`error`, a 429) goes on the channel, whose other replies and polls then wait too."""
+    now = now or utcnow()
+    message = session.scalar(select(Message).where(Message.id == message_id).with_for_update())
+    if message is None or message.delivery_state == "sent":
+        return
+    if error is not None:
+        channels.record_platform_error(session, channels.get_channel(session, message.channel_id, lock=True), error,
+                                       now)
+    delivery = dict((message.raw or {}).get("delivery") or {})
+    delivery["wait_until"] = until.isoformat()
+    message.raw = {**(message.raw or {}), "delivery": delivery}
+    message.delivery_state = "queued"
+    message.delivery_error = f"rate limited by the platform until {until:%Y-%m-%d %H:%M} UTC"
+    _publish_delivery(session, session.get(Ticket, message.ticket_id), message)
 
 
 def retry_delivery(session: Session, message_id: int, user: User | None = None,
