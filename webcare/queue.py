@@ -64,7 +64,7 @@ class Broker:
 
     # -- immediate --------------------------------------------------------------------------------
     def enqueue_now(self, specs: list[JobSpec]) -> list[str]:
-        """Enqueue now, in one pipeline per queue; return the ids of enqueued jobs.
+        """Enqueue now, the jobs of each queue together; return the ids of enqueued jobs.
 
         A unique job whose id exists already (queued, running, or kept as finished or failed) is left out.
         """

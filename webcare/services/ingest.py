@@ -16,7 +16,7 @@ batch (bulk Core inserts with RETURNING, see `ingest_store`) rather than per mes
    jobs after commit), the safety team's notification of threats, and the clocks of the existing
    tickets that got a message (one query, one UPDATE);
 6. after commit, publish `ticket_created` / `message_created` realtime events (one Redis pipeline) and
-   enqueue the acknowledgements' `send_reply` jobs (one MULTI/EXEC, unique job ids).
+   enqueue the acknowledgements' `send_reply` jobs (one Lua script, unique job ids).
 
 Two workers that race on one thread are serialised by the unique live-thread key: the loser joins the
 winner's ticket. A message stored meanwhile by another job raises `ConcurrentIngest`; the job retries.
