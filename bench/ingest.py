@@ -11,7 +11,7 @@ What it does (THE DATABASE AND THE REDIS DATABASE IT IS GIVEN ARE WIPED):
    enqueues the messages in batches (one rq job per batch) and measures until every citizen's message is
    committed on its ticket (worst case: every message opens a new ticket: contact, message, ticket routed
    by the default rules with its SLA clocks, `created`/`routed` events, the automatic acknowledgement the
-   rule asks for (outbound message, two events, a `send_reply` job), realtime events);
+   rule asks for (outbound message, its `auto_ack_sent` event, a `send_reply` job), realtime events);
    and the CPU that took per message: user + system time (from /proc) of the worker processes and of their
    PostgreSQL backends (the other client backends of this scratch database), read when the batches are
    enqueued and when the queue is drained; on a shared machine this moves far less than msg/s;

@@ -14,10 +14,10 @@ Event types and their `data` (the SLA engine and the metrics read these; keep to
 | reopened | message_id | a resolved/cancelled ticket reopened by a citizen's message |
 | routed | rule_id, rule, category, department, priority, labels | automatic routing |
 | rerouted | from_department, to_department, reason | by a person |
-| reply_queued | message_id, visibility | actor = agent |
+| reply_queued | message_id, visibility, automatic (false) | a person's reply; actor = agent (an automatic acknowledgement has `auto_ack_sent` instead) |
 | reply_sent | message_id, visibility, automatic | at = platform acceptance; actor = the person who wrote it |
 | reply_failed | message_id, error, permanent | |
-| auto_ack_sent | message_id | never counts as a response |
+| auto_ack_sent | message_id | the acknowledgement queued (its `reply_sent` follows); never counts as a response |
 | note | note_id | internal note |
 | feedback | note_id | department feedback; department_id = the giving department |
 | handoff | from_department, to_department, question, note_id | department_id = the receiving department |

@@ -12,7 +12,7 @@ batch (bulk Core inserts with RETURNING, see `ingest_store`) rather than per mes
    (`sla.start_clocks_for_rows`) while they are still rows, so each is written once, by one INSERT;
 5. insert the messages on their tickets and the history of the batch in one statement (`created`,
    `message_in`, `routed`, `reopened`, ...); then the routing labels, the automatic acknowledgements
-   (outbound messages, `reply_queued` and `auto_ack_sent` events, one statement each; their delivery
+   (outbound messages and their `auto_ack_sent` events, one statement each; their delivery
    jobs after commit), the safety team's notification of threats, and the clocks of the existing
    tickets that got a message (one query, one UPDATE);
 6. after commit, publish `ticket_created` / `message_created` realtime events (one Redis pipeline) and

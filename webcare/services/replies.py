@@ -37,7 +37,7 @@ from webcare.queue import QUEUE_REPLIES, broker_for, enqueue_after_commit, publi
 from webcare.services import audit, channels, notifications, privacy_guard, sla
 from webcare.services.bulk import bulk_insert
 from webcare.services.channels import ChannelConnection
-from webcare.services.events import event_row, insert_events, record_event
+from webcare.services.events import record_event
 
 SEND_REPLY_JOB = "workers.replies.send_reply"
 MESSAGES = Message.__table__
@@ -66,8 +66,9 @@ def queue_reply(session: Session, ticket: Ticket, author: User | None, text: str
     session.flush()
     if findings:
         privacy_guard.record_override(session, ticket, author, message, findings, override_reason, at=at)
-    record_event(session, ticket, "reply_queued", actor=author, at=at,
-                 data={"message_id": message.id, "visibility": visibility, "automatic": automatic})
+    if not automatic:  # an automatic reply's history is its `auto_ack_sent` (routing.send_auto_ack)
+        record_event(session, ticket, "reply_queued", actor=author, at=at,
+                     data={"message_id": message.id, "visibility": visibility, "automatic": False})
     enqueue_delivery(session, message.id)
     return message
 
@@ -104,16 +105,14 @@ class AutomaticReply:
 
 def queue_automatic_replies(session: Session, items: list[AutomaticReply]) -> dict[int, int]:
     """`queue_reply(..., automatic=True)` for many tickets at once (ingest): one insert of the messages, one
-    of their `reply_queued` events, one enqueue of their delivery jobs after commit. Returns ticket id ->
-    message id."""
+    enqueue of their delivery jobs after commit. Returns ticket id -> message id (the caller records each
+    one's `auto_ack_sent`)."""
     rows = {row["idempotency_key"]: row for row in (
         outbound_row(ticket_id=i.ticket_id, channel_id=i.channel_id, contact_id=i.contact_id, platform=i.platform,
                      thread_key=i.thread_key, in_reply_to=i.in_reply_to, visibility=i.visibility, text=i.text,
                      handle=i.handle, author=None, at=i.at, automatic=True) for i in items)}
     inserted = dict(bulk_insert(session, MESSAGES, list(rows.values()), returning=("idempotency_key", "id")))
     made = {rows[key]["ticket_id"]: message_id for key, message_id in inserted.items()}
-    insert_events(session, [event_row(i.ticket_id, "reply_queued", i.at, {
-        "message_id": made[i.ticket_id], "visibility": i.visibility, "automatic": True}) for i in items])
     for item in items:
         enqueue_delivery(session, made[item.ticket_id])
     return made
