@@ -12,9 +12,9 @@ the data of an earlier run. It measures and prints; it asserts nothing. Results:
 from __future__ import annotations
 
 import argparse
-import tempfile
 import platform
 import statistics
+import tempfile
 import time
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -199,6 +199,7 @@ def measure(url: str, redis_url: str, runs: int, window: int) -> None:
         ("GET /api/v1/metrics/backlog", get("/api/v1/metrics/backlog")),
         ("GET /dashboards/ (overview page)", get(f"/dashboards/?{query}")),
         ("GET /dashboards/now", get("/dashboards/now")),
+        ("GET /dashboards/agents (per agent page)", get(f"/dashboards/agents?{query}")),
     ]:
         print(f"{label:<58} {_stats(_time(runs, action))}")
     runtime.dispose()

@@ -63,6 +63,7 @@ EXPECTED: dict[str, tuple[str, str, str, str, str, str]] = {
     "GET /api/v1/tickets": ("401", "ok", "ok", "ok", "ok", "ok"),
     "GET /api/v1/tickets/<int:ticket_id>": ("401", "ok", "ok", "404", "ok", "ok"),
     "GET /dashboards/": ("login", "403", "403", "403", "ok", "ok"),
+    "GET /dashboards/agents": ("login", "403", "403", "403", "ok", "ok"),
     "GET /dashboards/channels/<int:channel_id>": ("login", "403", "403", "403", "ok", "ok"),
     "GET /dashboards/departments/<int:department_id>": ("login", "403", "403", "403", "ok", "ok"),
     "GET /dashboards/export/figures.csv": ("login", "403", "403", "403", "ok", "ok"),

@@ -42,7 +42,8 @@ def _login(session, client, role: str):
 @pytest.mark.parametrize("role", ["agent", "department"])
 def test_dashboards_are_for_managers_and_admins(session, client, data, role):
     _login(session, client, role)
-    for url in ("/dashboards/", "/dashboards/now", f"/dashboards/departments/{data['on_time'].department_id}",
+    for url in ("/dashboards/", "/dashboards/now", "/dashboards/agents",
+                f"/dashboards/departments/{data['on_time'].department_id}",
                 "/dashboards/export/figures.csv?group_by=day", "/dashboards/export/tickets.csv?figure=tickets_in"):
         assert client.get(url).status_code == 403, url
 
@@ -106,6 +107,22 @@ def test_a_refused_period_keeps_the_typed_dates_in_the_form(session, client, dat
     _login(session, client, "manager")
     html = client.get("/dashboards/?from=2026-12-10&to=2026-12-01").get_data(as_text=True)
     assert 'value="2026-12-10"' in html and 'value="2026-12-01"' in html
+
+
+def test_the_page_per_agent_shows_the_front_office_figures(session, client, data):
+    """Who wrote the first responses: the agent's two in March, one of them on time; linked from the overview."""
+    _login(session, client, "manager")
+    assert "/dashboards/agents?" in client.get(f"/dashboards/?{MARCH}").get_data(as_text=True)
+    html = client.get(f"/dashboards/agents?{MARCH}").get_data(as_text=True)
+    assert "<h1>Per medewerker</h1>" in html and 'class="dash-filters"' in html
+    row = html.split(data["agent"].name, 1)[1].split("</tr>", 1)[0]
+    assert "50,0%" in row  # first responses within the SLA: one of two
+    assert "group_by=agent" in html  # the CSV of the same figures
+    other = factories.department(session, "OW").id
+    session.commit()
+    assert data["agent"].name not in client.get(f"/dashboards/agents?{MARCH}&department={other}").get_data(as_text=True)
+    refused = client.get("/dashboards/agents?from=2026-12-10&to=2026-12-01")
+    assert refused.status_code == 400 and "De periode eindigt voordat hij begint." in refused.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("query", ["to=0001-01-10", "from=0001-01-01&to=0001-01-10", "from=9999-12-01&to=9999-12-31"])

@@ -1,7 +1,8 @@
 """What each dashboard page shows, composed from the metrics service (one call per page).
 
 `dashboard()` serves the overview, the department page and the channel page (the same figures with a
-filter and other breakdowns); `now_board()` the open work right now. The pages only format.
+filter and other breakdowns); `agent_figures()` the page per agent; `now_board()` the open work right now.
+The pages only format.
 """
 
 from __future__ import annotations
@@ -69,6 +70,13 @@ def dashboard(session: Session, scope: str, period: Period, filters: Filters, no
         late_by_category=late_by_category(session, period, filters),
         targets=targets(session),
     )
+
+
+def agent_figures(session: Session, period: Period, filters: Filters) -> list[GroupFigures]:
+    """The figures of the period per agent (`group_by=agent`, docs/METRICS.md): the page "Per agent". Kept off
+    the overview, whose other queries it would slow down by a third."""
+    plan = metrics.FigurePlan.make(session, period, ["agent"], filters, wall_by_group=False)
+    return plan.assemble(session, fanout.run_all(session, plan.queries))["agent"]
 
 
 def now_board(session: Session, now: datetime, filters: Filters = Filters()) -> NowBoard:

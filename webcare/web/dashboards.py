@@ -1,4 +1,5 @@
-"""Dashboards for managers and administrators: overview, per department, per channel, "now", CSV exports.
+"""Dashboards for managers and administrators: overview, per department, per channel, per agent, "now", CSV
+exports.
 
 Every view is a URL (period and filters in the query string), so a view can be shared. Handlers parse,
 check the role, make one service call and render; the figures come from `services.metrics_pages`.
@@ -39,11 +40,17 @@ def _today():
     return datetime.now(metric_facts.zone_for(db())).date()
 
 
-def _page(scope: str, title: str, **forced):
+def _view():
+    """The period and filters asked for, and why not if they are refused (the page then still shows, with the
+    default view and the reason)."""
     try:
-        (period, filters), refusal = fmt.parse_view(request.args, _today()), None
-    except ValidationFailed as exc:  # the page still shows, with the default view and why the asked one is not
-        (period, filters), refusal = fmt.parse_view({}, _today()), exc.message
+        return *fmt.parse_view(request.args, _today()), None
+    except ValidationFailed as exc:
+        return *fmt.parse_view({}, _today()), exc.message
+
+
+def _page(scope: str, title: str, **forced):
+    period, filters, refusal = _view()
     filters = replace(filters, **forced)
     data = metrics_pages.dashboard(db(), scope, period, filters, utcnow())
     return render_template("dashboards/dashboard.html", d=data, scope=scope, title=title, filters=filters,
@@ -75,6 +82,16 @@ def channel(channel_id: int):
         raise NotFound(f"channel {channel_id} not found")
     return _page("channel", f"{found.name} ({DISPLAY_NAMES.get(found.platform, found.platform)})",
                  channel_id=channel_id)
+
+
+@bp.get("/agents")
+@roles_required(*VIEWER_ROLES)
+def agents():
+    period, filters, refusal = _view()
+    groups = metrics_pages.agent_figures(db(), period, filters)
+    return render_template("dashboards/agents.html", groups=groups, period=period, scope="agents", filters=filters,
+                           refusal=refusal, options=metrics_labels.options(db()), presets=fmt.presets(_today()),
+                           fmt=fmt, params=fmt.view_params(period, filters)), 400 if refusal else 200
 
 
 @bp.get("/now")
