@@ -5,9 +5,9 @@ carries the message's idempotency key, and an attempt after the platform's idemp
 asks the platform whether the reply is already there. Transient errors propagate to rq's `Retry`
 (recorded as "retrying" on the message); on the last try the reply is marked failed.
 
-A platform's rate limit is no failure: while the channel is held (`rate_limited_until`, from a 429 of a
-poll or a reply, or a quota nearly used up) the job does not call the platform, and a 429 of its own puts
-the hold on the channel; either way the reply stays `queued` and the job returns rq's `Retry` with the
+A platform's rate limit is no failure: a 429 holds the channel's replies until the platform's reset
+(`replies.record_delivery_wait`), and while they are held the job does not call the platform
+(`replies.delivery_wait`); either way the reply stays `queued` and the job returns rq's `Retry` with the
 time until the limit ends, so rq schedules it again under the same id, without using up the retries
 that are kept for failures. Replies that wait for the same moment are spread over
 `WAIT_SPREAD_SECONDS`. After `RATE_LIMIT_WAITS` waits a reply is treated like any other failure.

@@ -226,3 +226,15 @@ def test_a_rate_limited_reply_waits_for_the_limit_and_is_sent_once(runtime, redi
     assert len(our_replies(mastodon, status, session)) == 2
     assert session.scalars(select(TicketEvent).where(TicketEvent.type == "reply_failed")).all() == []
 
+
+def test_a_poll_that_is_rate_limited_does_not_hold_the_replies(runtime, redis, session, mastodon, channel, agent):  # noqa: F811
+    """The poll's hold (`rate_limited_until`, e.g. X's mentions budget) is not the posting budget."""
+    ticket, status = ticket_from(runtime, redis, session, mastodon, channel, name="jan", text="Boom over de weg.")
+    with runtime.transaction() as s:
+        s.get(Channel, channel.id).rate_limited_until = utcnow() + timedelta(minutes=10)
+    message = reply(session, ticket, agent, "We zagen de boom vandaag nog weg.", "public")
+    work(redis)
+    session.expire_all()
+    assert session.get(Message, message.id).delivery_state == "sent"
+    assert len(our_replies(mastodon, status, session)) == 1
+

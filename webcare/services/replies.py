@@ -12,8 +12,8 @@ the platform call with the message's idempotency key, then `record_delivery_succ
 its job runs again may already be on the platform: within the platform's idempotency window the same
 key makes the repeat harmless; after it, the adapter is asked first (`find_sent_reply`).
 `retry_delivery` sends a failed reply again (the ticket's retry button).
-A reply whose channel the platform holds (429, `rate_limited_until`) is not failed: it waits, `queued`, until
-the limit is over (`delivery_wait`, `record_delivery_wait`; the job has rq schedule it again).
+A reply that meets the platform's rate limit (429) is not failed: it and the channel's other replies wait,
+`queued`, until the limit is over (`delivery_wait`, `record_delivery_wait`; the job has rq schedule it again).
 """
 
 from __future__ import annotations
@@ -283,21 +283,31 @@ def record_delivery_failure(session: Session, message_id: int, error: PlatformEr
     _publish_delivery(session, ticket, message)
 
 
+REPLY_HOLD_KEY = "webcare:reply-hold:{}"  # a channel's replies wait until this moment (a 429 of a reply)
+
+
 def delivery_wait(session: Session, message_id: int, now: datetime | None = None) -> datetime | None:
-    """Until when the platform holds the reply's channel (a 429, or its quota nearly used up); None when the
-    reply may go now, or has nothing to send."""
+    """Until when the platform holds the replies of this reply's channel (it refused one with a 429); None
+    when the reply may go now, or has nothing to send.
+
+    Only a reply's own 429 holds the channel's replies: a poll's limit may be another budget than posting
+    (X counts its endpoints apart; Mastodon counts them together, and there a reply meets the 429 itself).
+    The hold is a Redis key that expires with it, shared by every worker."""
     now = now or utcnow()
-    row = session.execute(select(Message.direction, Message.delivery_state, Channel.rate_limited_until)
-                          .join(Channel, Channel.id == Message.channel_id).where(Message.id == message_id)).first()
+    row = session.execute(select(Message.direction, Message.delivery_state, Message.channel_id)
+                          .where(Message.id == message_id)).first()
     if row is None or row.direction != "out" or row.delivery_state not in ("queued", "sending", "failed"):
         return None
-    return row.rate_limited_until if row.rate_limited_until and row.rate_limited_until > now else None
+    held = broker_for(session).redis.get(REPLY_HOLD_KEY.format(row.channel_id))
+    until = datetime.fromisoformat(held.decode() if isinstance(held, bytes) else held) if held else None
+    return until if until and until > now else None
 
 
 def record_delivery_wait(session: Session, message_id: int, until: datetime, error: RateLimited | None = None,
                          now: datetime | None = None) -> None:
     """The reply waits for the platform's rate limit: `queued` again, with until when (`Message.waits_until`).
-    A refusal (`error`, a 429) goes on the channel, whose other replies and polls then wait too."""
+    A refusal (`error`, a 429) holds the channel's other replies until then (`delivery_wait`) and goes on the
+    channel, whose polls then wait too."""
     now = now or utcnow()
     message = session.scalar(select(Message).where(Message.id == message_id).with_for_update())
     if message is None or message.delivery_state == "sent":
@@ -305,6 +315,8 @@ def record_delivery_wait(session: Session, message_id: int, until: datetime, err
     if error is not None:
         channels.record_platform_error(session, channels.get_channel(session, message.channel_id, lock=True), error,
                                        now)
+        broker_for(session).redis.set(REPLY_HOLD_KEY.format(message.channel_id), until.isoformat(),
+                                      exat=max(int(until.timestamp()) + 1, int(now.timestamp()) + 1))
     delivery = dict((message.raw or {}).get("delivery") or {})
     delivery["wait_until"] = until.isoformat()
     message.raw = {**(message.raw or {}), "delivery": delivery}
