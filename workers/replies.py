@@ -6,7 +6,9 @@ asks the platform whether the reply is already there. Transient errors propagate
 (recorded as "retrying" on the message); on the last try the reply is marked failed.
 
 A platform's rate limit is no failure: a 429 holds the channel's replies until the platform's reset
-(`replies.record_delivery_wait`), and while they are held the job does not call the platform
+(`replies.record_delivery_wait`), and so does a sent reply whose answer says the quota is nearly used up
+(`adapter.replies_wait_until`, `replies.hold_replies`: on Mastodon with 30 calls left for the polls, which
+share the budget); while they are held the job does not call the platform
 (`replies.delivery_wait`); either way the reply stays `queued` and the job returns rq's `Retry` with the
 time until the limit ends, so rq schedules it again under the same id, without using up the retries
 that are kept for failures. Replies that wait for the same moment are spread over
@@ -48,11 +50,13 @@ def send_reply(message_id: int) -> str | Retry:
     if attempt is None:
         return "nothing to send"
     try:
-        sent = _deliver(attempt)
+        sent, wait_until = _deliver(attempt)
     except PlatformError as exc:
         return _refused(runtime, message_id, exc)
     with runtime.transaction() as session:
         replies.record_delivery_success(session, message_id, sent)
+        if wait_until is not None:
+            replies.hold_replies(session, message_id, wait_until)
     return f"sent as {sent.external_id}"
 
 
@@ -82,13 +86,14 @@ def _waits_left() -> bool:
 
 
 def _deliver(attempt: replies.DeliveryAttempt):
+    """The reply on the platform, and until when the channel's next replies should wait (its quota)."""
     adapter = attempt.connection.adapter()
     if attempt.needs_lookup(adapter.idempotency_window, utcnow()):
         found = adapter.find_sent_reply(attempt.request)
         if found is not None and found.external_id not in attempt.known_external_ids:
             log.info("reply %s was already on the platform as %s", attempt.message_id, found.external_id)
-            return found
-    return adapter.send_reply(attempt.request)
+            return found, None
+    return adapter.send_reply(attempt.request), adapter.replies_wait_until()
 
 
 def _retries_left() -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import requests
-from mastodon_mock.config import SeedAccount, SeedConfig
+from mastodon_mock.config import DatabaseConfig, MastodonMockConfig, RateLimitConfig, SeedAccount, SeedConfig
 from mastodon_mock.testing import MockServer
 from sqlalchemy.orm import Session
 
@@ -77,3 +77,16 @@ def mastodon() -> Iterator[Fediverse]:
         fediverse = Fediverse(server)
         fediverse.municipality.update_notifications_policy(for_private_mentions="filter")
         yield fediverse
+
+
+RATE_LIMIT = 300  # calls per token and window, as a real server's default
+
+
+@pytest.fixture
+def rate_limited_mastodon() -> Iterator[Fediverse]:
+    """The same server with its rate limit on (`X-RateLimit-*` on every answer, 429 beyond the limit), counted
+    per token over a window longer than any test."""
+    config = MastodonMockConfig(database=DatabaseConfig(path=":memory:"), seed=seed(),
+                                ratelimit=RateLimitConfig(enabled=True, limit=RATE_LIMIT, window_seconds=3600))
+    with MockServer(config=config) as server:
+        yield Fediverse(server)

@@ -6,12 +6,13 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import requests
 from rq.job import Job, JobStatus
 from rq.scheduler import RQScheduler
 from sqlalchemy import select
 
 from tests import factories as f
-from tests.fakes.mastodon import mastodon  # noqa: F401  (fixture)
+from tests.fakes.mastodon import MUNICIPALITY_TOKEN, RATE_LIMIT, mastodon, rate_limited_mastodon  # noqa: F401
 from webcare.db import utcnow
 from webcare.models import Channel, Message, Notification, Ticket, TicketEvent
 from webcare.queue import QUEUE_REPLIES
@@ -238,3 +239,29 @@ def test_a_poll_that_is_rate_limited_does_not_hold_the_replies(runtime, redis, s
     assert session.get(Message, message.id).delivery_state == "sent"
     assert len(our_replies(mastodon, status, session)) == 1
 
+
+
+def test_replies_leave_the_last_of_a_shared_quota_to_the_polls(runtime, redis, session, rate_limited_mastodon,  # noqa: F811
+                                                                agent):
+    """Mastodon counts polls and posts of a token together: once an answer says only a tenth of the quota is
+    left, the channel's replies wait for its renewal (without a 429) and its polls go on."""
+    f.seeded(session)
+    channel = rate_limited_mastodon.channel(session)
+    ticket, status = ticket_from(runtime, redis, session, rate_limited_mastodon, channel, name="jan",
+                                 text="Geluidsoverlast van de bouwplaats.")
+    burn = requests.Session()  # other calls of the municipality's token use up the quota, but for one more
+    burn.headers["Authorization"] = f"Bearer {MUNICIPALITY_TOKEN}"
+    remaining = RATE_LIMIT
+    while remaining > RATE_LIMIT // 10 + 1:  # the next post leaves the reserve (a tenth of the limit)
+        remaining = int(burn.get(rate_limited_mastodon.base_url + "/api/v1/instance").headers["X-RateLimit-Remaining"])
+    first = reply(session, ticket, agent, "We kijken of de bouwtijden worden nageleefd.", "public")
+    work(redis)
+    second = reply(session, ticket, agent, "De aannemer is gebeld.", "public")
+    work(redis)
+
+    session.expire_all()
+    assert session.get(Message, first.id).delivery_state == "sent"
+    held = session.get(Message, second.id)
+    assert (held.delivery_state, held.delivery_attempts) == ("queued", 0) and held.waits_until is not None
+    assert session.get(Channel, channel.id).rate_limited_until is None  # the polls are not held
+    assert len(our_replies(rate_limited_mastodon, status, session)) == 1

@@ -190,3 +190,9 @@ class PlatformAdapter(ABC):
     def find_sent_reply(self, request: ReplyRequest) -> SentReply | None:
         """Our earlier reply to `request.in_reply_to` with this text, if the platform has it."""
         return None
+
+    def replies_wait_until(self) -> datetime | None:
+        """Right after `send_reply`: when the platform's answer says that little of the quota is left (less
+        than it takes to go on reading, where reading and posting share one), the moment it is renewed; the
+        channel's replies wait until then. None: go on."""
+        return None

@@ -163,6 +163,10 @@ class BlueskyAdapter(PlatformAdapter):
             return reset_from_headers(self.session.last_headers)
         return None
 
+    def replies_wait_until(self) -> datetime | None:
+        """Replies stop just before the budget of the last call is used up."""
+        return self._throttle_until()
+
     # -- replies ----------------------------------------------------------------------------------
     def send_reply(self, request: ReplyRequest) -> SentReply:
         if request.visibility == "private":

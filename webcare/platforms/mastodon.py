@@ -51,7 +51,7 @@ log = logging.getLogger(__name__)
 
 PAGE_LIMIT = 40  # mastodon-mock's maximum; real servers allow 80
 DEFAULT_OPTIONS = {"dm_requests": "accept", "timeout": 15.0, "max_pages": 10, "backfill_hours": 72,
-                   "throttle_below": 3}
+                   "throttle_below": 3, "reply_reserve": 30}
 
 
 class MastodonAdapter(PlatformAdapter):
@@ -171,12 +171,22 @@ class MastodonAdapter(PlatformAdapter):
             self._call(self.client.accept_multiple_notification_requests, ids)
             log.info("accepted %d Mastodon notification request(s)", len(ids))
 
-    def _throttle_until(self) -> datetime | None:
+    def _throttle_until(self, below: int | None = None) -> datetime | None:
         headers = self.last_response.headers if self.last_response is not None else {}
         remaining = headers.get("X-RateLimit-Remaining")
-        if remaining is not None and remaining.isdigit() and int(remaining) <= self.options["throttle_below"]:
+        limit = self.options["throttle_below"] if below is None else below
+        if remaining is not None and remaining.isdigit() and int(remaining) <= limit:
             return reset_from_headers(headers)
         return None
+
+    def replies_wait_until(self) -> datetime | None:
+        """Polls and posts share one budget per token (300 calls per 5 minutes by default): replies stop with
+        `reply_reserve` calls left (at most a tenth of the server's limit), so a storm of acknowledgements
+        does not stop the reading."""
+        headers = self.last_response.headers if self.last_response is not None else {}
+        limit = headers.get("X-RateLimit-Limit", "")
+        reserve = min(self.options["reply_reserve"], int(limit) // 10) if limit.isdigit() else 0
+        return self._throttle_until(max(reserve, self.options["throttle_below"]))
 
     # -- replies ----------------------------------------------------------------------------------
     def send_reply(self, request: ReplyRequest) -> SentReply:

@@ -204,6 +204,10 @@ class XAdapter(RenewsThroughClient, PlatformAdapter):
             return reset_from_headers(self.client.last_headers)
         return None
 
+    def replies_wait_until(self) -> datetime | None:
+        """Posting has its own budget per endpoint: replies stop just before it is used up."""
+        return self._throttle_until()
+
     # -- replies ----------------------------------------------------------------------------------
     def send_reply(self, request: ReplyRequest) -> SentReply:
         if request.visibility == "private":

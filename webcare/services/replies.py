@@ -290,9 +290,10 @@ def delivery_wait(session: Session, message_id: int, now: datetime | None = None
     """Until when the platform holds the replies of this reply's channel (it refused one with a 429); None
     when the reply may go now, or has nothing to send.
 
-    Only a reply's own 429 holds the channel's replies: a poll's limit may be another budget than posting
-    (X counts its endpoints apart; Mastodon counts them together, and there a reply meets the 429 itself).
-    The hold is a Redis key that expires with it, shared by every worker."""
+    Only replies hold the channel's replies (their 429, or a quota nearly used up, `hold_replies`): a poll's
+    limit may be another budget than posting (X counts its endpoints apart; Mastodon counts them together, and
+    there replies stop early to leave the rest to the polls). The hold is a Redis key that expires with it,
+    shared by every worker."""
     now = now or utcnow()
     row = session.execute(select(Message.direction, Message.delivery_state, Message.channel_id)
                           .where(Message.id == message_id)).first()
@@ -315,14 +316,26 @@ def record_delivery_wait(session: Session, message_id: int, until: datetime, err
     if error is not None:
         channels.record_platform_error(session, channels.get_channel(session, message.channel_id, lock=True), error,
                                        now)
-        broker_for(session).redis.set(REPLY_HOLD_KEY.format(message.channel_id), until.isoformat(),
-                                      exat=max(int(until.timestamp()) + 1, int(now.timestamp()) + 1))
+        _hold(session, message.channel_id, until, now)
     delivery = dict((message.raw or {}).get("delivery") or {})
     delivery["wait_until"] = until.isoformat()
     message.raw = {**(message.raw or {}), "delivery": delivery}
     message.delivery_state = "queued"
     message.delivery_error = f"rate limited by the platform until {until:%Y-%m-%d %H:%M} UTC"
     _publish_delivery(session, session.get(Ticket, message.ticket_id), message)
+
+
+def hold_replies(session: Session, message_id: int, until: datetime, now: datetime | None = None) -> None:
+    """The platform's answer to this (sent) reply says its quota is nearly used up: the channel's next replies
+    wait until `until` (`delivery_wait`); its polls go on with what is left."""
+    channel_id = session.scalar(select(Message.channel_id).where(Message.id == message_id))
+    if channel_id is not None:
+        _hold(session, channel_id, until, now or utcnow())
+
+
+def _hold(session: Session, channel_id: int, until: datetime, now: datetime) -> None:
+    broker_for(session).redis.set(REPLY_HOLD_KEY.format(channel_id), until.isoformat(),
+                                  exat=max(int(until.timestamp()) + 1, int(now.timestamp()) + 1))
 
 
 def retry_delivery(session: Session, message_id: int, user: User | None = None,
