@@ -12,8 +12,9 @@ the platform call with the message's idempotency key, then `record_delivery_succ
 its job runs again may already be on the platform: within the platform's idempotency window the same
 key makes the repeat harmless; after it, the adapter is asked first (`find_sent_reply`).
 `retry_delivery` sends a failed reply again (the ticket's retry button).
-A reply that meets the platform's rate limit (429) is not failed: it and the channel's other replies wait,
-`queued`, until the limit is over (`delivery_wait`, `record_delivery_wait`; the job has rq schedule it again).
+A reply that meets the platform's rate limit (429, or a quota nearly used up) is not failed: it and the
+channel's other replies wait, `queued`, until the limit is over (`delivery_wait`, `record_delivery_wait`,
+`hold_replies`; the job has rq schedule it again).
 """
 
 from __future__ import annotations
@@ -283,12 +284,12 @@ def record_delivery_failure(session: Session, message_id: int, error: PlatformEr
     _publish_delivery(session, ticket, message)
 
 
-REPLY_HOLD_KEY = "webcare:reply-hold:{}"  # a channel's replies wait until this moment (a 429 of a reply)
+REPLY_HOLD_KEY = "webcare:reply-hold:{}"  # a channel's replies wait until this moment (ISO 8601)
 
 
 def delivery_wait(session: Session, message_id: int, now: datetime | None = None) -> datetime | None:
-    """Until when the platform holds the replies of this reply's channel (it refused one with a 429); None
-    when the reply may go now, or has nothing to send.
+    """Until when the replies of this reply's channel wait for the platform (it refused one with a 429, or
+    its quota is nearly used up); None when the reply may go now, or has nothing to send.
 
     Only replies hold the channel's replies (their 429, or a quota nearly used up, `hold_replies`): a poll's
     limit may be another budget than posting (X counts its endpoints apart; Mastodon counts them together, and
