@@ -185,7 +185,7 @@ class MastodonAdapter(PlatformAdapter):
         does not stop the reading."""
         headers = self.last_response.headers if self.last_response is not None else {}
         limit = headers.get("X-RateLimit-Limit", "")
-        reserve = min(self.options["reply_reserve"], int(limit) // 10) if limit.isdigit() else 0
+        reserve = min(int(self.options["reply_reserve"]), int(limit) // 10) if limit.isdigit() else 0
         return self._throttle_until(max(reserve, self.options["throttle_below"]))
 
     # -- replies ----------------------------------------------------------------------------------
