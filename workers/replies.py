@@ -11,8 +11,8 @@ A platform's rate limit is no failure: a 429 holds the channel's replies until t
 share the budget); while they are held the job does not call the platform
 (`replies.delivery_wait`); either way the reply stays `queued` and the job returns rq's `Retry` with the
 time until the limit ends, so rq schedules it again under the same id, without using up the retries
-that are kept for failures. Replies that wait for the same moment are spread over
-`WAIT_SPREAD_SECONDS`. After `RATE_LIMIT_WAITS` waits a reply is treated like any other failure.
+that are kept for failures. Replies that wait for the same moment are spread out, people's replies first
+(`_wait_until`). After `RATE_LIMIT_WAITS` waits a reply is treated like any other failure.
 """
 
 from __future__ import annotations
@@ -41,10 +41,9 @@ def send_reply(message_id: int) -> str | Retry:
     if _waits_left():
         with runtime.transaction() as session:
             until = replies.delivery_wait(session, message_id)
-            if until is not None:
-                replies.record_delivery_wait(session, message_id, until)
+            automatic = until is not None and replies.record_delivery_wait(session, message_id, until)
         if until is not None:
-            return _wait_until(until, message_id)
+            return _wait_until(until, message_id, automatic)
     with runtime.transaction() as session:
         attempt = replies.begin_delivery(session, message_id)
     if attempt is None:
@@ -64,8 +63,8 @@ def _refused(runtime, message_id: int, exc: PlatformError) -> str | Retry:
     """Wait for a rate limit; raise a transient error for rq's retries; record a final refusal."""
     if isinstance(exc, RateLimited) and _waits_left():
         with runtime.transaction() as session:
-            replies.record_delivery_wait(session, message_id, exc.reset_at, error=exc)
-        return _wait_until(exc.reset_at, message_id)
+            automatic = replies.record_delivery_wait(session, message_id, exc.reset_at, error=exc)
+        return _wait_until(exc.reset_at, message_id, automatic)
     final = not _retries_left() or not isinstance(exc, (TransientError, RateLimited))
     with runtime.transaction() as session:
         replies.record_delivery_failure(session, message_id, exc, final=final)
@@ -74,10 +73,13 @@ def _refused(runtime, message_id: int, exc: PlatformError) -> str | Retry:
     return f"failed: {exc}"
 
 
-def _wait_until(until: datetime, message_id: int) -> Retry:
-    """rq runs this job again once the limit is over (spread by message id over `WAIT_SPREAD_SECONDS`)."""
-    seconds = max(1, math.ceil((until - utcnow()).total_seconds())) + message_id % WAIT_SPREAD_SECONDS
-    return Retry(max=RATE_LIMIT_WAITS, interval=seconds)
+def _wait_until(until: datetime, message_id: int, automatic: bool) -> Retry:
+    """rq runs this job again once the limit is over: people's replies within `WAIT_SPREAD_SECONDS` of it (spread
+    by message id), acknowledgements in the twice as long span after that, so people's replies get the renewed
+    quota first."""
+    spread = WAIT_SPREAD_SECONDS + message_id % (2 * WAIT_SPREAD_SECONDS) if automatic \
+        else message_id % WAIT_SPREAD_SECONDS
+    return Retry(max=RATE_LIMIT_WAITS, interval=max(1, math.ceil((until - utcnow()).total_seconds())) + spread)
 
 
 def _waits_left() -> bool:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import requests
 from rq.job import Job, JobStatus
+from rq.registry import ScheduledJobRegistry
 from rq.scheduler import RQScheduler
 from sqlalchemy import select
 
@@ -265,3 +266,21 @@ def test_replies_leave_the_last_of_a_shared_quota_to_the_polls(runtime, redis, s
     assert (held.delivery_state, held.delivery_attempts) == ("queued", 0) and held.waits_until is not None
     assert session.get(Channel, channel.id).rate_limited_until is None  # the polls are not held
     assert len(our_replies(rate_limited_mastodon, status, session)) == 1
+
+
+def test_people_s_replies_get_the_renewed_quota_before_the_acknowledgements(runtime, redis, session, mastodon,  # noqa: F811
+                                                                             channel, agent):
+    """An acknowledgement and an agent's reply wait for the same reset: the agent's goes first."""
+    mastodon.post(name="jan", text="Lantaarnpaal kapot.")
+    reset = int(time.time()) + 120
+    mastodon.fault("/api/v1/statuses", {"type": "ratelimit", "headers": {"X-RateLimit-Reset": str(reset)}},
+                   methods=["POST"])  # after the citizen's post: the acknowledgement meets it
+    polling.sweep(runtime)
+    work(redis)
+    ticket = session.scalars(select(Ticket)).one()
+    ack = session.scalar(select(Message).where(Message.ticket_id == ticket.id, Message.is_automatic.is_(True)))
+    person = reply(session, ticket, agent, "We repareren de lantaarnpaal morgen.", "public")
+    work(redis)
+    registry = ScheduledJobRegistry(QUEUE_REPLIES, connection=redis)
+    at = {m.id: registry.get_scheduled_time(replies.delivery_job_id(m.id)) for m in (ack, person)}
+    assert datetime.fromtimestamp(reset, UTC) <= at[person.id] < at[ack.id]

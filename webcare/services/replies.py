@@ -306,14 +306,14 @@ def delivery_wait(session: Session, message_id: int, now: datetime | None = None
 
 
 def record_delivery_wait(session: Session, message_id: int, until: datetime, error: RateLimited | None = None,
-                         now: datetime | None = None) -> None:
+                         now: datetime | None = None) -> bool:
     """The reply waits for the platform's rate limit: `queued` again, with until when (`Message.waits_until`).
     A refusal (`error`, a 429) holds the channel's other replies until then (`delivery_wait`) and goes on the
-    channel, whose polls then wait too."""
+    channel, whose polls then wait too. Returns whether the reply is automatic (an acknowledgement)."""
     now = now or utcnow()
     message = session.scalar(select(Message).where(Message.id == message_id).with_for_update())
     if message is None or message.delivery_state == "sent":
-        return
+        return False
     if error is not None:
         channels.record_platform_error(session, channels.get_channel(session, message.channel_id, lock=True), error,
                                        now)
@@ -324,6 +324,7 @@ def record_delivery_wait(session: Session, message_id: int, until: datetime, err
     message.delivery_state = "queued"
     message.delivery_error = f"rate limited by the platform until {until:%Y-%m-%d %H:%M} UTC"
     _publish_delivery(session, session.get(Ticket, message.ticket_id), message)
+    return bool(message.is_automatic)
 
 
 def hold_replies(session: Session, message_id: int, until: datetime, now: datetime | None = None) -> None:
