@@ -38,14 +38,15 @@ WAIT_SPREAD_SECONDS = 20
 
 def send_reply(message_id: int) -> str | Retry:
     runtime = get_runtime()
-    if _waits_left():
-        with runtime.transaction() as session:
-            until = replies.delivery_wait(session, message_id)
-            automatic = until is not None and replies.record_delivery_wait(session, message_id, until)
+    may_wait = _waits_left()
+    with runtime.transaction() as session:  # held by a limit: wait; else begin the attempt
+        until = replies.delivery_wait(session, message_id) if may_wait else None
         if until is not None:
-            return _wait_until(until, message_id, automatic)
-    with runtime.transaction() as session:
-        attempt = replies.begin_delivery(session, message_id)
+            automatic = replies.record_delivery_wait(session, message_id, until)
+        else:
+            attempt = replies.begin_delivery(session, message_id)
+    if until is not None:
+        return _wait_until(until, message_id, automatic)
     if attempt is None:
         return "nothing to send"
     try:
