@@ -6,10 +6,10 @@ asks the platform whether the reply is already there. Transient errors propagate
 (recorded as "retrying" on the message); on the last try the reply is marked failed.
 
 A platform's rate limit is no failure: a 429 holds the channel's replies until the platform's reset
-(`replies.record_delivery_wait`), and so does a sent reply whose answer says the quota is nearly used up
-(`adapter.replies_wait_until`, `replies.hold_replies`: on Mastodon with 30 calls left for the polls, which
+(`reply_waits.record_delivery_wait`), and so does a sent reply whose answer says the quota is nearly used up
+(`adapter.replies_wait_until`, `reply_waits.hold_replies`: on Mastodon with 30 calls left for the polls, which
 share the budget); while they are held the job does not call the platform
-(`replies.delivery_wait`); either way the reply stays `queued` and the job returns rq's `Retry` with the
+(`reply_waits.delivery_wait`); either way the reply stays `queued` and the job returns rq's `Retry` with the
 time until the limit ends, so rq schedules it again under the same id, without using up the retries
 that are kept for failures. Replies that wait for the same moment are spread out, people's replies first
 (`_wait_until`). After `RATE_LIMIT_WAITS` waits a reply is treated like any other failure.
@@ -27,7 +27,7 @@ from rq.job import Job, JobStatus
 from webcare.db import utcnow
 from webcare.platforms.errors import PlatformError, RateLimited, TransientError
 from webcare.queue import QUEUE_REPLIES, JobSpec, job_status
-from webcare.services import replies
+from webcare.services import replies, reply_waits
 from workers.context import get_runtime
 
 log = logging.getLogger(__name__)
@@ -40,9 +40,9 @@ def send_reply(message_id: int) -> str | Retry:
     runtime = get_runtime()
     may_wait = _waits_left()
     with runtime.transaction() as session:  # held by a limit: wait; else begin the attempt
-        until = replies.delivery_wait(session, message_id) if may_wait else None
+        until = reply_waits.delivery_wait(session, message_id) if may_wait else None
         if until is not None:
-            automatic = replies.record_delivery_wait(session, message_id, until)
+            automatic = reply_waits.record_delivery_wait(session, message_id, until)
         else:
             attempt = replies.begin_delivery(session, message_id)
     if until is not None:
@@ -56,7 +56,7 @@ def send_reply(message_id: int) -> str | Retry:
     with runtime.transaction() as session:
         replies.record_delivery_success(session, message_id, sent)
         if wait_until is not None:
-            replies.hold_replies(session, message_id, wait_until)
+            reply_waits.hold_replies(session, message_id, wait_until)
     return f"sent as {sent.external_id}"
 
 
@@ -64,7 +64,7 @@ def _refused(runtime, message_id: int, exc: PlatformError) -> str | Retry:
     """Wait for a rate limit; raise a transient error for rq's retries; record a final refusal."""
     if isinstance(exc, RateLimited) and _waits_left():
         with runtime.transaction() as session:
-            automatic = replies.record_delivery_wait(session, message_id, exc.reset_at, error=exc)
+            automatic = reply_waits.record_delivery_wait(session, message_id, exc.reset_at, error=exc)
         return _wait_until(exc.reset_at, message_id, automatic)
     final = not _retries_left() or not isinstance(exc, (TransientError, RateLimited))
     with runtime.transaction() as session:

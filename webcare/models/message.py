@@ -16,7 +16,7 @@ from webcare.db import Base, utcnow
 DIRECTIONS = ("in", "out")
 KINDS = ("mention", "comment", "dm", "reply")
 VISIBILITIES = ("public", "private")
-DELIVERY_STATES = ("queued", "sending", "sent", "failed", "held")
+DELIVERY_STATES = ("queued", "sending", "sent", "failed", "held", "skipped")  # skipped: an acknowledgement no longer needed
 
 
 class Message(Base):
@@ -72,3 +72,8 @@ class Message(Base):
         """A queued reply held by the platform's rate limit: when its job tries again (services.replies)."""
         moment = ((self.raw or {}).get("delivery") or {}).get("wait_until")
         return datetime.fromisoformat(moment) if moment and self.delivery_state == "queued" else None
+
+    @property
+    def skipped_because(self) -> str | None:
+        """Why an acknowledgement was not sent after all: "answered" or "closed" (services.replies)."""
+        return ((self.raw or {}).get("delivery") or {}).get("skipped") if self.delivery_state == "skipped" else None

@@ -18,6 +18,7 @@ Event types and their `data` (the SLA engine and the metrics read these; keep to
 | reply_sent | message_id, visibility, automatic | at = platform acceptance; actor = the person who wrote it |
 | reply_failed | message_id, error, permanent | |
 | auto_ack_sent | message_id | the acknowledgement queued (its `reply_sent` follows); never counts as a response |
+| auto_ack_skipped | message_id, reason: answered or closed | a waiting acknowledgement not sent after all |
 | note | note_id | internal note |
 | feedback | note_id | department feedback; department_id = the giving department |
 | handoff | from_department, to_department, question, note_id | department_id = the receiving department |
@@ -44,7 +45,7 @@ from webcare.db import Base, utcnow
 
 EVENT_TYPES = (
     "created", "message_in", "reopened", "routed", "rerouted", "reply_queued", "reply_sent", "reply_failed",
-    "auto_ack_sent", "note", "feedback", "handoff", "status_changed", "assigned", "labels_changed",
+    "auto_ack_sent", "auto_ack_skipped", "note", "feedback", "handoff", "status_changed", "assigned", "labels_changed",
     "priority_changed", "merged", "sla_level", "threat_flagged", "anonymised", "exported", "pii_override",
     "safety_notified",
 )

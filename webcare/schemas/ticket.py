@@ -80,8 +80,10 @@ class DeliverySchema(Schema):
 
 
 # API.md promises three delivery states; a reply whose job is posting it (or retrying after a transient
-# failure, `error` then says why) is still on its way: "queued". The UI shows "sending" as it is.
-_API_DELIVERY_STATE = {"sending": "queued"}
+# failure, `error` then says why) is still on its way: "queued"; an acknowledgement that was no longer needed
+# (a person answered first, or the ticket closed) did not reach the citizen and will not: "failed", with
+# `error` "not sent: ...". The UI shows both as they are.
+_API_DELIVERY_STATE = {"sending": "queued", "skipped": "failed"}
 
 
 def _delivery(message) -> dict | None:

@@ -13,8 +13,10 @@ its job runs again may already be on the platform: within the platform's idempot
 key makes the repeat harmless; after it, the adapter is asked first (`find_sent_reply`).
 `retry_delivery` sends a failed reply again (the ticket's retry button).
 A reply that meets the platform's rate limit (429, or a quota nearly used up) is not failed: it and the
-channel's other replies wait, `queued`, until the limit is over (`delivery_wait`, `record_delivery_wait`,
-`hold_replies`; the job has rq schedule it again).
+channel's other replies wait, `queued`, until the limit is over (`reply_waits`; the job has rq schedule it
+again). An automatic acknowledgement that is still waiting when a person answers the citizen, or when the
+ticket is closed, is not sent any more: `skipped` (shown as "failed" in the API, with why), with an
+`auto_ack_skipped` event; it is never skipped once an attempt may have reached the platform.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from webcare.services import audit, channels, notifications, privacy_guard, sla
 from webcare.services.bulk import bulk_insert
 from webcare.services.channels import ChannelConnection
 from webcare.services.events import record_event
+from webcare.workflow import CLOSED_STATUSES
 
 SEND_REPLY_JOB = "workers.replies.send_reply"
 MESSAGES = Message.__table__
@@ -70,6 +73,7 @@ def queue_reply(session: Session, ticket: Ticket, author: User | None, text: str
     if not automatic:  # an automatic reply's history is its `auto_ack_sent` (routing.send_auto_ack)
         record_event(session, ticket, "reply_queued", actor=author, at=at,
                      data={"message_id": message.id, "visibility": visibility, "automatic": False})
+        withhold_acknowledgements(session, ticket, "answered", at)
     enqueue_delivery(session, message.id)
     return message
 
@@ -185,6 +189,9 @@ def begin_delivery(session: Session, message_id: int, now: datetime | None = Non
     message = session.scalar(select(Message).where(Message.id == message_id).with_for_update())
     if message is None or message.direction != "out" or message.delivery_state not in ("queued", "sending", "failed"):
         return None
+    if message.is_automatic and (reason := _acknowledgement_not_needed(session, message)):
+        _skip(session, session.get(Ticket, message.ticket_id), message, reason, now)
+        return None
     delivery = dict((message.raw or {}).get("delivery") or {})
     delivery.setdefault("first_attempt_at", now.isoformat())
     delivery["last_attempt_at"] = now.isoformat()
@@ -202,6 +209,49 @@ def begin_delivery(session: Session, message_id: int, now: datetime | None = Non
                            written_at=message.received_at)
     return DeliveryAttempt(message.id, channels.connection_for(session, channel), request, earlier,
                            datetime.fromisoformat(delivery["first_attempt_at"]), frozenset(known))
+
+
+ACKNOWLEDGEMENT_SKIPPED = {"answered": "not sent: a person answered the citizen first",
+                           "closed": "not sent: the ticket was closed before it could be sent"}
+
+
+def withhold_acknowledgements(session: Session, ticket: Ticket, reason: str, now: datetime | None = None) -> None:
+    """The ticket's automatic acknowledgements that still wait for the platform (a rate limit held them) are
+    not sent any more: a person answered, so "we have received your message" would come after the answer."""
+    waiting = session.scalars(select(Message).where(
+        Message.ticket_id == ticket.id, Message.direction == "out", Message.is_automatic.is_(True),
+        Message.delivery_state == "queued").with_for_update())
+    for message in waiting:
+        if _never_reached_platform(message):
+            _skip(session, ticket, message, reason, now or utcnow())
+
+
+def _acknowledgement_not_needed(session: Session, message: Message) -> str | None:
+    """Why this waiting acknowledgement should not be sent now: the ticket is closed, or a person answered."""
+    if not _never_reached_platform(message):
+        return None
+    if session.scalar(select(Ticket.status).where(Ticket.id == message.ticket_id)) in CLOSED_STATUSES:
+        return "closed"
+    answered = session.scalar(select(Message.id).where(
+        Message.ticket_id == message.ticket_id, Message.direction == "out", Message.is_automatic.is_(False),
+        Message.delivery_state != "failed").limit(1))
+    return "answered" if answered is not None else None
+
+
+def _never_reached_platform(message: Message) -> bool:
+    """No attempt of this reply can be on the platform: every attempt was refused with a rate limit
+    (`reply_waits.record_delivery_wait` counts them), or there was none."""
+    if message.delivery_state not in ("queued", "failed"):
+        return False
+    refused = ((message.raw or {}).get("delivery") or {}).get("refused", 0)
+    return (message.delivery_attempts or 0) <= refused
+
+
+def _skip(session: Session, ticket: Ticket, message: Message, reason: str, now: datetime) -> None:
+    message.delivery_state, message.delivery_error = "skipped", ACKNOWLEDGEMENT_SKIPPED[reason]
+    message.raw = {**(message.raw or {}), "delivery": {**((message.raw or {}).get("delivery") or {}), "skipped": reason}}
+    record_event(session, ticket, "auto_ack_skipped", at=now, data={"message_id": message.id, "reason": reason})
+    publish_delivery(session, ticket, message)
 
 
 def _other_replies_to_the_same_post(session: Session, message: Message) -> list[str]:
@@ -254,7 +304,7 @@ def record_delivery_success(session: Session, message_id: int, sent: SentReply, 
                        "automatic": message.is_automatic})
     session.flush()
     sla.recompute(session, ticket, now)
-    _publish_delivery(session, ticket, message)
+    publish_delivery(session, ticket, message)
 
 
 def record_delivery_failure(session: Session, message_id: int, error: PlatformError, *, final: bool,
@@ -270,7 +320,7 @@ def record_delivery_failure(session: Session, message_id: int, error: PlatformEr
     permanent = isinstance(error, PermanentError)
     if not (final or permanent or isinstance(error, NeedsReauth)):
         message.delivery_error = f"{error} (retrying)"[:2000]
-        _publish_delivery(session, ticket, message)
+        publish_delivery(session, ticket, message)
         return
     message.delivery_state, message.delivery_error = "failed", str(error)[:2000]
     record_event(session, ticket, "reply_failed", at=now,
@@ -281,63 +331,7 @@ def record_delivery_failure(session: Session, message_id: int, error: PlatformEr
     if author is not None:
         notifications.notify(session, [author], "delivery_failed",
                              f"Je antwoord op ticket {ticket.id} is niet verstuurd: {error}", ticket=ticket)
-    _publish_delivery(session, ticket, message)
-
-
-REPLY_HOLD_KEY = "webcare:reply-hold:{}"  # a channel's replies wait until this moment (ISO 8601)
-
-
-def delivery_wait(session: Session, message_id: int, now: datetime | None = None) -> datetime | None:
-    """Until when the replies of this reply's channel wait for the platform (it refused one with a 429, or
-    its quota is nearly used up); None when the reply may go now, or has nothing to send.
-
-    Only replies hold the channel's replies (their 429, or a quota nearly used up, `hold_replies`): a poll's
-    limit may be another budget than posting (X counts its endpoints apart; Mastodon counts them together, and
-    there replies stop early to leave the rest to the polls). The hold is a Redis key that expires with it,
-    shared by every worker."""
-    now = now or utcnow()
-    row = session.execute(select(Message.direction, Message.delivery_state, Message.channel_id)
-                          .where(Message.id == message_id)).first()
-    if row is None or row.direction != "out" or row.delivery_state not in ("queued", "sending", "failed"):
-        return None
-    held = broker_for(session).redis.get(REPLY_HOLD_KEY.format(row.channel_id))
-    until = datetime.fromisoformat(held.decode() if isinstance(held, bytes) else held) if held else None
-    return until if until and until > now else None
-
-
-def record_delivery_wait(session: Session, message_id: int, until: datetime, error: RateLimited | None = None,
-                         now: datetime | None = None) -> bool:
-    """The reply waits for the platform's rate limit: `queued` again, with until when (`Message.waits_until`).
-    A refusal (`error`, a 429) holds the channel's other replies until then (`delivery_wait`) and goes on the
-    channel, whose polls then wait too. Returns whether the reply is automatic (an acknowledgement)."""
-    now = now or utcnow()
-    message = session.scalar(select(Message).where(Message.id == message_id).with_for_update())
-    if message is None or message.delivery_state == "sent":
-        return False
-    if error is not None:
-        channels.record_platform_error(session, channels.get_channel(session, message.channel_id, lock=True), error,
-                                       now)
-        _hold(session, message.channel_id, until, now)
-    delivery = dict((message.raw or {}).get("delivery") or {})
-    delivery["wait_until"] = until.isoformat()
-    message.raw = {**(message.raw or {}), "delivery": delivery}
-    message.delivery_state = "queued"
-    message.delivery_error = f"rate limited by the platform until {until:%Y-%m-%d %H:%M} UTC"
-    _publish_delivery(session, session.get(Ticket, message.ticket_id), message)
-    return bool(message.is_automatic)
-
-
-def hold_replies(session: Session, message_id: int, until: datetime, now: datetime | None = None) -> None:
-    """The platform's answer to this (sent) reply says its quota is nearly used up: the channel's next replies
-    wait until `until` (`delivery_wait`); its polls go on with what is left."""
-    channel_id = session.scalar(select(Message.channel_id).where(Message.id == message_id))
-    if channel_id is not None:
-        _hold(session, channel_id, until, now or utcnow())
-
-
-def _hold(session: Session, channel_id: int, until: datetime, now: datetime) -> None:
-    broker_for(session).redis.set(REPLY_HOLD_KEY.format(channel_id), until.isoformat(),
-                                  exat=max(int(until.timestamp()) + 1, int(now.timestamp()) + 1))
+    publish_delivery(session, ticket, message)
 
 
 def retry_delivery(session: Session, message_id: int, user: User | None = None,
@@ -352,7 +346,7 @@ def retry_delivery(session: Session, message_id: int, user: User | None = None,
     _forget_finished_job(session, delivery_job_id(message.id))
     enqueue_delivery(session, message.id)
     audit.record(session, user, "reply.retry", origin, ticket_id=message.ticket_id, target=("message", message.id))
-    _publish_delivery(session, session.get(Ticket, message.ticket_id), message)
+    publish_delivery(session, session.get(Ticket, message.ticket_id), message)
     return message
 
 
@@ -375,7 +369,7 @@ def _forget_finished_job(session: Session, job_id: str) -> None:
         job.delete()
 
 
-def _publish_delivery(session: Session, ticket: Ticket, message: Message) -> None:
+def publish_delivery(session: Session, ticket: Ticket, message: Message) -> None:
     publish_after_commit(session, {"type": "delivery_updated", "ticket_id": ticket.id,
                                    "department_id": ticket.department_id, "threat": ticket.threat,
                                    "message_id": message.id})

@@ -26,7 +26,8 @@ CLOCK_LABELS = {"first_response": _l("First response"), "next_response": _l("Nex
 AWAITING_LABELS = {"webcare": _l("Webcare's move"), "department": _l("The department's move"),
                    "citizen": _l("Waiting for the citizen"), "nobody": _l("Nobody's move")}
 DELIVERY_LABELS = {"queued": _l("Queued"), "sending": _l("Sending"), "sent": _l("Delivered"),
-                   "failed": _l("Failed"), "held": _l("Held")}
+                   "failed": _l("Failed"), "held": _l("Held"),
+                   "skipped": _l("Not sent")}
 PII_LABELS = {"email": _l("e-mail address"), "iban": _l("IBAN"), "phone": _l("phone number"),
               "licence_plate": _l("licence plate"), "birth_date": _l("date of birth"),
               "postcode_house_number": _l("postcode and house number"), "bsn": _l("BSN")}
@@ -36,7 +37,8 @@ EVENT_LABELS = {
     "reopened": _l("Reopened by a new message"), "routed": _l("Routed automatically"),
     "rerouted": _l("Moved to another department"), "reply_queued": _l("Reply queued"),
     "reply_sent": _l("Reply delivered"), "reply_failed": _l("Reply failed"),
-    "auto_ack_sent": _l("Automatic acknowledgement sent"), "note": _l("Internal note"),
+    "auto_ack_sent": _l("Automatic acknowledgement sent"),
+    "auto_ack_skipped": _l("Automatic acknowledgement not sent"), "note": _l("Internal note"),
     "feedback": _l("Department feedback"), "handoff": _l("Handed off"), "status_changed": _l("Status changed"),
     "assigned": _l("Assignment changed"), "labels_changed": _l("Labels changed"),
     "priority_changed": _l("Priority changed"), "merged": _l("Merged"), "sla_level": _l("SLA level changed"),
