@@ -270,16 +270,21 @@ def test_replies_leave_the_last_of_a_shared_quota_to_the_polls(runtime, redis, s
 
 def test_people_s_replies_get_the_renewed_quota_before_the_acknowledgements(runtime, redis, session, mastodon,  # noqa: F811
                                                                              channel, agent):
-    """An acknowledgement and an agent's reply wait for the same reset: the agent's goes first."""
+    """A new ticket's acknowledgement and an agent's reply on another ticket wait for the same reset: the agent's
+    goes first. (An acknowledgement on the ticket the agent answers is not sent at all: test_acknowledgement_skips.)"""
+    earlier, _ = ticket_from(runtime, redis, session, mastodon, channel, name="piet", text="Container vol.")
     mastodon.post(name="jan", text="Lantaarnpaal kapot.")
     reset = int(time.time()) + 120
     mastodon.fault("/api/v1/statuses", {"type": "ratelimit", "headers": {"X-RateLimit-Reset": str(reset)}},
                    methods=["POST"])  # after the citizen's post: the acknowledgement meets it
+    with runtime.transaction() as s:
+        s.get(Channel, channel.id).last_polled_at = None
     polling.sweep(runtime)
     work(redis)
-    ticket = session.scalars(select(Ticket)).one()
+    session.expire_all()
+    ticket = session.scalars(select(Ticket).order_by(Ticket.id.desc())).first()
     ack = session.scalar(select(Message).where(Message.ticket_id == ticket.id, Message.is_automatic.is_(True)))
-    person = reply(session, ticket, agent, "We repareren de lantaarnpaal morgen.", "public")
+    person = reply(session, earlier, agent, "We legen de container morgen.", "public")
     work(redis)
     registry = ScheduledJobRegistry(QUEUE_REPLIES, connection=redis)
     at = {m.id: registry.get_scheduled_time(replies.delivery_job_id(m.id)) for m in (ack, person)}
