@@ -212,3 +212,27 @@ def test_an_automatic_acknowledgement_leaves_the_ticket_unanswered(session, peop
     assert acknowledged.auto_ack_sent_at is not None and acknowledged.last_outbound_at is None
     unanswered = inbox.list_tickets(session, people["agent"], inbox.Filters(view="unanswered")).items
     assert acknowledged in unanswered and answered not in unanswered
+
+
+def test_stream_forwards_the_visible_events_of_a_batch(redis, session, people):
+    """Ingest publishes a batch's events as one message (a JSON array): each visible one is its own frame."""
+    import threading
+    import time
+
+    from webcare.queue import Broker
+
+    ow = realtime.Scope.of(people["ow"])
+    dept_id = f.department(session, "OW").id
+    frames = []
+    thread = threading.Thread(target=lambda: frames.extend(realtime.stream(redis, ow, lifetime=1.5, keepalive=0.5)))
+    thread.start()
+    time.sleep(0.4)
+    Broker(redis).publish_many_after_commit(session, [
+        {"type": "ticket_created", "ticket_id": 21, "department_id": dept_id, "threat": False, "message_id": 1},
+        {"type": "ticket_created", "ticket_id": 22, "department_id": -1, "threat": False, "message_id": 2},
+        {"type": "message_created", "ticket_id": 23, "department_id": dept_id, "threat": False, "message_id": 3}])
+    session.commit()
+    thread.join(5)
+    text = "".join(frames)
+    assert text.count("event: ticket_created\n") == 1 and text.count("event: message_created\n") == 1
+    assert '"ticket_id": 21' in text and '"ticket_id": 23' in text and '"ticket_id": 22' not in text

@@ -106,7 +106,8 @@ def _published(pubsub) -> list[dict]:
     while time.monotonic() < deadline:
         item = pubsub.get_message(timeout=0.2)
         if item is not None:
-            found.append(json.loads(item["data"]))
+            event = json.loads(item["data"])  # an event, or a batch's events
+            found.extend(event if isinstance(event, list) else [event])
     return found
 
 

@@ -1,7 +1,8 @@
 """The realtime stream: which events of the `webcare:events` channel a user may receive.
 
-Events are published after commit (`queue.publish_after_commit`, shape in docs/DEVELOPERS.md). The
-server-sent-events endpoint subscribes to the channel and forwards only what the user may see,
+Events are published after commit (`queue.publish_after_commit`, shape in docs/DEVELOPERS.md); a message
+on the channel is one event (a JSON object) or a batch's events (a JSON array, `publish_many_after_commit`).
+The server-sent-events endpoint subscribes to the channel and forwards only what the user may see,
 without a database query per event: `department_id` and `threat` decide the scope, `user_ids`
 decides who gets a `notification`.
 """
@@ -62,20 +63,25 @@ def stream(redis: Redis, scope: Scope, *, lifetime: float, keepalive: float = 15
             if message is None:
                 yield ": keepalive\n\n"
                 continue
-            frame = _frame(scope, message.get("data"))
-            if frame:
-                yield frame
+            frames = _frames(scope, message.get("data"))
+            if frames:
+                yield frames
         yield "event: bye\ndata: {}\n\n"
     finally:
         pubsub.close()
 
 
-def _frame(scope: Scope, data) -> str | None:
+def _frames(scope: Scope, data) -> str:
+    """The server-sent-event frames of one message on the channel (an event or a list of events) that this
+    scope may see; "" when none."""
     try:
-        event = json.loads(data)
+        decoded = json.loads(data)
     except (TypeError, ValueError):
-        return None
-    if not isinstance(event, dict) or not visible(scope, event):
-        return None
+        return ""
+    events = decoded if isinstance(decoded, list) else [decoded]
+    return "".join(_frame(event) for event in events if isinstance(event, dict) and visible(scope, event))
+
+
+def _frame(event: dict) -> str:
     payload = {key: event[key] for key in ("type", "ticket_id", "message_id", "kind") if key in event}
     return f"event: {event['type']}\ndata: {json.dumps(payload)}\n\n"
