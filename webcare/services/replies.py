@@ -73,7 +73,8 @@ def queue_reply(session: Session, ticket: Ticket, author: User | None, text: str
     if not automatic:  # an automatic reply's history is its `auto_ack_sent` (routing.send_auto_ack)
         record_event(session, ticket, "reply_queued", actor=author, at=at,
                      data={"message_id": message.id, "visibility": visibility, "automatic": False})
-        withhold_acknowledgements(session, ticket, "answered", at)
+        if not session.info.get("replaying_history"):  # history has no acknowledgements (routing._acknowledges)
+            withhold_acknowledgements(session, ticket, "answered", at)
     enqueue_delivery(session, message.id)
     return message
 
