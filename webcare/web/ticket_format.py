@@ -37,7 +37,7 @@ EVENT_LABELS = {
     "reopened": _l("Reopened by a new message"), "routed": _l("Routed automatically"),
     "rerouted": _l("Moved to another department"), "reply_queued": _l("Reply queued"),
     "reply_sent": _l("Reply delivered"), "reply_failed": _l("Reply failed"),
-    "auto_ack_sent": _l("Automatic acknowledgement sent"),
+    "auto_ack_sent": _l("Automatic acknowledgement queued"),  # its delivery is `reply_sent`
     "auto_ack_skipped": _l("Automatic acknowledgement not sent"), "note": _l("Internal note"),
     "feedback": _l("Department feedback"), "handoff": _l("Handed off"), "status_changed": _l("Status changed"),
     "assigned": _l("Assignment changed"), "labels_changed": _l("Labels changed"),
