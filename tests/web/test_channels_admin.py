@@ -130,3 +130,33 @@ def test_failed_reply_can_be_sent_again_by_someone_who_sees_the_ticket(client, s
     again = client.post(f"/deliveries/{reply.id}/retry", data={"csrf_token": token},
                         headers={"Accept": "application/json"})
     assert again.status_code == 409
+
+
+def test_the_channel_page_says_what_the_last_error_means(client, session, admin, runtime, mastodon):  # noqa: F811
+    """The page explains the last refusal in Dutch (what it means, what to do) beside the platform's own words;
+    the API and the CLI give its kind."""
+    f.seeded(session)
+    channel = mastodon.channel(session)
+    mastodon.fault("/api/v1/accounts/verify_credentials", {"type": "status", "status": 503})
+    assert channels.run_connection_test(runtime.transaction, channel.id)["ok"] is False
+    session.expire_all()
+    assert session.get(Channel, channel.id).last_error_kind == "transient"
+    page = client.get("/admin/channels/").get_data(as_text=True)
+    assert "Het platform was even niet bereikbaar; Webcare probeert het vanzelf opnieuw." in page
+
+    with runtime.transaction() as s:
+        channels.update_channel(s, s.get(Channel, channel.id), token="ingetrokken-token")
+    assert channels.run_connection_test(runtime.transaction, channel.id)["kind"] == "NeedsReauth"
+    session.expire_all()
+    broken = session.get(Channel, channel.id)
+    assert (broken.last_error_kind, broken.needs_reauth) == ("needs_reauth", True)
+    page = client.get("/admin/channels/").get_data(as_text=True)
+    assert "Het platform accepteert het toegangstoken niet meer: voer via Bewerken een nieuw token in." in page
+    assert f"Het platform meldde: {broken.last_error}" in page and "401" in broken.last_error
+    [listed] = client.get("/api/v1/channels").get_json()["items"]
+    assert (listed["last_error_kind"], listed["last_error"]) == ("needs_reauth", broken.last_error)
+
+    with runtime.transaction() as s:  # a working token clears the error and its kind
+        channels.update_channel(s, s.get(Channel, channel.id), token="gemeente-token")
+    session.expire_all()
+    assert (session.get(Channel, channel.id).last_error, session.get(Channel, channel.id).last_error_kind) == (None, None)

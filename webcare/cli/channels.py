@@ -102,5 +102,6 @@ def _describe(channel) -> dict:
             "base_url": channel.base_url, "enabled": channel.enabled,
             "poll_interval_seconds": channel.poll_interval_seconds, "last_polled_at": channel.last_polled_at,
             "last_success_at": channel.last_success_at, "last_error": channel.last_error,
+            "last_error_kind": channel.last_error_kind,
             "rate_limited_until": channel.rate_limited_until, "needs_reauth": channel.needs_reauth,
             "has_adapter": channel.platform in platforms.supported_platforms()}

@@ -27,7 +27,8 @@ class Channel(Base):
     cursor: Mapped[dict] = mapped_column(default=dict)
     last_polled_at: Mapped[datetime | None] = mapped_column()
     last_success_at: Mapped[datetime | None] = mapped_column()
-    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(Text)  # the platform's own words
+    last_error_kind: Mapped[str | None] = mapped_column(String(16))  # PlatformError.kind: what it means
     last_error_at: Mapped[datetime | None] = mapped_column()
     rate_limited_until: Mapped[datetime | None] = mapped_column()
     needs_reauth: Mapped[bool] = mapped_column(default=False)

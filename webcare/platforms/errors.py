@@ -28,7 +28,10 @@ _EPOCH_THRESHOLD = 10**8
 
 
 class PlatformError(Exception):
-    """A platform call failed; `message` is the platform's own words where it gave any."""
+    """A platform call failed; `message` is the platform's own words where it gave any; `kind` names the
+    class for what is stored and shown (`Channel.last_error_kind`)."""
+
+    kind = "permanent"
 
     def __init__(self, message: str, *, status: int | None = None):
         super().__init__(message)
@@ -42,9 +45,13 @@ class PlatformError(Exception):
 class TransientError(PlatformError):
     """Worth trying again soon: server trouble, timeouts, dropped connections."""
 
+    kind = "transient"
+
 
 class RateLimited(PlatformError):
     """The platform asks us to wait until `reset_at` (aware, UTC)."""
+
+    kind = "rate_limited"
 
     def __init__(self, message: str, *, reset_at: datetime, status: int | None = 429):
         super().__init__(message, status=status)
@@ -53,6 +60,8 @@ class RateLimited(PlatformError):
 
 class NeedsReauth(PlatformError):
     """The credentials no longer work; an administrator must enter a new token."""
+
+    kind = "needs_reauth"
 
 
 class PermanentError(PlatformError):

@@ -36,5 +36,7 @@ class ChannelSchema(Schema):
     last_polled_at = fields.AwareDateTime(allow_none=True)
     last_success_at = fields.AwareDateTime(allow_none=True)
     last_error = fields.String(allow_none=True)
+    last_error_kind = fields.String(allow_none=True, metadata={
+        "enum": ["transient", "rate_limited", "needs_reauth", "permanent"]})
     rate_limited_until = fields.AwareDateTime(allow_none=True)
     needs_reauth = fields.Boolean()

@@ -133,7 +133,7 @@ def update_channel(session: Session, channel: Channel, *, name: str | None = Non
         channel.poll_interval_seconds = _valid_interval(poll_interval_seconds)
     if token:
         _store_token(session, channel, token, extra)
-        channel.needs_reauth, channel.last_error, channel.last_error_at = False, None, None
+        channel.needs_reauth, channel.last_error, channel.last_error_kind, channel.last_error_at = False, None, None, None
     channel.updated_at = utcnow()
     session.flush()
     return channel
@@ -205,7 +205,7 @@ def run_connection_test(transaction: Transaction, channel_id: int) -> dict[str, 
     with transaction() as session:
         channel = get_channel(session, channel_id, lock=True)
         channel.handle = channel.handle or account.handle
-        channel.needs_reauth, channel.last_error, channel.last_error_at = False, None, None
+        channel.needs_reauth, channel.last_error, channel.last_error_kind, channel.last_error_at = False, None, None, None
     return {"ok": True, "channel_id": channel_id, "account": {"id": account.id, "handle": account.handle,
                                                                "display_name": account.display_name}}
 
@@ -214,7 +214,7 @@ def record_platform_error(session: Session, channel: Channel, error: PlatformErr
                           now: datetime | None = None) -> None:
     """Put a platform's refusal on the channel; a lost authorisation is announced to administrators."""
     now = now or utcnow()
-    channel.last_error, channel.last_error_at = str(error)[:2000], now
+    channel.last_error, channel.last_error_kind, channel.last_error_at = str(error)[:2000], error.kind, now
     if isinstance(error, RateLimited):
         channel.rate_limited_until = max(error.reset_at, channel.rate_limited_until or error.reset_at)
     if isinstance(error, NeedsReauth) and not channel.needs_reauth:

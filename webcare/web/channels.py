@@ -33,6 +33,13 @@ FAILURE_TEXTS = {  # by the platform error's class (services.channels.run_connec
 FAILURE_OTHER = N_("The connection test with %(host)s failed.")
 STATE_LABELS = {"ok": _l("OK"), "paused": _l("Paused"), "needs_reauth": _l("Needs re-authorisation"),
                 "rate_limited": _l("Rate limited"), "error": _l("Error"), "never_polled": _l("Not polled yet")}
+# What the last error means (Channel.last_error_kind); the platform's own words are shown beside it.
+ERROR_MEANINGS = {
+    "transient": _l("The platform could not be reached for a moment; Webcare tries again by itself."),
+    "rate_limited": _l("The platform asked us to wait; Webcare goes on by itself when it may."),
+    "needs_reauth": _l("The platform no longer accepts the access token: enter a new one via Edit."),
+    "permanent": _l("The platform refused the request; trying the same again will not help."),
+}
 
 
 class ChannelForm(FlaskForm):
@@ -81,7 +88,8 @@ def meta_credentials(form: ChannelForm) -> dict[str, str]:
 @bp.get("/")
 @roles_required("admin")
 def index():
-    return render_template("channels/index.html", rows=channels.health(db()), labels=STATE_LABELS, form=EmptyForm())
+    return render_template("channels/index.html", rows=channels.health(db()), labels=STATE_LABELS,
+                           meanings=ERROR_MEANINGS, form=EmptyForm())
 
 
 @bp.route("/new", methods=["GET", "POST"])
