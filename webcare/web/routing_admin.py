@@ -14,6 +14,7 @@ from webcare.services.routing import dryrun, rules
 from webcare.services.routing.engine import RuleSpec
 from webcare.services.routing.store import load_catalog, load_ruleset
 from webcare.web.admin import add_admin_page
+from webcare.web.condition_builder import builder_config
 from webcare.web.errors_text import explain_rule
 from webcare.web.forms import EmptyForm
 from webcare.web.request_origin import origin
@@ -54,7 +55,7 @@ def _edit(rule):
     if request.method == "GET" and rule is not None:
         form.load(rule)
     if request.method == "GET" or not form.validate_on_submit() or (data := form.rule_data()) is None:
-        return render_template("routing/rule_form.html", form=form, rule=rule, result=None, button=EmptyForm())
+        return _form_page(form, rule)
     if request.form.get("action") == "dry_run":
         return _dry_run(form, rule, data)
     try:
@@ -63,7 +64,7 @@ def _edit(rule):
     except DomainError as exc:
         db().rollback()
         form.form_errors.append(explain_rule(exc))
-        return render_template("routing/rule_form.html", form=form, rule=rule, result=None, button=EmptyForm()), 400
+        return _form_page(form, rule), 400
     db().commit()
     flash(_("Rule \u201c%(name)s\u201d saved.", name=saved.name), "success")
     return redirect(url_for("routing_admin.rules_page"))
@@ -74,12 +75,17 @@ def _dry_run(form: RuleForm, rule, data: dict):
         rules.validate(db(), data, rule_id=rule.id if rule else None)
     except DomainError as exc:
         form.form_errors.append(explain_rule(exc))
-        return render_template("routing/rule_form.html", form=form, rule=rule, result=None, button=EmptyForm()), 400
+        return _form_page(form, rule), 400
     draft = RuleSpec(rule.id if rule else None, data["name"], data["conditions"], data["actions"],
                      data["continue_matching"])
     specs = dryrun.proposed_rules(db(), draft, enabled=data["enabled"], position=data["position"])
     result = dryrun.dry_run(db(), specs)
-    return render_template("routing/rule_form.html", form=form, rule=rule, result=result, button=EmptyForm())
+    return _form_page(form, rule, result)
+
+
+def _form_page(form: RuleForm, rule, result=None) -> str:
+    return render_template("routing/rule_form.html", form=form, rule=rule, result=result, button=EmptyForm(),
+                           builder=builder_config())
 
 
 def _form() -> RuleForm:
