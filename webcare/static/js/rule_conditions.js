@@ -197,5 +197,6 @@
 
   area.addEventListener("input", load);
   load();
-  if (!box.hidden) { area.closest("details").open = false; }
+  var field = area.closest(".field");
+  if (!box.hidden && !(field && field.classList.contains("has-error"))) { area.closest("details").open = false; }
 })();
