@@ -7,15 +7,13 @@ import time
 from datetime import UTC, datetime
 
 import pytest
-from rq.scheduler import RQScheduler
 from sqlalchemy import select
 
 from tests import factories as f
 from tests.fakes.mastodon import mastodon  # noqa: F401
-from tests.workers.test_replies import agent, channel, reply, work  # noqa: F401
+from tests.workers.test_replies import after_the_limit, agent, channel, reply, work  # noqa: F401
 from webcare.models import Message, Ticket, TicketEvent
 from webcare.platforms.errors import RateLimited, TransientError
-from webcare.queue import QUEUE_REPLIES
 from webcare.services import polling, replies, reply_waits, ticket_actions
 
 
@@ -33,16 +31,6 @@ def waiting_ack(runtime, redis, session, mastodon, channel, monkeypatch):  # noq
     ack = session.scalar(select(Message).where(Message.ticket_id == ticket.id, Message.is_automatic.is_(True)))
     assert (ack.delivery_state, ack.delivery_attempts, ack.waits_until is not None) == ("queued", 1, True)
     return ticket, ack, status, reset
-
-
-def _after_the_limit(redis, reset: int) -> None:
-    """Wait for the platform's reset and let rq's scheduler move the waiting jobs, then work them."""
-    time.sleep(max(0.0, reset + 2.2 - time.time()))
-    scheduler = RQScheduler([QUEUE_REPLIES], connection=redis)
-    scheduler.acquire_locks()
-    scheduler.enqueue_scheduled_jobs()
-    scheduler.release_locks()
-    work(redis)
 
 
 def _posted_to(mastodon, status) -> list[str]:  # noqa: F811
@@ -68,7 +56,7 @@ def test_a_waiting_acknowledgement_is_not_sent_after_a_person_answered(runtime, 
     assert delivery[ack.id]["error"] == "not sent: a person answered the citizen first"
     assert delivery[person.id]["state"] == "queued"
 
-    _after_the_limit(redis, reset)
+    after_the_limit(redis, reset, margin=2.2)
     session.expire_all()
     assert session.get(Message, ack.id).delivery_state == "skipped"
     assert session.get(Message, person.id).delivery_state == "sent"
@@ -84,7 +72,7 @@ def test_a_waiting_acknowledgement_of_a_closed_ticket_is_not_sent(runtime, redis
     session.expire_all()
     assert session.get(Message, ack.id).delivery_state == "queued"  # decided when it would go
 
-    _after_the_limit(redis, reset)
+    after_the_limit(redis, reset, margin=2.2)
     session.expire_all()
     skipped = session.get(Message, ack.id)
     assert (skipped.delivery_state, skipped.skipped_because, skipped.external_id) == ("skipped", "closed", None)

@@ -26,6 +26,17 @@ def work(redis, queues=("poll", "ingest", "replies")) -> None:
     BeatingWorker(list(queues), connection=redis).work(burst=True)
 
 
+def after_the_limit(redis, reset: int, margin: float) -> None:
+    """Wait until `margin` seconds after the platform's reset, let rq's scheduler move the waiting reply jobs
+    to their queue, then work them."""
+    time.sleep(max(0.0, reset + margin - time.time()))
+    scheduler = RQScheduler([QUEUE_REPLIES], connection=redis)
+    scheduler.acquire_locks()
+    scheduler.enqueue_scheduled_jobs()
+    scheduler.release_locks()
+    work(redis)
+
+
 def ticket_from(runtime, redis, session, mastodon, channel, **post) -> tuple[Ticket, dict]:  # noqa: F811
     status = mastodon.post(**post)
     with runtime.transaction() as s:
@@ -216,12 +227,7 @@ def test_a_rate_limited_reply_waits_for_the_limit_and_is_sent_once(runtime, redi
     f.login(client, agent.email)
     assert "Het platform vraagt ons even te wachten" in client.get(f"/tickets/{ticket.id}").get_data(as_text=True)
 
-    time.sleep(max(0.0, reset + 1.2 - time.time()))
-    scheduler = RQScheduler([QUEUE_REPLIES], connection=redis)
-    scheduler.acquire_locks()
-    scheduler.enqueue_scheduled_jobs()
-    scheduler.release_locks()
-    work(redis)
+    after_the_limit(redis, reset, margin=1.2)
     session.expire_all()
     assert [session.get(Message, m.id).delivery_state for m in held] == ["sent", "sent"]
     assert all(session.get(Message, m.id).waits_until is None for m in held)
