@@ -43,7 +43,7 @@ def test_the_builder_edits_what_the_form_saves(live_server, new_page, session, a
     builder = page.locator(".condition-builder")
     expect(builder).to_be_visible()
     expect(page.locator("details.json-conditions")).not_to_have_attribute("open", "")
-    words = builder.get_by_label("De tekst bevat een van deze woorden")
+    words = builder.get_by_label("De tekst bevat een van deze woorden", exact=True)
     expect(words.first).to_have_value("lantaarnpaal\n*lamp")
     words.first.fill("lantaarnpaal\n*lamp\nstraatverlichting")
     builder.locator(".cond-group .cond-group select").first.select_option("any")  # the inner group

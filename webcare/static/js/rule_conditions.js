@@ -53,9 +53,10 @@
     return made;
   }
 
-  function button(text, onClick) {
+  function button(text, onClick, label) {
     var made = element("button", "button small", text);
     made.type = "button";
+    if (label) { made.setAttribute("aria-label", text + ": " + label); }  // which group or condition
     made.addEventListener("click", function () { onClick(); write(); draw(); });
     return made;
   }
@@ -91,7 +92,7 @@
       delete node[kind];
       node[value] = children;
     }));
-    if (siblings) { head.appendChild(button(T.remove, function () { siblings.splice(index, 1); })); }
+    if (siblings) { head.appendChild(button(T.remove, function () { siblings.splice(index, 1); }, T[kind])); }
     part.appendChild(head);
     var list = element("ul", "cond-list");
     node[kind].forEach(function (child, i) {
@@ -114,7 +115,7 @@
     var part = element("div", "cond-leaf");
     var head = element("div", "cond-head");
     head.appendChild(select(LEAVES, kind, T.condition_type, function (value) { siblings[index] = fresh(value); }));
-    head.appendChild(button(T.remove, function () { siblings.splice(index, 1); }));
+    head.appendChild(button(T.remove, function () { siblings.splice(index, 1); }, T[kind]));
     part.appendChild(head);
     part.appendChild(editor(node, kind));
     return part;
