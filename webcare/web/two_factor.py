@@ -26,7 +26,6 @@ from webcare.extensions import db, runtime
 from webcare.services import audit, two_factor
 from webcare.services import users as user_service
 from webcare.web.forms import EmptyForm
-from webcare.web.nav import add_nav
 from webcare.web.request_origin import origin
 
 bp = Blueprint("two_factor", __name__)
@@ -35,7 +34,6 @@ PENDING_SECONDS = 300
 OPEN_DURING_ENROLMENT = {"two_factor.account", "two_factor.start", "two_factor.confirm", "auth.logout",
                          "auth.language", "static", "health.healthz", "health.readyz"}
 
-add_nav("two_factor.account", _l("Two-step login"), "agent", "department", "manager", "admin")
 
 
 class CodeForm(FlaskForm):
