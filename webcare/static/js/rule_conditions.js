@@ -14,6 +14,7 @@
   var LEAVES = ["words", "regex", "platform", "channel", "kind", "visibility", "author", "language", "time",
                 "weekday", "labels"];
   var LINES = {words: true, author: true, language: true, labels: true};
+  var DUTCH_DAYS = {ma: "mon", di: "tue", wo: "wed", "do": "thu", vr: "fri", za: "sat", zo: "sun"};  // also valid
   var root = null;
   var note = document.createElement("p");
   note.className = "muted builder-note";
@@ -31,7 +32,7 @@
     return LEAVES.indexOf(key) >= 0 && Array.isArray(node[key]);
   }
 
-  function tree(text) {  // the root as a group; null when the text is no JSON or does not fit
+  function tree(text) {  // the root as a group; null when the text is no JSON, undefined when it does not fit
     var value;
     try { value = JSON.parse(text.trim() || "{}"); } catch (e) { return null; }
     if (value && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 0) {
@@ -124,6 +125,7 @@
   function editor(node, kind) {  // the value's control; typing writes the JSON without redrawing
     var part = element("div", "cond-value");
     if (CHOICES[kind]) {
+      if (kind === "weekday") { node.weekday = node.weekday.map(function (day) { return DUTCH_DAYS[day] || day; }); }
       Object.keys(CHOICES[kind]).forEach(function (value) {
         var label = element("label", "check");
         var box = element("input");
