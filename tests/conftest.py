@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from click.testing import CliRunner
 from cryptography.fernet import Fernet
 from redis import Redis
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from webcare import migrate
@@ -120,15 +122,26 @@ def runtime(session_runtime) -> Iterator[Runtime]:
     worker_context.configure(None)
 
 
-def _empty_tables(runtime: Runtime) -> None:
+def _empty_tables(runtime: Runtime, attempts: int = 5) -> None:
+    """Empty every table. A browser test's live server may still be answering a last request of the previous
+    test (its threads outlive the server's shutdown): the TRUNCATE then meets that request's locks, in a
+    deadlock or a wait; it tries again a moment later."""
     tables = list(reversed(Base.metadata.sorted_tables))
-    with runtime.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(table.delete())
+    for attempt in range(attempts):
+        try:
+            with runtime.engine.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    conn.execute(text("SET LOCAL lock_timeout = '5s'"))
+                    names = ", ".join(f'"{t.name}"' for t in tables)
+                    conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+                else:
+                    for table in tables:
+                        conn.execute(table.delete())
+            return
+        except OperationalError as exc:
+            if attempt == attempts - 1 or getattr(exc.orig, "sqlstate", None) not in ("40P01", "55P03"):
+                raise  # 40P01 deadlock detected, 55P03 lock not available
+            time.sleep(0.5)
 
 
 @pytest.fixture
