@@ -12,6 +12,30 @@ target_metadata = Base.metadata
 
 
 def _run(connection) -> None:
+    if connection.dialect.name == "sqlite":
+        _run_without_sqlite_foreign_keys(connection)
+    else:
+        _migrate(connection)
+
+
+def _run_without_sqlite_foreign_keys(connection) -> None:
+    """SQLite alters a table by copying it to a new one and dropping the old; with foreign keys on, that
+    drop deletes the old rows and cascades to the rows that point at them (a ticket's messages and events).
+    So the keys are off while migrating (a pragma that only works outside a transaction) and checked after."""
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    connection.commit()
+    try:
+        _migrate(connection)
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        connection.commit()
+        if broken:
+            raise RuntimeError(f"migration left rows whose foreign key points nowhere: {broken[:5]}")
+    finally:
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
+
+
+def _migrate(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -36,7 +36,7 @@ class Message(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
-    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"))
+    channel_id: Mapped[int] = mapped_column()  # no foreign key: migration ingest_0002
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
     direction: Mapped[str] = mapped_column(String(3))
     platform: Mapped[str] = mapped_column(String(16))

@@ -59,7 +59,7 @@ class Ticket(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"))
+    channel_id: Mapped[int] = mapped_column()  # no foreign keys to configuration rows: migration ingest_0002
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
     thread_key: Mapped[str] = mapped_column(String(255))
     current_thread_key: Mapped[str | None] = mapped_column(String(255))
@@ -68,8 +68,8 @@ class Ticket(Base):
     subject: Mapped[str] = mapped_column(String(280), default="")
     status: Mapped[str] = mapped_column(String(24), default="new")
     awaiting: Mapped[str] = mapped_column(String(12), default="webcare")
-    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
-    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    category_id: Mapped[int | None] = mapped_column()
+    department_id: Mapped[int | None] = mapped_column()
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     priority: Mapped[str] = mapped_column(String(8), default="normal")
     threat: Mapped[bool] = mapped_column(default=False)
@@ -91,8 +91,8 @@ class Ticket(Base):
     anonymised_at: Mapped[datetime | None] = mapped_column()
 
     # SLA: the targets the ticket was given, the promise made to the citizen, and one set per clock.
-    sla_policy_id: Mapped[int | None] = mapped_column(ForeignKey("sla_policies.id"))
-    calendar_id: Mapped[int | None] = mapped_column(ForeignKey("calendars.id"))
+    sla_policy_id: Mapped[int | None] = mapped_column()
+    calendar_id: Mapped[int | None] = mapped_column()
     sla_targets: Mapped[dict] = mapped_column(default=dict)
     promise_text: Mapped[str | None] = mapped_column(Text)
     promise_due_at: Mapped[datetime | None] = mapped_column()
@@ -116,10 +116,11 @@ class Ticket(Base):
     sla_level: Mapped[str] = mapped_column(String(12), default="on_time")
     sla_check_at: Mapped[datetime | None] = mapped_column()  # the sweep's next look (docs/SLA.md)
 
-    channel: Mapped[Channel] = relationship()
+    # No foreign keys to the shared configuration rows (migration ingest_0002): joined on these conditions.
+    channel: Mapped[Channel] = relationship(primaryjoin="foreign(Ticket.channel_id) == Channel.id")
     contact: Mapped[Contact | None] = relationship()
-    department: Mapped[Department | None] = relationship()
-    category: Mapped[Category | None] = relationship()
+    department: Mapped[Department | None] = relationship(primaryjoin="foreign(Ticket.department_id) == Department.id")
+    category: Mapped[Category | None] = relationship(primaryjoin="foreign(Ticket.category_id) == Category.id")
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     messages: Mapped[list[Message]] = relationship(order_by="Message.id", viewonly=True)
     events: Mapped[list[TicketEvent]] = relationship(order_by="TicketEvent.id", viewonly=True)

@@ -62,7 +62,7 @@ class TicketEvent(Base):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
     type: Mapped[str] = mapped_column(String(24))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    department_id: Mapped[int | None] = mapped_column()  # no foreign key: migration ingest_0002
     data: Mapped[dict] = mapped_column(default=dict)
     at: Mapped[datetime] = mapped_column(default=utcnow)
     dedupe_key: Mapped[str | None] = mapped_column(String(160), unique=True)
