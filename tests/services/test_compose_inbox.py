@@ -117,6 +117,24 @@ def test_most_urgent_first_with_cursor_paging(session, people, many):
     assert seen == expected
 
 
+def test_newest_first_with_cursor_paging(session, people, many):
+    """Sorted newest first, the open tickets come by id from the newest, clocks or not, and a closed one
+    joins them when the status filter asks for it; the cursor walks the same order."""
+    def walk(filters):
+        seen, cursor = [], None
+        while True:
+            page = inbox.list_tickets(session, people["agent"], filters, limit=3, cursor=cursor)
+            seen += [t.id for t in page.items]
+            if (cursor := page.next_cursor) is None:
+                return seen
+
+    open_ids = [t.id for t in reversed(many)]
+    assert walk(inbox.Filters(sort="newest")) == open_ids
+    everything = walk(inbox.Filters(sort="newest", statuses=inbox.parse_statuses("all")))
+    assert everything[1:] == open_ids and everything[0] > open_ids[0]  # the resolved one was made last
+    assert walk(inbox.Filters(sort="newest", department="OW")) == [t.id for t in reversed(many[1::2])]
+
+
 def test_scope_and_filters(session, people, many):
     ow = inbox.list_tickets(session, people["ow"], inbox.Filters()).items
     assert {t.department.code for t in ow} == {"OW"} and len(ow) == 3

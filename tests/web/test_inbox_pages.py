@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from tests import factories as f
+from webcare.db import utcnow
 from webcare.models import Message, Note, Ticket
 from webcare.services import compose
 
@@ -41,6 +43,29 @@ def test_agent_lands_in_inbox_with_views(client, world):
     assert client.get("/inbox?department=NOPE").status_code == 200
     rows = client.get("/inbox?fragment=rows").get_data(as_text=True)
     assert "<html" not in rows and "ticket-row" in rows
+
+
+def test_inbox_sorted_newest_first_in_dutch(client, world, session):
+    people, tickets = world
+    tickets["kcc"].next_due_at = utcnow() + timedelta(hours=1)  # the oldest ticket is the most urgent
+    tickets["afv"].next_due_at = utcnow() + timedelta(hours=3)
+    tickets["ow"].next_due_at = utcnow() + timedelta(hours=2)
+    session.commit()
+    f.login(client, people["agent"].email)
+    page = client.get("/inbox").get_data(as_text=True)
+    assert '<option value="">Meest urgent eerst</option>' in page and ">Nieuwste eerst</option>" in page
+    urgent = client.get("/inbox?fragment=rows").get_data(as_text=True)
+    assert _order(urgent, "grofvuil", "stoeptegel", "Afvalbak")
+    newest = client.get("/inbox?sort=newest").get_data(as_text=True)
+    assert '<option value="newest" selected>' in newest
+    assert _order(client.get("/inbox?sort=newest&fragment=rows").get_data(as_text=True),
+                  "Afvalbak", "stoeptegel", "grofvuil")
+    assert 'href="/inbox?view=unanswered&amp;sort=newest"' in newest  # a saved view keeps the order
+    assert "ticket-row" not in client.get("/inbox?sort=oldest&fragment=rows").get_data(as_text=True)
+
+
+def _order(html: str, *texts: str) -> bool:
+    return [html.index(t) for t in texts] == sorted(html.index(t) for t in texts)
 
 
 def test_department_user_sees_only_own(client, world):

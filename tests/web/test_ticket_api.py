@@ -43,6 +43,18 @@ def test_list_most_urgent_first_with_cursor(api):
     assert rest["next_cursor"] is None
 
 
+def test_list_newest_first_with_cursor(api, session):
+    call, _, tickets = api
+    tickets[4].next_due_at = utcnow() + timedelta(hours=10)  # the newest is no longer the most urgent
+    session.commit()
+    first = call("GET", "/tickets?sort=newest&limit=2").get_json()
+    assert [t["id"] for t in first["items"]] == [tickets[4].id, tickets[3].id]
+    rest = call("GET", f"/tickets?sort=newest&limit=10&cursor={first['next_cursor']}").get_json()
+    assert [t["id"] for t in rest["items"]] == [tickets[2].id, tickets[1].id, tickets[0].id]
+    most_urgent = call("GET", "/tickets?sort=urgent").get_json()["items"]
+    assert [t["id"] for t in most_urgent] == [t.id for t in (tickets[3], tickets[2], tickets[1], tickets[0], tickets[4])]
+
+
 def test_list_scoped_and_filtered(api):
     call, _, tickets = api
     assert {t["department"] for t in call("GET", "/tickets", "ow").get_json()["items"]} == {"OW"}
@@ -51,7 +63,7 @@ def test_list_scoped_and_filtered(api):
 
 
 @pytest.mark.parametrize("query", ["limit=0", "limit=500", "sla=soon", "priority=asap", "cursor=%%%", "bogus=1",
-                                   "status=sleeping", "department=NOPE"])
+                                   "status=sleeping", "department=NOPE", "sort=oldest"])
 def test_list_bad_input_is_400_with_fields(api, query):
     call, _, _ = api
     response = call("GET", f"/tickets?{query}")

@@ -37,7 +37,7 @@ LIST_QUERY = TicketListQuerySchema()  # one instance: building a schema costs mo
 TICKET_ERRORS = (400, 403, 404)
 
 
-@endpoint(bp, "/tickets", "GET", summary="Tickets, most urgent first (filters, cursor paging)",
+@endpoint(bp, "/tickets", "GET", summary="Tickets, most urgent first or newest first (filters, cursor paging)",
           response=TicketPage(), query=TicketListQuerySchema(), errors=(400,), tag="tickets")
 @kept_per_user
 def list_tickets():
@@ -45,7 +45,7 @@ def list_tickets():
     filters = Filters(statuses=inbox.parse_statuses(args["status"]), view=args["view"], platform=args["platform"],
                       channel_id=args["channel"], department=args["department"], category=args["category"],
                       priority=args["priority"], assignee=args["assignee"], sla=args["sla"], label=args["label"],
-                      q=args["q"])
+                      q=args["q"], sort=args["sort"])
     page = inbox.list_tickets(db(), current(), filters, limit=args["limit"], cursor=args["cursor"])
     now = utcnow()
     return jsonify(items=[dump_ticket(t, now) for t in page.items], next_cursor=page.next_cursor)

@@ -28,6 +28,8 @@ class TicketListQuerySchema(ListQuerySchema):
     sla = fields.String(load_default=None, validate=validate.OneOf(["at_risk", "breached", "late_3x"]))
     q = fields.String(load_default=None, validate=validate.Length(max=200),
                       metadata={"description": "free text: subject, citizen handle or name, or a ticket id"})
+    sort = fields.String(load_default="urgent", validate=validate.OneOf(["urgent", "newest"]),
+                         metadata={"description": "urgent (default): most urgent first; newest: newest first"})
 
 
 class ReplyInputSchema(Schema):

@@ -1,7 +1,8 @@
 """The inbox: filtered, scoped, most-urgent-first lists of tickets with keyset (cursor) paging.
 
-Order: open tickets with a running clock by `next_due_at`, then `id`; after them the tickets without a
-running clock (open ones waiting for nothing, and closed ones), newest first. A cursor is the phase and
+Order (`sort`): "urgent" (default): open tickets with a running clock by `next_due_at`, then `id`; after them
+the tickets without a running clock (open ones waiting for nothing, and closed ones), newest first. "newest":
+every ticket newest first (the second phase alone), to see what just came in. A cursor is the phase and
 the (next_due_at, id) of the last row shown, so every page is an index range scan whatever its depth. Filters combine
 (AND); department scoping is applied through `services.access.visible_tickets`.
 
@@ -32,6 +33,7 @@ from webcare.workflow import CLOSED_STATUSES, OPEN_STATUSES, STATUSES
 log = logging.getLogger(__name__)
 VIEWS = ("mine", "unanswered", "almost_late", "with_departments")
 SLA_FILTERS = ("at_risk", "breached", "late_3x")
+SORTS = ("urgent", "newest")
 ALMOST_LATE_WITHIN = timedelta(hours=1)
 MAX_LIMIT = 200
 COUNTS_TTL_SECONDS = 5
@@ -52,6 +54,7 @@ class Filters:
     sla: str | None = None
     label: str | None = None
     q: str | None = None
+    sort: str = "urgent"  # SORTS
 
 
 @dataclass
@@ -79,10 +82,11 @@ def parse_statuses(value: str | None) -> tuple[str, ...]:
 
 def list_tickets(session: Session, user: User, filters: Filters, *, limit: int = 50, cursor: str | None = None,
                  now: datetime | None = None) -> Page:
-    """One page of tickets, most urgent first; `next_cursor` is None on the last page.
+    """One page of tickets, most urgent first (or newest first); `next_cursor` is None on the last page.
 
     Phase 1: open tickets with a running clock, by (next_due_at, id), read from the partial index of
-    open tickets. Phase 2: the rest (open without a clock, closed ones), newest first by id.
+    open tickets. Phase 2: the rest (open without a clock, closed ones), newest first by id. Sorted
+    "newest", every ticket is in phase 2.
     """
     limit = max(1, min(limit, MAX_LIMIT))
     base = filtered(session, user, replace(filters, statuses=STATUSES, q=None), now or utcnow())
@@ -91,8 +95,9 @@ def list_tickets(session: Session, user: User, filters: Filters, *, limit: int =
     wanted = view_statuses(filters.view, filters.statuses)
     running = tuple(s for s in OPEN_STATUSES if s in wanted)
     stopped = tuple(s for s in STATUSES if s in wanted and s not in OPEN_STATUSES)
+    newest = filters.sort == "newest"
     rows: list[TicketRow] = []
-    if phase == 1 and running:
+    if phase == 1 and running and not newest:
         part = base.where(Ticket.status.in_(running), Ticket.next_due_at.is_not(None))
         if due is not None:
             part = part.where(tuple_(Ticket.next_due_at, Ticket.id) > (due, last_id))
@@ -101,7 +106,8 @@ def list_tickets(session: Session, user: User, filters: Filters, *, limit: int =
     if len(rows) <= limit:
         rest = []
         if running:
-            rest.append(and_(Ticket.status.in_(running), Ticket.next_due_at.is_(None)))
+            rest.append(Ticket.status.in_(running) if newest else
+                        and_(Ticket.status.in_(running), Ticket.next_due_at.is_(None)))
         if stopped:
             rest.append(Ticket.status.in_(stopped))
         part = base.where(or_(*rest) if rest else false())

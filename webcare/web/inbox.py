@@ -30,7 +30,7 @@ bp = Blueprint("inbox", __name__)
 add_nav("inbox.index", _l("Inbox"), "agent", "manager", "admin")
 PAGE_SIZE = 50
 FILTER_KEYS = ("view", "status", "platform", "channel", "department", "category", "priority", "assignee", "sla",
-               "label", "q")
+               "label", "q", "sort")
 
 
 @bp.get("/inbox")
@@ -70,7 +70,7 @@ def _filters(args: dict) -> Filters:
     return Filters(statuses=inbox.parse_statuses(args["status"]), view=args["view"], platform=args["platform"],
                    channel_id=args["channel"], department=args["department"], category=args["category"],
                    priority=args["priority"], assignee=args["assignee"], sla=args["sla"], label=args["label"],
-                   q=args["q"])
+                   q=args["q"], sort=args["sort"])
 
 
 def _choices(session) -> dict:
