@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from sqlalchemy import select
 
 from tests import factories as f
 from webcare.db import utcnow
-from webcare.models import Contact, Ticket
+from webcare.models import Contact, Ticket, TicketEvent
 from webcare.services.bulk import bulk_insert, in_list, write_changed_columns
 
 
@@ -60,3 +61,18 @@ def test_bulk_insert_of_columns_with_one_value_in_every_row(session):
                                     Contact.profile_url, Contact.created_at).order_by(Contact.id)).all()
     assert [tuple(row) for row in stored] == [("mastodon", f"v{n}@x", "@same", f"V{n}", None, at) for n in range(3)] + [
         ("bluesky", "w@x", "@w", "", "https://w", at)]
+
+
+def test_bulk_insert_stores_json_as_the_standard_encoder_would(session):
+    """JSON columns: nested values, text beyond ASCII, keys that are numbers, an integer beyond 64 bits
+    (orjson refuses it: the standard encoder takes over) come back as `json` would have stored them."""
+    f.seeded(session)
+    ticket = f.ticket(session)
+    at = utcnow()
+    values = [{"tekst": "Één lantaarnpaal \u2028 kapot", "n": [1, 2.5, None, True], 7: "sleutel", "at": at.isoformat()},
+              {"id": 2**70, "nested": {"a": {"b": []}}}]
+    bulk_insert(session, TicketEvent.__table__, [{"ticket_id": ticket.id, "type": "note", "data": value, "at": at}
+                                                 for value in values])
+    stored = session.scalars(select(TicketEvent.data).where(TicketEvent.ticket_id == ticket.id)
+                             .order_by(TicketEvent.id)).all()
+    assert stored == [json.loads(json.dumps(value)) for value in values]

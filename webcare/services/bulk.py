@@ -20,6 +20,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import orjson
 from sqlalchemy import ARRAY, String, Table, any_, bindparam, inspect, select, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
@@ -62,7 +63,20 @@ def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]], *, c
 
 
 _PG = postgresql.dialect()
-_JSON = json.JSONEncoder(default=str, separators=(",", ":"))  # one encoder for all rows (stored as JSONB)
+# JSON for the bulk rows (stored as JSONB): orjson, ten times faster than the standard encoder, told to do
+# what that did: str() for datetimes, dataclasses and other objects, dict keys that are no strings as strings.
+# What orjson refuses (an integer beyond 64 bits in a platform's payload) goes to the standard encoder.
+_JSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_NON_STR_KEYS
+_STANDARD_JSON = json.JSONEncoder(default=str, separators=(",", ":"))
+
+
+def _json_text(value: Any) -> str:
+    try:
+        return orjson.dumps(value, default=str, option=_JSON_OPTIONS).decode()
+    except orjson.JSONEncodeError:
+        return _STANDARD_JSON.encode(value)
+
+
 _PG_SQL: dict[tuple, str] = {}
 
 
@@ -114,8 +128,7 @@ def _pg_array(table: Table, column: str, values: list[Any]) -> list[Any]:
     """One column's values as psycopg sends them: JSON as text; datetimes must be aware."""
     kind = table.c[column].type
     if isinstance(kind, JSON):
-        encode = _JSON.encode
-        return [None if value is None else encode(value) for value in values]
+        return [None if value is None else _json_text(value) for value in values]
     if isinstance(kind, UTCDateTime) and any(value is not None and value.tzinfo is None for value in values):
         raise ValueError("naive datetime given; Webcare stores aware datetimes only")
     return values
