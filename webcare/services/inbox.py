@@ -33,7 +33,6 @@ from webcare.workflow import CLOSED_STATUSES, OPEN_STATUSES, STATUSES
 log = logging.getLogger(__name__)
 VIEWS = ("mine", "unanswered", "almost_late", "with_departments")
 SLA_FILTERS = ("at_risk", "breached", "late_3x")
-SORTS = ("urgent", "newest")
 ALMOST_LATE_WITHIN = timedelta(hours=1)
 MAX_LIMIT = 200
 COUNTS_TTL_SECONDS = 5
@@ -54,7 +53,7 @@ class Filters:
     sla: str | None = None
     label: str | None = None
     q: str | None = None
-    sort: str = "urgent"  # SORTS
+    sort: str = "urgent"  # or "newest"
 
 
 @dataclass
