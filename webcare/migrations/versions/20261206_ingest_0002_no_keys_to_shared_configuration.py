@@ -6,8 +6,8 @@ PostgreSQL checks a foreign key of an inserted row by locking the referenced row
 ticket, message and event of a channel points at the same channel, policy and calendar and a handful of
 departments and categories, so all ingest workers lock the same few rows in every transaction, and with
 two or more at once each such lock is a shared (multixact) lock. Measured with two workers
-(docs/PERFORMANCE.md, Ingest, fifth round): 14-26 % more messages per second, about a fifth less
-PostgreSQL CPU per message.
+(docs/PERFORMANCE.md, Ingest, fifth round; medians of nine alternating pairs): 9 % more messages per
+second, 13 % less PostgreSQL CPU per message.
 
 What the keys guarded still holds: these rows are deactivated, never deleted (no code path deletes one),
 and every id written comes from a row read in the same transaction. metric_facts dropped the same keys in
