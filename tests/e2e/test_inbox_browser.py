@@ -161,3 +161,21 @@ def test_department_user_cannot_reach_another_departments_ticket(live_server, ne
     expect(page.locator("body")).not_to_contain_text("Kerkstraat")
     api = page.request.get(f"{live_server}/api/v1/tickets/{other.id}")
     assert api.status == 404
+
+
+def test_agent_orders_newest_first_and_the_address_holds_only_the_choice(live_server, new_page, session, world):
+    people, channel = world
+    newer = f.ticket(session, channel, department_code="OW", text="Losse stoeptegel bij de school")
+    newer.next_due_at = utcnow() + timedelta(days=60)  # the least urgent, but the newest
+    session.commit()
+    page = new_page(live_server)
+    login(page, live_server, people["agent"].email)
+    page.goto(f"{live_server}/inbox")
+    expect(page.locator(".ticket-row").first).to_contain_text("milieustraat")
+    page.select_option('select[name="sort"]', "newest")
+    page.click('form.filters button[type="submit"]')
+    expect(page).to_have_url(f"{live_server}/inbox?sort=newest")
+    expect(page.locator(".ticket-row").first).to_contain_text("stoeptegel")
+    expect(page.locator('select[name="sort"]')).to_have_value("newest")
+    page.click('a[data-view="unanswered"]')
+    expect(page).to_have_url(f"{live_server}/inbox?view=unanswered&sort=newest")

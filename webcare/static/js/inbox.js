@@ -55,6 +55,16 @@
     }
   });
 
+  // The filter form leaves out the fields left empty, so the address says only what was chosen and can be shared.
+  var filters = document.querySelector("form.filters");
+  if (filters) filters.addEventListener("submit", function (event) {
+    var query = new URLSearchParams();
+    new FormData(filters).forEach(function (value, name) { if (value !== "") query.append(name, value); });
+    event.preventDefault();
+    var text = query.toString();
+    window.location.assign(filters.getAttribute("action") + (text ? "?" + text : ""));
+  });
+
   var refresh = W.debounce(function () { W.refresh(window.location.href); }, 300);
   var handlers = {};
   ["ticket_created", "ticket_updated", "message_created", "delivery_updated"].forEach(function (type) {
