@@ -50,8 +50,12 @@ def running_job(redis, queue: str) -> Job | None:
 def test_worker_killed_in_the_middle_of_an_ingest_batch(harness):
     stack = harness.prepare()
     redis = harness.runtime.redis
+    # on SQLite the held lock is the whole database's: a poll in flight would wait for it (30 s) holding its
+    # channel's poll, so no batch would start; the workers stop between polls and go on once the posts are there
+    harness.pause_workers_between_polls()
     with harness.writes_held():
         harness.post(25)
+        stack.resume_workers()
         job = wait_for(lambda: running_job(redis, "ingest"), 30, "an ingest batch to start", stack=stack)
         victim = stack.by_worker_name(job.worker_name)
         time.sleep(0.5)  # inside the batch, waiting for the lock
