@@ -42,6 +42,11 @@ WORDS = ["lantaarnpaal", "kapot", "container", "vol", "stoep", "tegel", "gat", "
 PAGES = ("/inbox", "/api/v1/tickets")
 
 
+def _quantile_ms(ordered: list[float], q: float) -> float:
+    """The `q` quantile of sorted latencies in seconds, in milliseconds (nearest rank)."""
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 1)
+
+
 @dataclass
 class Samples:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
@@ -62,9 +67,9 @@ class Samples:
         out = {}
         for page, values in self.latencies.items():
             ordered = sorted(values)
-            pick = lambda q: round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 1)  # noqa: E731
-            out[page] = {"requests": len(ordered), "req_per_s": round(len(ordered) / seconds, 1), "p50_ms": pick(0.5),
-                         "p90_ms": pick(0.9), "p99_ms": pick(0.99), "statuses": dict(self.statuses[page])}
+            out[page] = {"requests": len(ordered), "req_per_s": round(len(ordered) / seconds, 1),
+                         "p50_ms": _quantile_ms(ordered, 0.5), "p90_ms": _quantile_ms(ordered, 0.9),
+                         "p99_ms": _quantile_ms(ordered, 0.99), "statuses": dict(self.statuses[page])}
         out["transport_errors"] = self.errors[:5]
         out["reconnects"] = self.reconnects
         return out

@@ -196,9 +196,9 @@ def test_every_database_command_reports_an_unreachable_database(settings, tmp_pa
 
 
 def test_worker_burst_runs_queued_jobs(runtime, settings, session):
-    from webcare.queue import JobSpec
-
     from rq.job import Job
+
+    from webcare.queue import JobSpec
 
     [job_id] = runtime.broker.enqueue_now([JobSpec(func="workers.maintenance.purge_login_attempts", queue="low")])
     result = subprocess.run([sys.executable, "-m", "webcare", "worker", "--burst", "--queues", "low"],

@@ -28,8 +28,9 @@ def test_rotate_re_encrypts_with_the_new_key(cli, session, settings):
     rotated = settings.replace(encryption_keys=(new_key, *settings.encryption_keys))
     runtime = build_runtime(rotated)
     try:
-        from webcare.cli import Context, main
         from click.testing import CliRunner
+
+        from webcare.cli import Context, main
 
         ctx = Context()
         ctx._settings, ctx._runtime = rotated, runtime

@@ -8,6 +8,7 @@ listening. If a child dies, everything is stopped and the exit code says so.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -104,10 +105,8 @@ class Supervisor:
 
 def _signal_group(child: Child, signum: int) -> None:
     if child.process and child.process.poll() is None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(child.process.pid, signum)
-        except ProcessLookupError:
-            pass
 
 
 def _wait_or_kill(child: Child, deadline: float) -> None:

@@ -13,15 +13,13 @@ from dataclasses import dataclass
 
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
-
 from rq.cron import CronScheduler
 
 from webcare.config import Settings
 from webcare.logs import configure_logging
 from webcare.queue import QUEUE_DEFAULT, QUEUE_LOW, QUEUE_POLL
 from webcare.runtime import build_runtime
-from workers import maintenance
-from workers import poll, recovery, retention, safety
+from workers import maintenance, poll, recovery, retention, safety
 from workers import sla as sla_jobs
 
 RECONNECT_SECONDS = (1, 2, 5, 10, 30)

@@ -25,7 +25,8 @@ from history import generate  # noqa: E402
 
 from webcare import migrate  # noqa: E402
 from webcare.app import create_app  # noqa: E402
-from webcare.cli import Context, main as webcare_main  # noqa: E402
+from webcare.cli import Context  # noqa: E402
+from webcare.cli import main as webcare_main  # noqa: E402
 from webcare.config import load_settings  # noqa: E402
 from webcare.models import Channel  # noqa: E402
 from webcare.runtime import build_runtime  # noqa: E402

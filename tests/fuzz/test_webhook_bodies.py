@@ -24,7 +24,6 @@ from webcare.models import WebhookDelivery
 from webcare.platforms import meta_webhooks
 from webcare.platforms.base import InboundMessage, checked
 from webcare.platforms.errors import PlatformError
-from webcare.services import webhooks
 
 SECRET = "app-secret"
 

@@ -257,9 +257,8 @@ def test_citizens_stored_before_the_batch_are_not_looked_up_again(runtime, sessi
     with runtime.transaction() as s:
         contacts = ingest.store_contacts(s, channel.id, batch)
     assert sorted(contacts) == ["fatima@mock.local", "jan@mock.local"]
-    with statements_run(runtime.engine) as statements:
-        with runtime.transaction() as s:
-            result = ingest.ingest_batch(s, channel.id, batch, contacts=contacts)
+    with statements_run(runtime.engine) as statements, runtime.transaction() as s:
+        result = ingest.ingest_batch(s, channel.id, batch, contacts=contacts)
     assert (result.created, result.joined) == (2, 0)
     assert not [sql for sql in statements if "contacts" in sql]
     stored = {t.thread_key: t.contact_id for t in session.scalars(select(Ticket))}

@@ -12,13 +12,13 @@ from sqlalchemy import select
 from tests import factories as f
 from tests.fakes.bluesky import CHAT_PROXY, CITIZENS, MUNICIPALITY, bluesky  # noqa: F401  (fixture)
 from tests.workers.pipeline import (
+    back_off_passed,
     citizen_messages,
     count,
     events,
     inbound,
     poll_now,
     reload,
-    back_off_passed,
     tickets,
     work,
 )

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from tests import factories as f
 from tests.fakes.linkedin import CLIENT_ID, CLIENT_SECRET, MEMBERS, ORG, REFRESH, TOKEN, linkedin  # noqa: F401
 from tests.workers.pipeline import (
-    back_off_passed,
     as_if_the_commit_was_lost,
     automatic_ids,
+    back_off_passed,
     citizen_messages,
     count,
     inbound,

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from tests import factories as f
 from tests.fakes.mastodon import mastodon  # noqa: F401  (fixture)
-from webcare import platforms
 from tests.workers.pipeline import back_off_passed
+from webcare import platforms
 from webcare.db import utcnow
 from webcare.models import Channel, Notification, Ticket
 from webcare.services import channels, polling

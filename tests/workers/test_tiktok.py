@@ -9,9 +9,9 @@ from rq.job import Job
 from tests import factories as f
 from tests.fakes.tiktok import APP_ID, APP_SECRET, BUSINESS_ID, CITIZENS, REFRESH, TOKEN, tiktok  # noqa: F401
 from tests.workers.pipeline import (
-    back_off_passed,
     as_if_the_commit_was_lost,
     automatic_ids,
+    back_off_passed,
     citizen_messages,
     count,
     events,

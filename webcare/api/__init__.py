@@ -51,7 +51,12 @@ def openapi():
 
 
 def register_api(app: Flask) -> None:
-    from webcare.api import privacy, reference, routing, tickets  # noqa: F401  (routes register on import)
-    from webcare.api import metrics  # noqa: F401
+    from webcare.api import (  # noqa: F401  (routes register on import)
+        metrics,
+        privacy,
+        reference,
+        routing,
+        tickets,
+    )
 
     app.register_blueprint(bp)

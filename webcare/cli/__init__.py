@@ -109,8 +109,18 @@ def main(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    from webcare.cli import channels, core, demo_feed, keys, privacy, processes, routing, sla  # noqa: F401  (commands attach to `main`)
-    from webcare.cli import history_import, metrics  # noqa: F401
+    from webcare.cli import (  # noqa: F401  (commands attach to `main`)
+        channels,
+        core,
+        demo_feed,
+        history_import,
+        keys,
+        metrics,
+        privacy,
+        processes,
+        routing,
+        sla,
+    )
 
 
 _register()

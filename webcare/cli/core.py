@@ -8,9 +8,9 @@ import click
 
 from webcare import migrate
 from webcare.cli import Context, emit, fail, handles_errors, main, pass_ctx
+from webcare.models.user import ROLES
 from webcare.services import audit, demo, seed
 from webcare.services import users as user_service
-from webcare.models.user import ROLES
 
 
 @main.command("init-db")

@@ -111,6 +111,9 @@ class Filters:
         return {name: value for name, value in names.items() if value is not None}
 
 
+NO_FILTERS = Filters()  # every ticket
+
+
 @dataclass
 class ClockFigures:
     """One clock in one group: runs started, how they ended, and the time they took."""

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from webcare.models import Ticket
 from webcare.services import metrics_labels
-from webcare.services.metrics import Filters
+from webcare.services.metrics import NO_FILTERS, Filters
 from webcare.workflow import OPEN_STATUSES
 
 LEVELS = ("late_3x", "breached", "at_risk", "on_time", "none")
@@ -54,7 +54,7 @@ def open_tickets(filters: Filters, statement: Select | None = None) -> Select:
     return statement.where(Ticket.status.in_(OPEN_STATUSES), *ticket_conditions(filters))
 
 
-def backlog(session: Session, now: datetime, filters: Filters = Filters(), group_by: str = "department") -> list[BacklogRow]:
+def backlog(session: Session, now: datetime, filters: Filters = NO_FILTERS, group_by: str = "department") -> list[BacklogRow]:
     """Open tickets per department (or assignee: group_by="agent") by SLA level and by age."""
     key = Ticket.assignee_id if group_by == "agent" else Ticket.department_id
     bucket = age_bucket(now)
@@ -85,7 +85,7 @@ def backlog_dict(row: BacklogRow) -> dict:
             "ages": dict(row.ages)}
 
 
-def urgent_tickets(session: Session, filters: Filters = Filters(), limit: int = 100) -> list[Ticket]:
+def urgent_tickets(session: Session, filters: Filters = NO_FILTERS, limit: int = 100) -> list[Ticket]:
     """Open tickets at risk or breached, most overdue first (no texts, no citizens: ids and references)."""
     statement = open_tickets(filters).where(Ticket.sla_level.in_(URGENT_LEVELS)) \
         .options(joinedload(Ticket.channel), joinedload(Ticket.department), joinedload(Ticket.category),

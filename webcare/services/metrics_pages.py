@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from webcare.models import MetricFact, SlaPolicy, Ticket
 from webcare.services import fanout, metric_fact_rows, metrics, metrics_labels, metrics_now
-from webcare.services.metrics import Filters, GroupFigures, Period
+from webcare.services.metrics import NO_FILTERS, Filters, GroupFigures, Period
 
 # first-response business time buckets (upper bounds in seconds; None: and longer)
 DISTRIBUTION_EDGES = (15 * 60, 30 * 60, 3600, 2 * 3600, 4 * 3600, 8 * 3600, 16 * 3600, None)
@@ -79,7 +79,7 @@ def agent_figures(session: Session, period: Period, filters: Filters) -> list[Gr
     return plan.assemble(session, fanout.run_all(session, plan.queries))["agent"]
 
 
-def now_board(session: Session, now: datetime, filters: Filters = Filters()) -> NowBoard:
+def now_board(session: Session, now: datetime, filters: Filters = NO_FILTERS) -> NowBoard:
     departments = metrics_now.backlog(session, now, filters)
     return NowBoard(at=now, urgent=metrics_now.urgent_tickets(session, filters, limit=URGENT_SHOWN), departments=departments,
                     agents=metrics_now.backlog(session, now, filters, group_by="agent"),

@@ -12,6 +12,7 @@ from webcare.models import BusinessCalendar, CannedResponse, Category, Departmen
 from webcare.services import defaults
 from webcare.services.routing.seeding import seed_rules
 
+
 def seed_defaults(session: Session) -> dict[str, int]:
     """Create what is missing; return how many rows of each kind were added."""
     return {

@@ -7,7 +7,6 @@ import uuid
 
 from flask import Flask, g, request
 
-
 # One line per area; each module has a blueprint `bp`.
 BLUEPRINT_MODULES = (
     "health",

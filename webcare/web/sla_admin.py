@@ -17,8 +17,8 @@ from webcare.errors import DomainError
 from webcare.extensions import db
 from webcare.services import calendars as calendar_service
 from webcare.services import sla_admin
-from webcare.web.forms import EmptyForm
 from webcare.web.admin import add_admin_page
+from webcare.web.forms import EmptyForm
 
 bp = Blueprint("sla_admin", __name__, url_prefix="/admin")
 add_admin_page("sla_admin.overview", _l("SLA"), _l("Response and feedback targets per policy and department"))

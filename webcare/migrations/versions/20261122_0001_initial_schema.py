@@ -1,14 +1,15 @@
 """Initial schema: the data model for the whole product.
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-22 02:08:04.029155
 """
 
-from alembic import op
 import sqlalchemy as sa
-import webcare.db
+from alembic import op
 from sqlalchemy.dialects import postgresql
+
+import webcare.db
 
 revision = '0001'
 down_revision = None

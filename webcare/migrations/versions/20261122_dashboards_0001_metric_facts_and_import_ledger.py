@@ -8,10 +8,10 @@ Revises: inbox_0001
 Create Date: 2026-11-22 04:00:54.032577
 """
 
-from alembic import op
 import sqlalchemy as sa
-import webcare.db
+from alembic import op
 
+import webcare.db
 
 revision = 'dashboards_0001'
 down_revision = 'inbox_0001'

@@ -5,10 +5,10 @@ Revises: 0001
 Create Date: 2026-11-22 02:31:21.451486
 """
 
-from alembic import op
 import sqlalchemy as sa
-import webcare.db
+from alembic import op
 
+import webcare.db
 
 revision = 'sla_0001'
 down_revision = '0001'
