@@ -5,7 +5,8 @@
 mentions, DMs, threads, some personal data, a few threats). It makes sure the channel "Mastodon (demo)"
 points at this server, sets the account to filter DMs from strangers (as real Mastodon >= 4.3 does),
 then posts the corpus: a few messages at once so the inbox fills within a minute, then one every
-`demo_feed_interval_seconds`. Replies from Webcare land on this server; its own UI is at `/_ui/`.
+`demo_feed_interval_seconds`. The corpus is grouped by category; the feed takes its themes in turn
+(`feed_order`), so the first minutes bring work for every department, a DM and a threat, not only waste. Replies from Webcare land on this server; its own UI is at `/_ui/`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +41,18 @@ STATE_FILE = "demo-feed.json"
 def load_corpus(path: Path = CORPUS_PATH) -> list[dict[str, Any]]:
     with path.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
+
+
+def feed_order(corpus: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The corpus as the feed posts it: one message of each theme (the category's first part: afval, wegen,
+    groen, ...) in turn, each theme in corpus order, so a follow-up still comes after the message it answers."""
+    themes: dict[str, deque] = {}
+    for row in corpus:
+        themes.setdefault(row["category"].split(".")[0], deque()).append(row)
+    ordered: list[dict[str, Any]] = []
+    while len(ordered) < len(corpus):
+        ordered += [theme.popleft() for theme in themes.values() if theme]
+    return ordered
 
 
 def citizen_token(username: str) -> str:
@@ -70,7 +84,7 @@ def ensure_demo_channel(session: Session, base_url: str, poll_interval_seconds: 
 
 @dataclass
 class Feed:
-    """Posts the corpus as the citizens, in order, remembering where it was across restarts."""
+    """Posts the corpus as the citizens, in the given order, remembering where it was across restarts."""
 
     base_url: str
     corpus: list[dict[str, Any]]
@@ -112,7 +126,7 @@ def run_feed(runtime: Runtime, stop: threading.Event, *, interval: float, echo=p
     """Serve the simulated platform and post until `stop` is set."""
     from mastodon_mock.testing import MockServer
 
-    corpus = load_corpus()
+    corpus = feed_order(load_corpus())
     with MockServer(config=mock_config(corpus)) as server:
         municipality = Mastodon(access_token=MUNICIPALITY_TOKEN, api_base_url=server.base_url,
                                 version_check_mode="none")

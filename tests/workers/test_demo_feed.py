@@ -18,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 from tests import factories as f
 from webcare.db import make_engine
-from webcare.demo_feed import CHANNEL_NAME, load_corpus, run_feed
+from webcare.demo_feed import CHANNEL_NAME, feed_order, load_corpus, run_feed
 from webcare.models import Category, Channel, Ticket
 from webcare.services import polling
 from workers.heartbeat import BeatingWorker
@@ -37,6 +37,18 @@ def test_corpus_covers_every_default_category_and_the_hard_cases(session):
     assert len(replies) >= 10 and all(ids.index(r["reply_to"]) < ids.index(r["id"]) for r in replies)
     assert sum(bool(row.get("personal_data")) for row in corpus) >= 5
     assert 1 <= sum(bool(row.get("threat")) for row in corpus) <= 10
+
+
+def test_the_feed_brings_every_theme_early_and_keeps_threads_in_order():
+    corpus = load_corpus()
+    order = feed_order(corpus)
+    assert sorted(row["id"] for row in order) == sorted(row["id"] for row in corpus)
+    themes = {row["category"].split(".")[0] for row in corpus}
+    first = order[:len(themes)]
+    assert {row["category"].split(".")[0] for row in first} == themes  # waste, roads, green, ..., threats
+    assert {row["kind"] for row in order[:2 * len(themes)]} == {"mention", "dm"}
+    ids = [row["id"] for row in order]
+    assert all(ids.index(row["reply_to"]) < ids.index(row["id"]) for row in order if row.get("reply_to"))
 
 
 @contextmanager
