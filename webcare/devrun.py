@@ -119,9 +119,11 @@ def _wait_or_kill(child: Child, deadline: float) -> None:
         child.process.wait(timeout=5)
 
 
-def prepare_database(settings: Settings, env: dict[str, str]) -> dict:
-    """Migrate, seed the defaults and the demo data (in this process, against the embedded store)."""
+def prepare_database(settings: Settings, env: dict[str, str], *, with_history: bool = False) -> dict:
+    """Migrate, seed the defaults and the demo users (in this process, against the embedded store); with the
+    demo feed, also the demo's two months of history the first time (`demo_history`)."""
     from webcare.config import load_settings
+    from webcare.demo_history import import_demo_history
     from webcare.runtime import build_runtime
     from webcare.services import demo, seed
 
@@ -130,6 +132,9 @@ def prepare_database(settings: Settings, env: dict[str, str]) -> dict:
     try:
         with runtime.transaction() as session:
             seed.seed_defaults(session)
-            return demo.create_demo(session)
+            result = demo.create_demo(session)
+        if with_history:
+            result["history"] = import_demo_history(runtime.transaction)
+        return result
     finally:
         runtime.dispose()

@@ -1,5 +1,5 @@
 """Screenshots of the dashboards for the README: a fresh SQLite database, a synthetic history imported with
-`webcare import` (bench/history.py), the app served locally, Debian's Chromium driven by Playwright.
+`webcare import` (`webcare.demo_history.generate`), the app served locally, Debian's Chromium driven by Playwright.
 
     .venv/bin/pip install playwright          # the Python package only: never `playwright install`
     .venv/bin/python docs/screenshots/make_screenshots.py [--chromium /usr/bin/chromium]
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -18,20 +17,16 @@ from click.testing import CliRunner
 from cryptography.fernet import Fernet
 from werkzeug.serving import make_server
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "bench"))
-
-from history import generate  # noqa: E402
-
-from webcare import migrate  # noqa: E402
-from webcare.app import create_app  # noqa: E402
-from webcare.cli import Context  # noqa: E402
-from webcare.cli import main as webcare_main  # noqa: E402
-from webcare.config import load_settings  # noqa: E402
-from webcare.models import Channel  # noqa: E402
-from webcare.runtime import build_runtime  # noqa: E402
-from webcare.services import seed  # noqa: E402
-from webcare.services.users import create_user  # noqa: E402
+from webcare import migrate
+from webcare.app import create_app
+from webcare.cli import Context
+from webcare.cli import main as webcare_main
+from webcare.config import load_settings
+from webcare.demo_history import generate
+from webcare.models import Channel
+from webcare.runtime import build_runtime
+from webcare.services import seed
+from webcare.services.users import create_user
 
 PASSWORD = "screenshots 0123456789"
 AGENTS = ["anna@gemeente.nl", "piet@gemeente.nl", "fatima@gemeente.nl"]

@@ -103,10 +103,13 @@ def _iso(moment) -> str | None:
 @pass_ctx
 @handles_errors
 def demo_data(ctx: Context) -> None:
-    """Create the demo users (and demo data) on top of the defaults."""
+    """Create the demo users and, the first time, two months of demo history, on top of the defaults."""
+    from webcare.demo_history import import_demo_history
+
     with ctx.transaction() as session:
         seed.seed_defaults(session)
         result = demo.create_demo(session)
+    result["history"] = import_demo_history(ctx.transaction)
     emit({**result, "password": demo.DEMO_PASSWORD})
 
 

@@ -24,7 +24,9 @@ def run(ctx: Context, no_demo_feed: bool) -> None:
     with_feed = settings.demo_feed and not no_demo_feed and "demo-feed" in main.commands
 
     def prepare(env: dict[str, str]) -> None:
-        result = prepare_database(settings, env)
+        if with_feed:
+            click.echo("demo: importing two months of history the first time (a few seconds)")
+        result = prepare_database(settings, env, with_history=with_feed)
         click.echo(f"\nWebcare runs at http://{settings.host}:{settings.port}  (Ctrl-C stops everything)")
         click.echo(f"demo logins (password: {DEMO_PASSWORD}):")
         for email, role in result["users"]:
