@@ -24,6 +24,7 @@ from webcare.services.history_import import Transaction
 
 DEMO_TICKETS = 400
 DEMO_DAYS = 60
+DEMO_SETTLED_AFTER_DAYS = 14  # older demo tickets are all answered and resolved
 DEMO_AGENTS = ["agent@voorbeeldstad.nl"]
 DEMO_FEEDBACK = {"OW": "ow@voorbeeldstad.nl", "AFV": "afval@voorbeeldstad.nl"}
 
@@ -50,18 +51,23 @@ def _in_hours(calendar: Calendar, moment: datetime, rng: random.Random) -> datet
 
 
 def generate(tickets: int, days: int, end: datetime, channel: str, agents: list[str],
-             feedback: dict[str, str], seed: int = 7, texts: list[tuple[str, str]] = TEXTS) -> list[dict]:
+             feedback: dict[str, str], seed: int = 7, texts: list[tuple[str, str]] = TEXTS,
+             settled_after_days: int | None = None) -> list[dict]:
+    """The history's lines in time order. Some tickets stay unanswered or open; with `settled_after_days`,
+    only the ones younger than that (a team that keeps up: no backlog of months)."""
     rng, calendar, lines = random.Random(seed), Calendar(), []
     start = end - timedelta(days=days)
+    settled_before = end - timedelta(days=settled_after_days) if settled_after_days is not None else start
     for n in range(tickets):
         created = start + timedelta(seconds=rng.randrange(int((end - start).total_seconds())))
+        settled = created < settled_before
         text, kind = rng.choice(texts)
         thread, agent = f"hist-{n}", rng.choice(agents)
         visibility = "private" if kind == "dm" else "public"
         lines.append({"type": "message", "channel": channel, "external_id": f"hist-{n}-1", "thread": thread,
                       "kind": kind, "visibility": visibility, "author": f"@burger{rng.randrange(10_000)}@social.example",
                       "text": text, "at": created})
-        if rng.random() < 0.06:  # never answered (yet)
+        if not settled and rng.random() < 0.06:  # never answered (yet)
             continue
         at = _in_hours(calendar, created + timedelta(minutes=rng.expovariate(1 / 110)), rng)
         lines.append({"type": "reply", "thread": thread, "text": "Dank voor uw bericht, we gaan ermee aan de slag.",
@@ -82,7 +88,7 @@ def generate(tickets: int, days: int, end: datetime, channel: str, agents: list[
             at = _in_hours(calendar, at + timedelta(hours=rng.expovariate(1 / 7)), rng)
             lines.append({"type": "feedback", "thread": thread, "department": department, "agent": member,
                           "text": "Staat ingepland.", "at": at})
-        if rng.random() < 0.85:
+        if settled or rng.random() < 0.85:
             at = _in_hours(calendar, at + timedelta(hours=rng.expovariate(1 / 20)), rng)
             lines.append({"type": "status", "thread": thread, "status": "resolved", "text": "Opgelost",
                           "agent": agent, "at": at})
@@ -111,6 +117,7 @@ def import_demo_history(transaction: Transaction, now: datetime | None = None) -
         elif session.scalar(select(Ticket.id).where(Ticket.channel_id == channel.id).limit(1)) is not None:
             return None
     end = (now or datetime.now(ZONE)).astimezone(ZONE).replace(microsecond=0)
-    lines = generate(DEMO_TICKETS, DEMO_DAYS, end, CHANNEL_NAME, DEMO_AGENTS, DEMO_FEEDBACK, texts=corpus_texts())
+    lines = generate(DEMO_TICKETS, DEMO_DAYS, end, CHANNEL_NAME, DEMO_AGENTS, DEMO_FEEDBACK, texts=corpus_texts(),
+                     settled_after_days=DEMO_SETTLED_AFTER_DAYS)
     parsed = history_import.parse(json.dumps(line, ensure_ascii=False) for line in lines)
     return history_import.import_lines(transaction, parsed)

@@ -26,6 +26,20 @@ def test_the_history_is_the_corpus_in_the_import_format_and_ends_now():
     assert {line["type"] for line in lines} == {"message", "reply", "handoff", "feedback", "status"}
 
 
+def test_with_settled_after_days_only_recent_tickets_stay_open():
+    def open_threads(lines, before):
+        started = {line["thread"] for line in lines
+                   if line["type"] == "message" and datetime.fromisoformat(line["at"]) < before}
+        return started - {line["thread"] for line in lines if line["type"] == "status"}
+
+    before = END - timedelta(days=10)
+    everyday = generate(300, 40, END, CHANNEL_NAME, ["a@b.nl"], {})
+    settled = generate(300, 40, END, CHANNEL_NAME, ["a@b.nl"], {}, settled_after_days=10)
+    assert len(open_threads(everyday, before)) > 10
+    assert open_threads(settled, before) == set()
+    assert any(datetime.fromisoformat(line["at"]) >= before for line in settled if line["type"] == "message")
+
+
 def test_demo_imports_two_months_of_history_once(cli, session, redis):
     first = json.loads(cli("demo").output)
     history = first["history"]
