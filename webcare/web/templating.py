@@ -46,6 +46,20 @@ def without_bidi_controls(value):
     return value
 
 
+def citizen_html(contact) -> Markup:
+    """A citizen in lists and on the ticket: the name, then the @handle, which may break before its domain.
+    A name that is only the handle (imports, platforms without names) is shown once."""
+    if contact is None:
+        return Markup("–")
+    handle = (contact.handle or "").lstrip("@")
+    user, at, domain = handle.partition("@")
+    shown = Markup("@{}<wbr>@{}").format(user, domain) if at else Markup("@{}").format(handle) if handle else ""
+    name = (contact.display_name or "").strip()
+    if not name or name.lstrip("@") == handle:
+        return shown or Markup("–")
+    return Markup('{} <span class="muted">{}</span>').format(name, shown)
+
+
 def init_templating(app: Flask) -> None:
     app.jinja_env.finalize = without_bidi_controls
     app.context_processor(_globals)
@@ -54,6 +68,7 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(lambda s: ROLE_LABELS.get(s, s), "role_label")
     app.add_template_filter(lambda s: PRIORITY_LABELS.get(s, s), "priority_label")
     app.add_template_filter(lambda handle: "@" + (handle or "").lstrip("@") if handle else "", "at_handle")
+    app.add_template_filter(citizen_html, "citizen")
 
 
 def _globals() -> dict:
