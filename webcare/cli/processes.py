@@ -25,8 +25,10 @@ def run(ctx: Context, no_demo_feed: bool) -> None:
 
     def prepare(env: dict[str, str]) -> None:
         if with_feed:
-            click.echo("demo: importing two months of history the first time (a few seconds)")
+            click.echo("preparing the database (the first time also two months of demo history: a few seconds)")
         result = prepare_database(settings, env, with_history=with_feed)
+        if result.get("history"):
+            click.echo(f"demo history: {result['history']['tickets']} conversations of the last two months imported")
         click.echo(f"\nWebcare runs at http://{settings.host}:{settings.port}  (Ctrl-C stops everything)")
         click.echo(f"demo logins (password: {DEMO_PASSWORD}):")
         for email, role in result["users"]:
