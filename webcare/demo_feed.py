@@ -6,7 +6,8 @@ mentions, DMs, threads, some personal data, a few threats). It makes sure the ch
 points at this server, sets the account to filter DMs from strangers (as real Mastodon >= 4.3 does),
 then posts the corpus: a few messages at once so the inbox fills within a minute, then one every
 `demo_feed_interval_seconds`. The corpus is grouped by category; the feed takes its themes in turn
-(`feed_order`), so the first minutes bring work for every department, a DM and a threat, not only waste. Replies from Webcare land on this server; its own UI is at `/_ui/`.
+(`feed_order`), so the first minutes bring work for every department, a DM and a threat, not only waste.
+Replies from Webcare land on this server; its own UI is at `/_ui/`.
 """
 
 from __future__ import annotations
