@@ -91,7 +91,7 @@ def send_reply(session: Session, ticket: Ticket, actor: User, text: str, visibil
     at = at or utcnow()
     reason = (override_reason or "").strip() or None
     message = queue_reply(session, ticket, actor, text, visibility, override_reason=reason, at=at)
-    _after_reply(session, ticket, actor, at)
+    after_reply(session, ticket, actor, at)
     touch(session, ticket, at, "message_created", message_id=message.id)
     return message
 
@@ -134,7 +134,10 @@ def last_message_id(session: Session, ticket: Ticket) -> int:
     return session.scalar(select(func.max(Message.id)).where(Message.ticket_id == ticket.id)) or 0
 
 
-def _after_reply(session: Session, ticket: Ticket, actor: User, at: datetime) -> None:
+def after_reply(session: Session, ticket: Ticket, actor: User, at: datetime) -> None:
+    """What a person's reply does to the ticket: it is claimed by them when nobody has it, a new ticket
+    is in progress (In behandeling), the citizen's move is next, and the clocks are recomputed. Also for
+    replies recorded by `webcare import`, so an answered conversation looks answered."""
     ticket.activity_seq += 1
     ticket.last_outbound_at = at
     if ticket.assignee_id is None:

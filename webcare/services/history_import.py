@@ -38,7 +38,7 @@ from webcare.errors import DomainError, NotFound, ValidationFailed
 from webcare.models import Channel, Department, ImportedLine, Message, Ticket, User
 from webcare.platforms.base import InboundMessage, SentReply
 from webcare.schemas.history_import import LINE_SCHEMAS
-from webcare.services import department_actions, ingest, replies, sla, ticket_actions
+from webcare.services import compose, department_actions, ingest, replies, sla, ticket_actions
 from webcare.services.users import email_key
 from webcare.storable import storable
 
@@ -251,10 +251,12 @@ class Importer:
         return result.ticket_ids[0] if result.ticket_ids else self._ticket_id_of_message(channel.id, data)
 
     def _reply(self, ticket: Ticket, data: dict, line: Line) -> None:
-        """Queued and accepted at `at`, as the delivery job records a reply the platform took."""
+        """Queued and accepted at `at`, as the delivery job records a reply the platform took; the ticket
+        changes as it does for a live reply (claimed, in progress, the citizen's move)."""
         agent = self.user(data["agent"])
         message = replies.queue_reply(self.session, ticket, agent, data["text"], data["visibility"], at=data["at"],
                                       override_reason="sent before Webcare; imported from the previous tool")
+        compose.after_reply(self.session, ticket, agent, data["at"])
         sent = SentReply(external_id=f"import-{line.key[:24]}", url=None, created_at=data["at"], raw={"imported": True})
         replies.record_delivery_success(self.session, message.id, sent, now=data["at"])
 
