@@ -45,6 +45,30 @@ def test_agent_lands_in_inbox_with_views(client, world):
     assert "<html" not in rows and "ticket-row" in rows
 
 
+def test_overview_counts_what_needs_the_agent_and_links_into_the_inbox(client, world, session):
+    people, tickets = world
+    tickets["kcc"].assignee_id = people["agent"].id
+    tickets["ow"].status = "with_department"
+    tickets["afv"].sla_level = "breached"
+    session.commit()
+    f.login(client, people["agent"].email)
+    page = client.get("/").get_data(as_text=True)
+
+    def stat(attribute: str) -> tuple[str, str]:
+        match = re.search(rf'<a class="stat[^"]*" href="([^"]+)" {attribute}><span class="stat-value">(\d+)</span>', page)
+        assert match, attribute
+        return match.group(1), match.group(2)
+
+    assert stat('data-view="mine"') == ("/inbox?view=mine", "1")
+    assert stat('data-view="with_departments"') == ("/inbox?view=with_departments", "1")
+    assert stat('data-view="almost_late"') == ("/inbox?view=almost_late", "1")
+    assert stat('data-status="new"') == ("/inbox?status=new", "2")
+    assert stat('data-status="with_department"') == ("/inbox?status=with_department", "1")
+    assert "Wat op je wacht" in page and "stat-alert" in page  # Dutch by default; something is almost late
+    mine = client.get("/inbox?view=mine&fragment=rows").get_data(as_text=True)
+    assert "grofvuil" in mine and "stoeptegel" not in mine
+
+
 def test_inbox_sorted_newest_first_in_dutch(client, world, session):
     people, tickets = world
     tickets["kcc"].next_due_at = utcnow() + timedelta(hours=1)  # the oldest ticket is the most urgent

@@ -1,6 +1,8 @@
 """The landing page after login and the ticket page, both scoped by role and department.
 
-The overview links agents to the inbox and department staff to their department's workspace.
+The overview shows agents, managers and admins what needs them (the inbox's saved views, with counts)
+and the open tickets per status, each a link into the inbox; department staff land on their
+department's workspace.
 """
 
 from __future__ import annotations
@@ -9,8 +11,8 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import login_required
 
 from webcare.auth import current
-from webcare.extensions import db
-from webcare.services import tickets
+from webcare.extensions import db, runtime
+from webcare.services import inbox, tickets
 
 bp = Blueprint("main", __name__)
 WORKSPACE = {"agent": "inbox.index", "manager": "inbox.index", "admin": "inbox.index",
@@ -22,7 +24,9 @@ WORKSPACE = {"agent": "inbox.index", "manager": "inbox.index", "admin": "inbox.i
 def home():
     if current().role == "department":  # their department's tickets are their landing page
         return redirect(url_for(WORKSPACE["department"]))
-    return render_template("main/home.html", summary=tickets.summary_for(db(), current()),
+    session = db()
+    return render_template("main/home.html", summary=tickets.summary_for(session, current()),
+                           views=inbox.cached_view_counts(session, runtime().redis, current()),
                            workspace=WORKSPACE.get(current().role))
 
 
