@@ -85,6 +85,16 @@ DEFAULT_POLICY = "Standaard"
 DEFAULT_PROMISE = ("Dank voor uw bericht. We hebben het doorgegeven aan {afdeling}. "
                    "U hoort uiterlijk {termijn} van ons.")
 
+
+class _PromiseFields(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def fill_promise(template: str, *, afdeling: str, categorie: str, termijn: str) -> str:
+    """A promise text with its fields filled in; an unknown {field} stays as it is written."""
+    return template.format_map(_PromiseFields(afdeling=afdeling, categorie=categorie, termijn=termijn))
+
 # Canned responses (title, category code or None for every category, text). Formal "u" towards citizens;
 # {naam}, {afdeling} and {termijn} are filled in from the ticket in the composer.
 CANNED_RESPONSES = [

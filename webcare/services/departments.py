@@ -1,4 +1,8 @@
-"""Departments as administrators maintain them."""
+"""Departments as administrators maintain them.
+
+A change bumps the routing version: routing's catalog (which departments are active, their names in the
+promise to the citizen) is cached per version in every worker.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from webcare.errors import Conflict, NotFound, ValidationFailed
 from webcare.models import Department
+from webcare.services.routing.store import bump_version
 
 EDITABLE = ("name", "email", "active", "feedback_working_days")
 
@@ -48,4 +53,6 @@ def update_department(session: Session, department: Department, **fields) -> dic
             setattr(department, key, value)
     if not department.name:
         raise ValidationFailed("a department needs a name", fields={"name": "required"})
+    if changes:
+        bump_version(session)
     return changes

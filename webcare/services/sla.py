@@ -352,7 +352,8 @@ def propose_promise(session: Session, ticket: Ticket) -> tuple[str, datetime] | 
     calendar = cache.calendar(ticket.calendar_id)
     template = (category.promise_text if category and category.promise_text else None) or defaults.DEFAULT_PROMISE
     when = format_date(ticket.handling_due_at.astimezone(calendar.zone).date(), "EEEE d MMMM", locale="nl")
-    text = template.format(afdeling=department.name if department else "de juiste afdeling", termijn=when)
+    text = defaults.fill_promise(template, afdeling=department.name if department else "de juiste afdeling",
+                                 categorie=category.name if category else "", termijn=when)
     return text, ticket.handling_due_at
 
 

@@ -16,6 +16,7 @@ BLUEPRINT_MODULES = (
     "admin",
     "notifications",
     "sla_admin",
+    "categories_admin",
     "two_factor",
     "privacy",
     "safety",

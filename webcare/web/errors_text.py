@@ -23,6 +23,12 @@ BY_CODE = {
     "department_required": _l("Department staff need at least one department. Choose one or more departments."),
     "unknown_department": _l("One of the chosen departments does not exist (any more)."),
     "own_admin_role": _l("You cannot deactivate yourself or take away your own administrator role."),
+    "category_code": _l("A code is lower-case letters, digits, dots and dashes, e.g. afval.grofvuil."),
+    "category_taken": _l("There is already a category with this code."),
+    "category_parent": _l("A subcategory goes under a main category, and a category with subcategories stays a "
+                          "main category."),
+    "promise_field": _l("The promise may only use {afdeling}, {categorie} and {termijn}."),
+    "promise_braces": _l("The promise has a brace without its partner; write fields as {termijn}."),
 }
 BY_FIELD = {
     "text": _l("Please write a text (within the length limit)."),

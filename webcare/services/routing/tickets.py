@@ -148,15 +148,8 @@ def promise_text(catalog: Catalog, decision: RouteDecision, language: str | None
     english = language == "en" and not (category and category.promise_text)
     template = (category.promise_text if category and category.promise_text else
                 DEFAULT_PROMISE_EN if english else defaults.DEFAULT_PROMISE)
-    values = _Values(afdeling=department.name if department else "",
-                     categorie=category.name if category else "",
-                     termijn=_term(category, english))
-    return template.format_map(values)
-
-
-class _Values(dict):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+    return defaults.fill_promise(template, afdeling=department.name if department else "",
+                                 categorie=category.name if category else "", termijn=_term(category, english))
 
 
 def _term(category, english: bool) -> str:
