@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from tests import factories as f
 from webcare.db import utcnow
-from webcare.models import ClosingDay, Message, Notification, SlaPolicy
+from webcare.models import Category, ClosingDay, Message, Notification, SlaPolicy
 from webcare.models.calendar import BusinessCalendar
 from webcare.services.routing import rules
 from webcare.services.users import create_api_token
@@ -116,6 +116,7 @@ PARAMS = {
     "calendar_id": lambda w, role: _calendar(w),
     "day_id": lambda w, role: _closing_day(w),
     "policy_id": lambda w, role: w.session.scalar(select(SlaPolicy.id).order_by(SlaPolicy.id)),
+    "category_id": lambda w, role: w.session.scalar(select(Category.id).order_by(Category.id)),
     "rule_id": lambda w, role: _rule(w),
     "user_id": lambda w, role: f.user(w.session, "agent").id,
     "token_id": lambda w, role: _token(w),

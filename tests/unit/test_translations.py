@@ -31,9 +31,14 @@ def test_every_message_has_a_dutch_translation():
     assert not missing, "untranslated (run `make translations` and translate): " + "; ".join(missing[:20])
 
 
+def _plain(value):
+    """A message id or string, hashable and comparable (plural forms come as lists or tuples)."""
+    return tuple(value) if isinstance(value, (list, tuple)) else value
+
+
 def test_compiled_catalog_matches_the_po_file():
-    po = {m.id: m.string for m in read_po(BytesIO(PO.read_bytes())) if m.id and m.string}
-    mo = {m.id: m.string for m in read_mo(BytesIO(MO.read_bytes())) if m.id}
+    po = {_plain(m.id): _plain(m.string) for m in read_po(BytesIO(PO.read_bytes())) if m.id and m.string}
+    mo = {_plain(m.id): _plain(m.string) for m in read_mo(BytesIO(MO.read_bytes())) if m.id}
     assert po == mo, "messages.mo is stale: run `make translations`"
 
 

@@ -126,3 +126,18 @@ def test_a_department_change_reaches_routing_at_once(session, admin):
     departments.update_department(session, department, name="Afval")
     assert read_stamp(session)[0] > before[0]
     assert _ingest_litter(session).promise_text.startswith("Dank voor uw bericht. We hebben het doorgegeven aan Afval.")
+
+
+def test_a_post_without_the_form_changes_nothing(client, session, admin):
+    """A request without form fields (not a browser's) keeps every value, the main category included."""
+    f.login(client, admin.email)
+    category = _zwerfvuil(session)
+    client.application.config["WTF_CSRF_ENABLED"] = False
+    try:
+        response = client.post(f"/admin/categories/{category.id}")
+    finally:
+        client.application.config["WTF_CSRF_ENABLED"] = True
+    assert response.status_code == 302
+    session.expire_all()
+    assert (category.parent.code, category.department.code, category.active) == ("afval", "AFV", True)
+    assert session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action.like("category.%"))) == 0

@@ -77,12 +77,8 @@ def index():
 def edit(category_id: int | None):
     session = db()
     record = categories.get_category(session, category_id) if category_id else None
-    form = CategoryForm(obj=record)
+    form = CategoryForm(obj=record, **_chosen(record))
     form.fill_choices(session, record)
-    if request.method == "GET" and record is not None:
-        form.parent_code.data = record.parent.code if record.parent else ""
-        form.department_code.data = record.department.code if record.department else ""
-        form.default_priority.data = record.default_priority or ""
     if not form.validate_on_submit():
         status = 400 if request.method == "POST" else 200
         return render_template("categories/edit.html", form=form, record=record), status
@@ -98,6 +94,15 @@ def edit(category_id: int | None):
     flash(_("Category %(code)s saved. New targets apply to tickets created from now on.", code=record.code)
           if changes else _("Nothing changed."), "success")
     return redirect(url_for("categories_admin.index"))
+
+
+def _chosen(record: Category | None) -> dict:
+    """The select fields' values of a stored category (a field a request leaves out keeps its value)."""
+    if record is None:
+        return {}
+    return {"parent_code": record.parent.code if record.parent else "",
+            "department_code": record.department.code if record.department else "",
+            "default_priority": record.default_priority or ""}
 
 
 def _save(session, record: Category | None, form: CategoryForm) -> tuple[Category, dict]:
