@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from tests import factories as f
 from webcare.db import utcnow
-from webcare.models import Category, ClosingDay, Message, Notification, SlaPolicy
+from webcare.models import CannedResponse, Category, ClosingDay, Message, Notification, SlaPolicy
 from webcare.models.calendar import BusinessCalendar
 from webcare.services.routing import rules
 from webcare.services.users import create_api_token
@@ -102,6 +102,13 @@ def _notification(world: World, role: str) -> int:
     return note.id
 
 
+def _canned(world: World) -> int:
+    record = CannedResponse(title=f"Tekst {next(_days)}", text="Beste {naam}, dank u.", language="nl")
+    world.session.add(record)
+    world.session.flush()
+    return record.id
+
+
 def _token(world: World) -> int:
     record, _ = create_api_token(world.session, world.users["agent"].email, "to revoke")
     return record.id
@@ -117,6 +124,7 @@ PARAMS = {
     "day_id": lambda w, role: _closing_day(w),
     "policy_id": lambda w, role: w.session.scalar(select(SlaPolicy.id).order_by(SlaPolicy.id)),
     "category_id": lambda w, role: w.session.scalar(select(Category.id).order_by(Category.id)),
+    "canned_id": lambda w, role: _canned(w),
     "rule_id": lambda w, role: _rule(w),
     "user_id": lambda w, role: f.user(w.session, "agent").id,
     "token_id": lambda w, role: _token(w),

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webcare.db import Base, utcnow
+
+if TYPE_CHECKING:
+    from webcare.models.category import Category
 
 
 class CannedResponse(Base):
@@ -20,3 +24,5 @@ class CannedResponse(Base):
     language: Mapped[str] = mapped_column(String(5), default="nl")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    category: Mapped[Category | None] = relationship()

@@ -22,6 +22,7 @@ BLUEPRINT_MODULES = (
     "safety",
     "routing_admin",
     "inbox",
+    "canned",
     "tickets",
     "department",
     "live",

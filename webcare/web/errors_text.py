@@ -29,6 +29,8 @@ BY_CODE = {
                           "main category."),
     "promise_field": _l("The promise may only use {afdeling}, {categorie} and {termijn}."),
     "promise_braces": _l("The promise has a brace without its partner; write fields as {termijn}."),
+    "canned_field": _l("A canned response may only use {naam}, {afdeling} and {termijn}."),
+    "canned_braces": _l("The text has a brace without its partner; write fields as {naam}."),
 }
 BY_FIELD = {
     "text": _l("Please write a text (within the length limit)."),
