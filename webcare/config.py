@@ -70,6 +70,7 @@ class Settings:
     job_heartbeat_seconds: int = 10  # a running job's heartbeat; 3 missed beats and its worker counts as dead
     recovery_sweep_seconds: int = 60  # how often abandoned jobs and stuck replies are looked for
     stuck_reply_seconds: int = 120  # a reply queued/sending or a webhook delivery unprocessed this long: lost job?
+    acknowledgement_max_wait_seconds: int = 3600  # an acknowledgement held longer (rate limit) is not sent (0: always)
     mastodon_dm_requests: str = "accept"
     demo_feed: bool = True
     demo_feed_interval_seconds: float = 8.0
@@ -324,7 +325,7 @@ def _validate_numbers(settings: Settings) -> None:
     for key in positive:
         if getattr(settings, key) <= 0:
             raise ConfigError(key, "must be a positive number")
-    for key in ("api_rate_limit_per_minute", "api_rate_limit_per_ip_per_minute"):
+    for key in ("api_rate_limit_per_minute", "api_rate_limit_per_ip_per_minute", "acknowledgement_max_wait_seconds"):
         if getattr(settings, key) < 0:
             raise ConfigError(key, "must be 0 (no limit) or a positive number")
     if not 0 <= settings.web_request_slots <= 64:

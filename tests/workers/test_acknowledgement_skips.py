@@ -1,13 +1,14 @@
 """An automatic acknowledgement held by a platform's rate limit is not sent once it would only confuse:
-after a person's answer, or on a closed ticket. One that may already be on the platform is never skipped."""
+after a person's answer, on a closed ticket, or when it waited longer than `acknowledgement_max_wait_seconds`.
+One that may already be on the platform is never skipped."""
 
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests import factories as f
 from tests.fakes.mastodon import mastodon  # noqa: F401
@@ -78,6 +79,42 @@ def test_a_waiting_acknowledgement_of_a_closed_ticket_is_not_sent(runtime, redis
     assert (skipped.delivery_state, skipped.skipped_because, skipped.external_id) == ("skipped", "closed", None)
     assert skipped.delivery_error == "not sent: the ticket was closed before it could be sent"
     assert _posted_to(mastodon, status) == []
+
+
+def test_an_acknowledgement_held_longer_than_the_limit_is_not_sent(runtime, redis, session, mastodon,  # noqa: F811
+                                                                     waiting_ack, agent, client):  # noqa: F811
+    """An hour (the default) after it was written the acknowledgement would only take the renewed quota from
+    the answers; a later reply of a person is sent as usual."""
+    ticket, ack, status, reset = waiting_ack
+    session.execute(update(Message).where(Message.id == ack.id).values(received_at=ack.received_at - timedelta(seconds=3601)))
+    session.commit()
+
+    after_the_limit(redis, reset, margin=2.2)
+    session.expire_all()
+    skipped = session.get(Message, ack.id)
+    assert (skipped.delivery_state, skipped.skipped_because, skipped.external_id) == ("skipped", "late", None)
+    assert "acknowledgement_max_wait_seconds" in skipped.delivery_error
+    event = session.scalars(select(TicketEvent).where(TicketEvent.type == "auto_ack_skipped")).one()
+    assert event.data == {"message_id": ack.id, "reason": "late"}
+    assert _posted_to(mastodon, status) == []
+    f.login(client, agent.email)
+    assert "Niet verstuurd: de limiet van het platform hield het te lang tegen" in \
+        client.get(f"/tickets/{ticket.id}").get_data(as_text=True)
+    reply(session, session.get(Ticket, ticket.id), agent, "De lantaarnpaal wordt morgen gemaakt.", "public")
+    work(redis)
+    assert [p for p in _posted_to(mastodon, status) if "morgen gemaakt" in p]
+
+
+def test_an_acknowledgement_within_the_limit_is_sent_after_the_wait(runtime, redis, session, mastodon,  # noqa: F811
+                                                                      waiting_ack):  # noqa: F811
+    ticket, ack, status, reset = waiting_ack
+    session.execute(update(Message).where(Message.id == ack.id).values(received_at=ack.received_at - timedelta(seconds=3500)))
+    session.commit()
+
+    after_the_limit(redis, reset, margin=2.2)
+    session.expire_all()
+    assert session.get(Message, ack.id).delivery_state == "sent"
+    assert len(_posted_to(mastodon, status)) == 1
 
 
 def test_an_acknowledgement_that_may_be_on_the_platform_is_not_skipped(session, waiting_ack, agent):  # noqa: F811

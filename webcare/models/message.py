@@ -75,5 +75,5 @@ class Message(Base):
 
     @property
     def skipped_because(self) -> str | None:
-        """Why an acknowledgement was not sent after all: "answered" or "closed" (services.replies)."""
+        """Why an acknowledgement was not sent after all: "answered", "closed" or "late" (services.replies)."""
         return ((self.raw or {}).get("delivery") or {}).get("skipped") if self.delivery_state == "skipped" else None

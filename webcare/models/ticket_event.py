@@ -18,7 +18,7 @@ Event types and their `data` (the SLA engine and the metrics read these; keep to
 | reply_sent | message_id, visibility, automatic | at = platform acceptance; actor = the person who wrote it |
 | reply_failed | message_id, error, permanent | |
 | auto_ack_sent | message_id | the acknowledgement queued (its `reply_sent` follows); never counts as a response |
-| auto_ack_skipped | message_id, reason: answered or closed | a waiting acknowledgement not sent after all |
+| auto_ack_skipped | message_id, reason: answered, closed or late | a waiting acknowledgement not sent after all |
 | note | note_id | internal note |
 | feedback | note_id | department feedback; department_id = the giving department |
 | handoff | from_department, to_department, question, note_id | department_id = the receiving department |

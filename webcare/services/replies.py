@@ -14,9 +14,10 @@ key makes the repeat harmless; after it, the adapter is asked first (`find_sent_
 `retry_delivery` sends a failed reply again (the ticket's retry button).
 A reply that meets the platform's rate limit (429, or a quota nearly used up) is not failed: it and the
 channel's other replies wait, `queued`, until the limit is over (`reply_waits`; the job has rq schedule it
-again). An automatic acknowledgement that is still waiting when a person answers the citizen, or when the
-ticket is closed, is not sent any more: `skipped` (shown as "failed" in the API, with why), with an
-`auto_ack_skipped` event; it is never skipped once an attempt may have reached the platform.
+again). An automatic acknowledgement that is still waiting when a person answers the citizen, when the
+ticket is closed, or after `acknowledgement_max_wait_seconds` (default an hour), is not sent any more:
+`skipped` (shown as "failed" in the API, with why), with an `auto_ack_skipped` event; it is never skipped
+once an attempt may have reached the platform.
 """
 
 from __future__ import annotations
@@ -190,7 +191,7 @@ def begin_delivery(session: Session, message_id: int, now: datetime | None = Non
     message = session.scalar(select(Message).where(Message.id == message_id).with_for_update())
     if message is None or message.direction != "out" or message.delivery_state not in ("queued", "sending", "failed"):
         return None
-    if message.is_automatic and (reason := _acknowledgement_not_needed(session, message)):
+    if message.is_automatic and (reason := _acknowledgement_not_needed(session, message, now)):
         _skip(session, session.get(Ticket, message.ticket_id), message, reason, now)
         return None
     delivery = dict((message.raw or {}).get("delivery") or {})
@@ -213,7 +214,9 @@ def begin_delivery(session: Session, message_id: int, now: datetime | None = Non
 
 
 ACKNOWLEDGEMENT_SKIPPED = {"answered": "not sent: a person answered the citizen first",
-                           "closed": "not sent: the ticket was closed before it could be sent"}
+                           "closed": "not sent: the ticket was closed before it could be sent",
+                           "late": "not sent: the platform's limit held it longer than acknowledgement_max_wait_seconds"}
+DEFAULT_ACKNOWLEDGEMENT_MAX_WAIT = 3600
 
 
 def withhold_acknowledgements(session: Session, ticket: Ticket, reason: str, now: datetime | None = None) -> None:
@@ -227,8 +230,9 @@ def withhold_acknowledgements(session: Session, ticket: Ticket, reason: str, now
             _skip(session, ticket, message, reason, now or utcnow())
 
 
-def _acknowledgement_not_needed(session: Session, message: Message) -> str | None:
-    """Why this waiting acknowledgement should not be sent now: the ticket is closed, or a person answered."""
+def _acknowledgement_not_needed(session: Session, message: Message, now: datetime) -> str | None:
+    """Why this waiting acknowledgement should not be sent now: the ticket is closed, a person answered, or
+    it waited so long that it would only take the quota people's answers need (`late`)."""
     if not _never_reached_platform(message):
         return None
     if session.scalar(select(Ticket.status).where(Ticket.id == message.ticket_id)) in CLOSED_STATUSES:
@@ -236,7 +240,12 @@ def _acknowledgement_not_needed(session: Session, message: Message) -> str | Non
     answered = session.scalar(select(Message.id).where(
         Message.ticket_id == message.ticket_id, Message.direction == "out", Message.is_automatic.is_(False),
         Message.delivery_state != "failed").limit(1))
-    return "answered" if answered is not None else None
+    if answered is not None:
+        return "answered"
+    limit = getattr(session.info.get("settings"), "acknowledgement_max_wait_seconds", DEFAULT_ACKNOWLEDGEMENT_MAX_WAIT)
+    if limit and message.received_at and now - message.received_at > timedelta(seconds=limit):
+        return "late"
+    return None
 
 
 def _never_reached_platform(message: Message) -> bool:
