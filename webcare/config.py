@@ -70,7 +70,7 @@ class Settings:
     job_heartbeat_seconds: int = 10  # a running job's heartbeat; 3 missed beats and its worker counts as dead
     recovery_sweep_seconds: int = 60  # how often abandoned jobs and stuck replies are looked for
     stuck_reply_seconds: int = 120  # a reply queued/sending or a webhook delivery unprocessed this long: lost job?
-    acknowledgement_max_wait_seconds: int = 3600  # an acknowledgement held longer (rate limit) is not sent (0: always)
+    acknowledgement_max_wait_seconds: int = 3600  # an acknowledgement not out by then is not sent (0: always)
     mastodon_dm_requests: str = "accept"
     demo_feed: bool = True
     demo_feed_interval_seconds: float = 8.0

@@ -215,7 +215,7 @@ def begin_delivery(session: Session, message_id: int, now: datetime | None = Non
 
 ACKNOWLEDGEMENT_SKIPPED = {"answered": "not sent: a person answered the citizen first",
                            "closed": "not sent: the ticket was closed before it could be sent",
-                           "late": "not sent: the platform's limit held it longer than acknowledgement_max_wait_seconds"}
+                           "late": "not sent: it could not go out within acknowledgement_max_wait_seconds"}
 DEFAULT_ACKNOWLEDGEMENT_MAX_WAIT = 3600
 
 
