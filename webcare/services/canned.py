@@ -9,13 +9,12 @@ never reads `{naaam}`. Every change returns what changed, for the audit log.
 
 from __future__ import annotations
 
-from string import Formatter
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webcare.errors import NotFound, ValidationFailed
 from webcare.models import CannedResponse, Category
+from webcare.services.text_fields import check_fields
 
 FIELDS = ("naam", "afdeling", "termijn")
 LANGUAGES = ("nl", "en")
@@ -64,16 +63,7 @@ def check_text(text: str | None) -> str:
     text = (text or "").strip()
     if not text or len(text) > MAX_TEXT:
         raise ValidationFailed(f"the text is 1 to {MAX_TEXT} characters", fields={"text": "length"})
-    try:
-        named = [field for _, field, _, _ in Formatter().parse(text) if field is not None]
-    except ValueError as exc:
-        raise ValidationFailed(f"the text has a stray brace: {exc}", fields={"text": "braces"},
-                               code="canned_braces") from exc
-    unknown = [field for field in named if field not in FIELDS]
-    if unknown:
-        raise ValidationFailed(f"the text may use {{naam}}, {{afdeling}} and {{termijn}}, not {{{unknown[0]}}}",
-                               fields={"text": unknown[0]}, code="canned_field")
-    return text
+    return check_fields(text, FIELDS, form_field="text", code_prefix="canned")
 
 
 def _title(title: str | None) -> str:

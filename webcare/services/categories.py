@@ -12,7 +12,6 @@ changed for the audit log. The threat categories' flag is not editable: it decid
 from __future__ import annotations
 
 import re
-from string import Formatter
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,6 +20,7 @@ from webcare.errors import Conflict, NotFound, ValidationFailed
 from webcare.models import Category, Department
 from webcare.models.ticket import PRIORITIES
 from webcare.services.routing.store import bump_version
+from webcare.services.text_fields import check_fields
 
 EDITABLE = ("name", "parent_code", "department_code", "first_response_business_minutes", "handling_target",
             "handling_unit", "default_priority", "promise_text", "retention_days", "active")
@@ -151,16 +151,7 @@ def check_promise_text(text: str | None) -> str | None:
         return None
     if len(text) > 1000:
         raise ValidationFailed("the promise text is at most 1,000 characters", fields={"promise_text": "too long"})
-    try:
-        named = [field for _, field, _, _ in Formatter().parse(text) if field is not None]
-    except ValueError as exc:
-        raise ValidationFailed(f"the promise text has a stray brace: {exc}", fields={"promise_text": "braces"},
-                               code="promise_braces") from exc
-    unknown = [field for field in named if field not in PROMISE_FIELDS]
-    if unknown:
-        raise ValidationFailed(f"the promise text may use {{afdeling}}, {{categorie}} and {{termijn}}, not {{{unknown[0]}}}",
-                               fields={"promise_text": unknown[0]}, code="promise_field")
-    return text
+    return check_fields(text, PROMISE_FIELDS, form_field="promise_text", code_prefix="promise")
 
 
 def _plain(value):
