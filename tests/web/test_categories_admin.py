@@ -141,3 +141,23 @@ def test_a_post_without_the_form_changes_nothing(client, session, admin):
     session.expire_all()
     assert (category.parent.code, category.department.code, category.active) == ("afval", "AFV", True)
     assert session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action.like("category.%"))) == 0
+
+
+def test_the_list_reads_its_rows_in_a_few_queries(client, session, runtime, admin):
+    """Not one query per category for its department and main category."""
+    from sqlalchemy import event
+
+    f.login(client, admin.email)
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(runtime.engine, "before_cursor_execute", count)
+    try:
+        assert client.get("/admin/categories").status_code == 200
+        assert client.get("/canned").status_code == 200
+    finally:
+        event.remove(runtime.engine, "before_cursor_execute", count)
+    categories = session.scalar(select(func.count()).select_from(Category))
+    assert categories > 40 and len(statements) < 25, statements

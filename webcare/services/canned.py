@@ -10,7 +10,7 @@ never reads `{naaam}`. Every change returns what changed, for the audit log.
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from webcare.errors import NotFound, ValidationFailed
 from webcare.models import CannedResponse, Category
@@ -24,7 +24,7 @@ MAX_TEXT = 2000
 def list_all(session: Session) -> list[CannedResponse]:
     """Every canned response: the general ones first, then per category; by title."""
     rows = session.scalars(select(CannedResponse).outerjoin(Category, CannedResponse.category_id == Category.id)
-                           .order_by(Category.code.is_not(None), Category.code, CannedResponse.title))
+                           .options(contains_eager(CannedResponse.category)).order_by(Category.code.is_not(None), Category.code, CannedResponse.title))
     return list(rows)
 
 

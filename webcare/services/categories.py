@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from webcare.errors import Conflict, NotFound, ValidationFailed
 from webcare.models import Category, Department
@@ -32,7 +32,8 @@ _CODE = re.compile(r"^[a-z0-9][a-z0-9.-]{0,79}$")
 
 def list_categories(session: Session) -> list[Category]:
     """Main categories each followed by their subcategories, by code."""
-    every = list(session.scalars(select(Category).order_by(Category.code)))
+    every = list(session.scalars(select(Category).options(selectinload(Category.department), selectinload(Category.parent))
+                                 .order_by(Category.code)))
     children: dict[int | None, list[Category]] = {}
     for category in every:
         children.setdefault(category.parent_id, []).append(category)
