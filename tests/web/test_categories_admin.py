@@ -161,3 +161,28 @@ def test_the_list_reads_its_rows_in_a_few_queries(client, session, runtime, admi
         event.remove(runtime.engine, "before_cursor_execute", count)
     categories = session.scalar(select(func.count()).select_from(Category))
     assert categories > 40 and len(statements) < 25, statements
+
+
+def test_routing_is_not_changed_quietly(client, session, admin):
+    """A category that enabled rules choose is not switched off (those rules would be skipped), and the threat
+    category keeps the safety team's department; what may change still does."""
+    f.login(client, admin.email)
+    litter = _zwerfvuil(session)
+    refused = _post(client, f"/admin/categories/{litter.id}", {**EDIT, "active": ""})
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)
+    errors = re.findall(r'field-error">([^<]*)<', page)
+    assert "Ingeschakelde routeringsregels kiezen deze categorie; pas die regels eerst aan of zet ze uit." in errors
+    assert any("Zwerfvuil" in error for error in errors if "routeringsregels" not in error), errors  # the rules
+    threat = session.scalar(select(Category).where(Category.is_threat.is_(True)))
+    form = {"name": threat.name, "parent_code": "", "department_code": "OW", "default_priority": "",
+            "first_response_business_minutes": "30", "handling_target": "1", "handling_unit": "working_days",
+            "promise_text": "", "retention_days": "", "active": "y"}
+    moved = _post(client, f"/admin/categories/{threat.id}", form)
+    assert moved.status_code == 400 and "blijft bij haar afdeling" in moved.get_data(as_text=True)
+    session.expire_all()
+    assert (litter.active, threat.department.code, threat.first_response_business_minutes) == (True, "VB", 60)
+    kept = _post(client, f"/admin/categories/{threat.id}", {**form, "department_code": "VB"})
+    assert kept.status_code == 302
+    session.expire_all()
+    assert threat.first_response_business_minutes == 30

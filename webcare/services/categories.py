@@ -6,7 +6,9 @@ promise to the citizen (`promise_text`, with `{afdeling}`, `{categorie}` and `{t
 default text) and the retention term (`retention_days`; empty: the main category's, else the setting).
 Like a policy change, a new target reaches tickets created from then on; a ticket keeps what it was given.
 Every change bumps the routing version, so workers route with the new catalog at once, and returns what
-changed for the audit log. The threat categories' flag is not editable: it decides who is notified.
+changed for the audit log. The threat categories' flag is not editable (it decides who is notified), nor
+are the threat category's department and active flag; a category that enabled rules choose is not
+switched off (those rules would be skipped without a word).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from webcare.errors import Conflict, NotFound, ValidationFailed
 from webcare.models import Category, Department
 from webcare.models.ticket import PRIORITIES
-from webcare.services.routing.store import bump_version
+from webcare.services.routing.store import bump_version, enabled_rules
 from webcare.services.text_fields import check_fields
 
 EDITABLE = ("name", "parent_code", "department_code", "first_response_business_minutes", "handling_target",
@@ -71,6 +73,7 @@ def update_category(session: Session, category: Category, **fields) -> dict:
     if unknown:
         raise ValidationFailed(f"{unknown[0]} cannot be changed here", fields={unknown[0]: "not editable"})
     values = _checked(session, category, fields)
+    _keep_routing_whole(session, category, values)
     changes = {}
     for key, value in values.items():
         old = getattr(category, key)
@@ -81,6 +84,22 @@ def update_category(session: Session, category: Category, **fields) -> dict:
         session.flush()
         bump_version(session)
     return changes
+
+
+def _keep_routing_whole(session: Session, category: Category, values: dict) -> None:
+    """Refuse what would quietly change routing: switching off a category that enabled rules choose (they
+    would be skipped), and moving the threat category away from its department or switching it off."""
+    if category.id is None:
+        return
+    if category.is_threat and ((values.get("department", category.department) is not category.department)
+                               or values.get("active") is False):
+        raise ValidationFailed("the threat category keeps its department and stays active",
+                               fields={"department_code": "threat"}, code="threat_category")
+    if values.get("active") is False and category.active:
+        rules = [rule.name for rule in enabled_rules(session) if (rule.actions or {}).get("category") == category.code]
+        if rules:
+            raise ValidationFailed(f"enabled routing rules choose this category: {', '.join(rules)}",
+                                   fields={"active": "in rules", "rules": rules}, code="category_in_rules")
 
 
 def _checked(session: Session, category: Category, fields: dict) -> dict:

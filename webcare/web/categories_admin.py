@@ -90,6 +90,8 @@ def edit(category_id: int | None):
     except DomainError as exc:
         session.rollback()
         show_refusal(form, exc)
+        if exc.code == "category_in_rules":
+            form.active.errors = [*form.active.errors, ", ".join(exc.fields["rules"])]
         return render_template("categories/edit.html", form=form, record=record), exc.status
     flash(_("Category %(code)s saved. New targets apply to tickets created from now on.", code=record.code)
           if changes else _("Nothing changed."), "success")

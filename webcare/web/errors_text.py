@@ -29,6 +29,9 @@ BY_CODE = {
                           "main category."),
     "promise_field": _l("The promise may only use {afdeling}, {categorie} and {termijn}."),
     "promise_braces": _l("The promise has a brace without its partner; write fields as {termijn}."),
+    "threat_category": _l("The threat category stays with its department and stays active: threats must reach "
+                          "the safety team's department."),
+    "category_in_rules": _l("Enabled routing rules choose this category; change or switch off those rules first."),
     "canned_field": _l("A canned response may only use {naam}, {afdeling} and {termijn}."),
     "canned_braces": _l("The text has a brace without its partner; write fields as {naam}."),
 }
