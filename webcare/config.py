@@ -192,7 +192,7 @@ def _to_float(value: Any) -> float:
 
 
 def _to_int(value: Any) -> int:
-    if isinstance(value, bool):
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):  # TOML's inf, nan, 1.5
         raise ValueError("expected a whole number")
     return int(value)
 

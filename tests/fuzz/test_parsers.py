@@ -167,6 +167,17 @@ def test_a_number_that_is_not_finite_is_refused(key, value, tmp_path):
     assert refused.value.key == key
 
 
+@pytest.mark.parametrize("key", sorted(k for k, f in _KEYS.items() if f.type == "int"))
+@pytest.mark.parametrize("value", ["inf", "-inf", "nan", "1.5"])
+def test_a_whole_number_setting_refuses_what_is_no_whole_number(key, value, tmp_path):
+    """TOML's inf and nan are floats: they are refused with the key's name, not a traceback."""
+    path = tmp_path / "config.toml"
+    path.write_text(f"{key} = {value}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as refused:
+        load_settings(environ={**CONFIG_BASE, "WEBCARE_INSTANCE_PATH": str(tmp_path)}, config_path=path)
+    assert refused.value.key == key
+
+
 toml_values = st.recursive(
     st.one_of(st.booleans(), st.integers(-2**63, 2**63 - 1), st.floats(), hostile_text),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=2),
