@@ -32,7 +32,8 @@ ROLE_CHOICES = [SelectChoice(role, label) for role, label in ROLE_LABELS.items()
 REFUSAL_FIELDS = {"email_taken": "email", "department_required": "departments", "unknown_department": "departments",
                   "category_code": "code", "category_taken": "code", "category_parent": "parent_code",
                   "promise_field": "promise_text", "promise_braces": "promise_text",
-                  "threat_category": "department_code", "category_in_rules": "active"}
+                  "threat_category": "department_code", "category_in_rules": "active",
+                  "canned_field": "text", "canned_braces": "text"}
 
 
 def show_refusal(form: FlaskForm, exc: DomainError) -> None:

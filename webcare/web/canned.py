@@ -15,7 +15,7 @@ from webcare.errors import DomainError
 from webcare.extensions import db
 from webcare.models import CannedResponse
 from webcare.services import audit, canned, categories
-from webcare.web.errors_text import explain
+from webcare.web.admin_forms import show_refusal
 from webcare.web.forms import EmptyForm
 from webcare.web.nav import add_nav
 from webcare.web.request_origin import origin
@@ -57,9 +57,7 @@ def edit(canned_id: int | None):
                                       active=bool(form.active.data))
     except DomainError as exc:
         session.rollback()
-        form.text.errors = [*form.text.errors, explain(exc)] if "text" in exc.fields else form.text.errors
-        if "text" not in exc.fields:
-            flash(explain(exc), "error")
+        show_refusal(form, exc)
         return render_template("canned/edit.html", form=form, record=record), exc.status
     if changes:
         action = "canned_response.update" if canned_id else "canned_response.create"
