@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webcare.db import Base, utcnow
@@ -16,6 +16,10 @@ from webcare.db import Base, utcnow
 DIRECTIONS = ("in", "out")
 KINDS = ("mention", "comment", "dm", "reply")
 VISIBILITIES = ("public", "private")
+_HAS_KEY = text("idempotency_key IS NOT NULL")
+_SENT_REPLY = text("direction = 'out' AND external_id IS NOT NULL")
+_INBOUND = text("direction = 'in'")
+_DELIVERY = text("delivery_state IS NOT NULL")
 DELIVERY_STATES = ("queued", "sending", "sent", "failed", "held", "skipped")  # skipped: an acknowledgement no longer needed
 
 
@@ -23,12 +27,14 @@ class Message(Base):
     __tablename__ = "messages"
     __table_args__ = (
         UniqueConstraint("channel_id", "external_id"),
-        UniqueConstraint("idempotency_key"),
         Index("ix_messages_ticket_id_id", "ticket_id", "id"),
-        Index("ix_messages_channel_id_thread_key", "channel_id", "thread_key"),
-        Index("ix_messages_received_at", "received_at"),
-        Index("ix_messages_contact_id", "contact_id"),
-        Index("ix_messages_delivery_state", "delivery_state"),
+        # Partial: a citizen's message and a reply not yet sent enter none of these (migration ingest_0003).
+        Index("uq_messages_idempotency_key", "idempotency_key", unique=True, postgresql_where=_HAS_KEY,
+              sqlite_where=_HAS_KEY),
+        Index("ix_messages_channel_id_thread_key", "channel_id", "thread_key", postgresql_where=_SENT_REPLY,
+              sqlite_where=_SENT_REPLY),  # our delivered replies in a thread
+        Index("ix_messages_received_at", "received_at", postgresql_where=_INBOUND, sqlite_where=_INBOUND),
+        Index("ix_messages_delivery_state", "delivery_state", postgresql_where=_DELIVERY, sqlite_where=_DELIVERY),
         CheckConstraint("direction IN ('in', 'out')", name="direction"),
         CheckConstraint("visibility IN ('public', 'private')", name="visibility"),
         CheckConstraint("kind IN ('mention', 'comment', 'dm', 'reply')", name="kind"),

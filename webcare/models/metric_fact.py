@@ -34,6 +34,7 @@ RESULTS = ("on_time", "late", "open", "none", "resolved", "cancelled")
 # covering indexes: the figure queries read only the index (PostgreSQL index-only scans, docs/METRICS.md)
 _STARTED = ("result", "late_3x", "reopens", "business_seconds", "wall_seconds", "start_week", "department_id",
             "channel_id", "category_id", "agent_id")
+_ENDED_RUN = text("end_day IS NOT NULL")
 _ENDED = ("result", "end_week", "department_id", "channel_id", "category_id", "agent_id")
 
 
@@ -42,7 +43,8 @@ class MetricFact(Base):
     __table_args__ = (
         UniqueConstraint("ticket_id", "kind", "seq"),
         Index("ix_metric_facts_kind_start_day", "kind", "start_day", postgresql_include=list(_STARTED)),
-        Index("ix_metric_facts_kind_end_day", "kind", "end_day", postgresql_include=list(_ENDED)),
+        Index("ix_metric_facts_kind_end_day", "kind", "end_day", postgresql_include=list(_ENDED),
+              postgresql_where=_ENDED_RUN, sqlite_where=_ENDED_RUN),  # a run still going has no end day
         Index("ix_metric_facts_late_3x_start_day", "start_day", postgresql_where=text("late_3x"),
               sqlite_where=text("late_3x")),  # the 3x-late list: a small index of the few very late runs
     )

@@ -30,6 +30,9 @@ PRIORITY_RANK = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
 AWAITING = ("webcare", "department", "citizen", "nobody")
 CLOCKS = ("first_response", "next_response", "department_feedback", "handling")
 OPEN_TICKET = text("status IN ('new', 'open', 'with_department', 'waiting_citizen', 'forwarded_external')")
+OPEN_ASSIGNED = text(f"{OPEN_TICKET.text} AND assignee_id IS NOT NULL")
+CLOSED_TICKET = text("status IN ('resolved', 'cancelled')")
+CLOSED_ASSIGNED = text(f"{CLOSED_TICKET.text} AND assignee_id IS NOT NULL")
 INBOX_FILTERS = ["status", "priority", "channel_id", "category_id", "sla_level"]  # included in the inbox indexes
 
 
@@ -37,13 +40,8 @@ class Ticket(Base):
     __tablename__ = "tickets"
     __table_args__ = (
         UniqueConstraint("channel_id", "current_thread_key"),
-        Index("ix_tickets_status_next_due_at_id", "status", "next_due_at", "id"),
-        Index("ix_tickets_department_id_status_next_due_at", "department_id", "status", "next_due_at"),
-        Index("ix_tickets_assignee_id_status_next_due_at", "assignee_id", "status", "next_due_at"),
-        Index("ix_tickets_channel_id_created_at", "channel_id", "created_at"),
         Index("ix_tickets_category_id_created_at", "category_id", "created_at"),
         Index("ix_tickets_created_at", "created_at"),
-        Index("ix_tickets_resolved_at", "resolved_at"),
         Index("ix_tickets_contact_id", "contact_id"),
         Index("ix_tickets_sla_check_at", "sla_check_at"),
         Index("ix_tickets_channel_id_thread_key", "channel_id", "thread_key"),
@@ -55,7 +53,14 @@ class Ticket(Base):
         Index("ix_tickets_open_department_id_next_due_at_id", "department_id", "next_due_at", "id",
               postgresql_where=OPEN_TICKET, sqlite_where=OPEN_TICKET, postgresql_include=[*INBOX_FILTERS, "assignee_id"]),
         Index("ix_tickets_open_assignee_id_next_due_at_id", "assignee_id", "next_due_at", "id",
-              postgresql_where=OPEN_TICKET, sqlite_where=OPEN_TICKET, postgresql_include=[*INBOX_FILTERS, "department_id"]),
+              postgresql_where=OPEN_ASSIGNED, sqlite_where=OPEN_ASSIGNED,
+              postgresql_include=[*INBOX_FILTERS, "department_id"]),
+        # Closed tickets of a department or an assignee, newest first (the list with status resolved,
+        # cancelled or all); a new ticket enters neither (migration ingest_0003).
+        Index("ix_tickets_closed_department_id_id", "department_id", "id", postgresql_where=CLOSED_TICKET,
+              sqlite_where=CLOSED_TICKET),
+        Index("ix_tickets_closed_assignee_id_id", "assignee_id", "id", postgresql_where=CLOSED_ASSIGNED,
+              sqlite_where=CLOSED_ASSIGNED),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -38,11 +38,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webcare.db import Base, utcnow
 
+HAS_DEDUPE_KEY = text("dedupe_key IS NOT NULL")
 EVENT_TYPES = (
     "created", "message_in", "reopened", "routed", "rerouted", "reply_queued", "reply_sent", "reply_failed",
     "auto_ack_sent", "auto_ack_skipped", "note", "feedback", "handoff", "status_changed", "assigned", "labels_changed",
@@ -55,7 +56,9 @@ class TicketEvent(Base):
     __tablename__ = "ticket_events"
     __table_args__ = (
         Index("ix_ticket_events_ticket_id_id", "ticket_id", "id"),
-        Index("ix_ticket_events_type_at", "type", "at"),
+        # Only events that must happen once carry a key (SLA crossings, ...): partial, ingest_0003.
+        Index("uq_ticket_events_dedupe_key", "dedupe_key", unique=True, postgresql_where=HAS_DEDUPE_KEY,
+              sqlite_where=HAS_DEDUPE_KEY),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,4 +68,4 @@ class TicketEvent(Base):
     department_id: Mapped[int | None] = mapped_column()  # no foreign key: migration ingest_0002
     data: Mapped[dict] = mapped_column(default=dict)
     at: Mapped[datetime] = mapped_column(default=utcnow)
-    dedupe_key: Mapped[str | None] = mapped_column(String(160), unique=True)
+    dedupe_key: Mapped[str | None] = mapped_column(String(160))

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from webcare.i18n import LANGUAGES, N_
 from webcare.mailer import translations_for
 from webcare.models import Department, Ticket, TicketEvent, User
+from webcare.models.ticket_event import HAS_DEDUPE_KEY
 from webcare.queue import publish_after_commit
 from webcare.services import metric_facts, sla
 from webcare.services.notifications import department_members, notify
@@ -77,7 +78,7 @@ def record_crossings(session: Session, crossings: list[tuple[Ticket, str, str, C
     inserted: set[str] = set()
     for start in range(0, len(rows), INSERT_CHUNK):
         statement = insert(TicketEvent.__table__).values(rows[start:start + INSERT_CHUNK]) \
-            .on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(TicketEvent.__table__.c.dedupe_key)
+            .on_conflict_do_nothing(index_elements=["dedupe_key"], index_where=HAS_DEDUPE_KEY).returning(TicketEvent.__table__.c.dedupe_key)
         inserted.update(session.connection().execute(statement).scalars())
     return inserted
 
