@@ -290,8 +290,9 @@ class Calendar:
 
     def _first_span_from(self, moment: datetime) -> Span:
         """The opening interval a walk from `moment` starts in: the one `moment` is in, else the next one."""
-        if self._last_span[0] <= moment < self._last_span[1]:
-            return self._last_span
+        last = self._last_span  # read once: a calendar may be shared by threads (services.calendars)
+        if last[0] <= moment < last[1]:
+            return last
         for day in self._days_from(moment):
             for span in self.spans(day):
                 if span[1] > moment:
@@ -351,12 +352,13 @@ class Calendar:
         return total
 
     def _whole_days_between(self, first: date, last: date) -> timedelta:
-        if (first, last) not in self._between:
+        known = self._between.get((first, last))
+        if known is None:
             if len(self._between) >= _WALKS_KEPT:
                 self._between.clear()
             days = (first + timedelta(days=n) for n in range(1, (last - first).days))
-            self._between[(first, last)] = sum((self.open_time(day) for day in days), timedelta(0))
-        return self._between[(first, last)]
+            known = self._between[(first, last)] = sum((self.open_time(day) for day in days), timedelta(0))
+        return known
 
     def add_working_days(self, start: datetime, days: int) -> datetime:
         """The same local time on the Nth following working day; a start outside opening hours counts

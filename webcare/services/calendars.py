@@ -6,6 +6,7 @@ Without any calendar row (a fresh database) the built-in default applies: Monday
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from sqlalchemy import select
@@ -16,11 +17,25 @@ from webcare.errors import NotFound
 from webcare.models import BusinessCalendar
 from webcare.services import defaults
 
+_KEPT: dict[tuple, Calendar] = {}
+_KEPT_MAX = 64
+
 
 def from_model(model: BusinessCalendar) -> Calendar:
-    return Calendar(model.name, timezone=model.timezone, opening_hours=model.opening_hours,
-                    statutory_holidays=model.statutory_holidays,
-                    closing_days={day.day: day.name for day in model.closing_days}, calendar_id=model.id)
+    """The calendar a row defines. The same definition gives the same object in every session of the
+    process, so what it works out (opening intervals per day, walks, working days: pure functions of the
+    definition) is kept between ingest batches and requests; a changed row is another definition."""
+    closing_days = {day.day: day.name for day in model.closing_days}
+    key = (model.id, model.name, model.timezone, json.dumps(model.opening_hours, sort_keys=True),
+           model.statutory_holidays, tuple(sorted(closing_days.items())))
+    calendar = _KEPT.get(key)
+    if calendar is None:
+        if len(_KEPT) >= _KEPT_MAX:
+            _KEPT.clear()
+        calendar = _KEPT[key] = Calendar(model.name, timezone=model.timezone, opening_hours=model.opening_hours,
+                                         statutory_holidays=model.statutory_holidays, closing_days=closing_days,
+                                         calendar_id=model.id)
+    return calendar
 
 
 def builtin_default() -> Calendar:
