@@ -61,6 +61,9 @@ class Ticket(Base):
               sqlite_where=CLOSED_TICKET),
         Index("ix_tickets_closed_assignee_id_id", "assignee_id", "id", postgresql_where=CLOSED_ASSIGNED,
               sqlite_where=CLOSED_ASSIGNED),
+        # The safety net's minute look for threats the safety team was not told of (migration safety_0001).
+        Index("ix_tickets_threat_updated_at", "updated_at", postgresql_where=text("threat"),
+              sqlite_where=text("threat = 1")),  # as SQLAlchemy writes `where(Ticket.threat)` there
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -88,7 +88,7 @@ def unannounced_threat_ids(session: Session, now: datetime | None = None, limit:
     since = (now or utcnow()) - timedelta(days=SAFETY_NET_DAYS)
     announced = exists().where(TicketEvent.ticket_id == Ticket.id, TicketEvent.type == "safety_notified")
     return list(session.scalars(
-        select(Ticket.id).where(Ticket.threat.is_(True), Ticket.updated_at >= since, ~announced)
+        select(Ticket.id).where(Ticket.threat, Ticket.updated_at >= since, ~announced)  # ix_tickets_threat_updated_at
         .order_by(Ticket.id).limit(limit)
     ))
 
