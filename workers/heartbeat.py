@@ -7,8 +7,8 @@ thread renews the lease every `job_heartbeat_seconds` while the job runs, and th
 long: a job of a dead worker is retried about `3 x job_heartbeat_seconds` after its last beat (plus the
 recovery sweep's interval), whatever its timeout. A worker that is alive but stuck (a lock wait, a slow
 platform) keeps beating and keeps its job; the job's own timeout still applies. A job that ends while
-Redis is away does not end the worker (rq would), nor does a worker beat between jobs: the worker waits
-for Redis and goes on.
+Redis is away does not end the worker (rq would), nor does a worker beat between jobs, a suspension check
+or rq's maintenance: the worker waits for Redis and goes on.
 """
 
 from __future__ import annotations
@@ -69,6 +69,28 @@ class BeatingWorker(SimpleWorker):
         except (RedisConnectionError, RedisTimeoutError) as exc:
             log.warning("worker heartbeat skipped: Redis is away (%s)", exc)
             return None
+
+    def check_for_suspension(self, burst: bool) -> None:
+        """rq asks Redis whether workers are suspended at the top of every loop, outside its own handling of
+        a lost connection: Redis going away right then ended the worker (seen in the Redis-restart fault
+        test). Redis away: not suspended as far as we know; wait for it, then the loop goes on."""
+        try:
+            super().check_for_suspension(burst)
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            self._redis_away("suspension check", exc)
+
+    def run_maintenance_tasks(self):
+        """rq's periodic maintenance (registries, its scheduler), likewise outside rq's handling of a lost
+        connection; it runs again at its next turn."""
+        try:
+            return super().run_maintenance_tasks()
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            self._redis_away("maintenance", exc)
+            return None
+
+    def _redis_away(self, what: str, exc: Exception) -> None:
+        log.warning("worker %s skipped: Redis is away (%s); waiting for it", what, exc)
+        self._wait_for_redis()
 
     def _stop_beating(self) -> None:
         """No beat after this: one in flight finishes first. Called as the job ends, before rq records
