@@ -290,8 +290,7 @@ class Calendar:
 
     def _first_span_from(self, moment: datetime) -> Span:
         """The opening interval a walk from `moment` starts in: the one `moment` is in, else the next one."""
-        last = self._last_span  # read once: a calendar may be shared by threads (services.calendars)
-        if last[0] <= moment < last[1]:
+        if (last := self._last_span)[0] <= moment < last[1]:  # read once: threads may share a calendar
             return last
         for day in self._days_from(moment):
             for span in self.spans(day):
@@ -356,8 +355,8 @@ class Calendar:
         if known is None:
             if len(self._between) >= _WALKS_KEPT:
                 self._between.clear()
-            days = (first + timedelta(days=n) for n in range(1, (last - first).days))
-            known = self._between[(first, last)] = sum((self.open_time(day) for day in days), timedelta(0))
+            known = self._between[(first, last)] = sum(
+                (self.open_time(first + timedelta(days=n)) for n in range(1, (last - first).days)), timedelta(0))
         return known
 
     def add_working_days(self, start: datetime, days: int) -> datetime:
@@ -385,8 +384,7 @@ class Calendar:
         if days < 0:
             raise CalendarError("the number of calendar days must not be negative")
         local = _aware(start, "start").astimezone(self.zone)
-        later = datetime.combine(local.date() + timedelta(days=days), local.time(), tzinfo=self.zone)
-        return later.astimezone(UTC)
+        return datetime.combine(local.date() + timedelta(days=days), local.time(), tzinfo=self.zone).astimezone(UTC)
 
     def add(self, start: datetime, value: float, unit: str) -> datetime:
         """Add a target in its unit; beyond the years 1 to 9999 (UTC or local) it is a CalendarError."""
