@@ -24,7 +24,8 @@ MAX_TEXT = 2000
 def list_all(session: Session) -> list[CannedResponse]:
     """Every canned response: the general ones first, then per category; by title."""
     rows = session.scalars(select(CannedResponse).outerjoin(Category, CannedResponse.category_id == Category.id)
-                           .options(contains_eager(CannedResponse.category)).order_by(Category.code.is_not(None), Category.code, CannedResponse.title))
+                           .options(contains_eager(CannedResponse.category))
+                           .order_by(Category.code.is_not(None), Category.code, CannedResponse.title))
     return list(rows)
 
 

@@ -78,7 +78,8 @@ def record_crossings(session: Session, crossings: list[tuple[Ticket, str, str, C
     inserted: set[str] = set()
     for start in range(0, len(rows), INSERT_CHUNK):
         statement = insert(TicketEvent.__table__).values(rows[start:start + INSERT_CHUNK]) \
-            .on_conflict_do_nothing(index_elements=["dedupe_key"], index_where=HAS_DEDUPE_KEY).returning(TicketEvent.__table__.c.dedupe_key)
+            .on_conflict_do_nothing(index_elements=["dedupe_key"], index_where=HAS_DEDUPE_KEY) \
+            .returning(TicketEvent.__table__.c.dedupe_key)  # the key is unique where set (partial index)
         inserted.update(session.connection().execute(statement).scalars())
     return inserted
 
