@@ -73,3 +73,14 @@ def test_openapi_document(client):
     doc = response.get_json()
     assert doc["openapi"].startswith("3.")
     assert "/tickets/{ticket_id}" in doc["paths"]
+
+
+def test_openapi_nullable_enums_list_null(client):
+    """OpenAPI 3.0 checks `enum` before `nullable`: a channel without an error (`last_error_kind` null) must
+    still match its schema."""
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    assert None in schemas["Channel"]["properties"]["last_error_kind"]["enum"]
+    for name, schema in schemas.items():
+        for prop_name, prop in schema.get("properties", {}).items():
+            if prop.get("nullable") and "enum" in prop:
+                assert None in prop["enum"], f"{name}.{prop_name}"

@@ -54,7 +54,18 @@ def build_openapi(prefix: str = "/api/v1") -> dict:
     spec.components.schema("Error", schema=ErrorSchema)
     for path, ops in _by_path().items():
         spec.path(path=_openapi_path(path), operations=ops)
-    return spec.to_dict()
+    document = spec.to_dict()
+    for schema in document["components"]["schemas"].values():
+        _null_in_nullable_enums(schema)
+    return document
+
+
+def _null_in_nullable_enums(schema: dict) -> None:
+    """OpenAPI 3.0 checks `enum` before `nullable`: a field that may be null lists null among its values
+    (apispec adds it for `OneOf` validators, not for an `enum` given in a field's metadata)."""
+    for prop in schema.get("properties", {}).values():
+        if prop.get("nullable") and "enum" in prop and None not in prop["enum"]:
+            prop["enum"] = [*prop["enum"], None]
 
 
 def _by_path() -> dict[str, dict]:
