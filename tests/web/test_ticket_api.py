@@ -81,13 +81,25 @@ def test_reply_202_and_422(api):
     assert held.status_code == 422
     assert held.get_json()["error"]["fields"]["findings"][0]["kind"] == "email"
     assert call("POST", f"/tickets/{tickets[0].id}/replies",
-                json={"text": "Mail jan@example.nl", "override_pii": True}).status_code == 400
-    assert call("POST", f"/tickets/{tickets[0].id}/replies",
                 json={"text": "Mail jan@example.nl", "override_pii": True,
                       "override_reason": "op verzoek"}).status_code == 202
     assert call("POST", f"/tickets/{tickets[0].id}/replies", json={"text": ""}).status_code == 400
     stale = call("POST", f"/tickets/{tickets[0].id}/replies", json={"text": "x", "seen_seq": 0})
     assert stale.status_code == 409 and stale.get_json()["error"]["code"] == "stale_view"
+
+
+def test_override_pii_alone_sends_and_is_recorded(api, session):
+    """The shared API promises `override_pii` without more; the history and audit log say no reason was given."""
+    from webcare.api.tickets import OVERRIDE_WITHOUT_REASON
+    from webcare.models import AuditEntry, TicketEvent
+
+    call, _, tickets = api
+    sent = call("POST", f"/tickets/{tickets[0].id}/replies", json={"text": "Mail jan@example.nl", "override_pii": True})
+    assert sent.status_code == 202 and sent.get_json()["delivery"]["state"] == "queued"
+    event = session.scalars(select(TicketEvent).where(TicketEvent.ticket_id == tickets[0].id,
+                                                      TicketEvent.type == "pii_override")).one()
+    assert event.data["reason"] == OVERRIDE_WITHOUT_REASON and event.data["kinds"] == ["email"]
+    assert session.scalars(select(AuditEntry).where(AuditEntry.action == "reply.pii_override")).one()
 
 
 def test_a_reply_being_retried_is_still_queued_for_the_api(api, session):

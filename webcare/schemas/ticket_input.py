@@ -37,8 +37,8 @@ class ReplyInputSchema(Schema):
     visibility = fields.String(load_default=None, validate=validate.OneOf(["public", "private"]),
                                metadata={"description": "default: the ticket's own visibility"})
     override_pii = fields.Boolean(load_default=False)
-    override_reason = fields.String(load_default=None, validate=validate.Length(max=1000),
-                                    metadata={"description": "required with override_pii"})
+    override_reason = fields.String(load_default=None, validate=validate.Length(max=1000), metadata={
+        "description": "why the override (logged); without one the log says none was given"})
     seen_seq = fields.Integer(load_default=None, validate=COUNT_RANGE, metadata={"description": "the ticket's activity_seq you saw"})
     seen_message_id = fields.Integer(load_default=None, validate=COUNT_RANGE,
                                      metadata={"description": "the last message id you saw; newer messages by "
