@@ -62,6 +62,23 @@ def test_list_scoped_and_filtered(api):
     assert call("GET", "/tickets?q=melding%201").get_json()["items"][0]["id"] == tickets[1].id
 
 
+def test_status_filter_open_is_the_status_open(api, session):
+    """`open` is the status "In behandeling" (DOMAIN.md), not every status that is not closed."""
+    call, _, tickets = api
+    tickets[0].status, tickets[1].status, tickets[2].status = "open", "with_department", "resolved"
+    session.commit()
+
+    def ids(query: str) -> set[int]:
+        response = call("GET", f"/tickets?{query}")
+        assert response.status_code == 200, response.get_json()
+        return {t["id"] for t in response.get_json()["items"]}
+
+    assert ids("status=open") == {tickets[0].id}
+    assert ids("") == {t.id for t in tickets} - {tickets[2].id}
+    assert ids("status=closed") == {tickets[2].id} and ids("status=all") == {t.id for t in tickets}
+    assert ids("status=new,with_department") == {tickets[1].id, tickets[3].id, tickets[4].id}
+
+
 @pytest.mark.parametrize("query", ["limit=0", "limit=500", "sla=soon", "priority=asap", "cursor=%%%", "bogus=1",
                                    "status=sleeping", "department=NOPE", "sort=oldest"])
 def test_list_bad_input_is_400_with_fields(api, query):

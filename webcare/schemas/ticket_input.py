@@ -13,8 +13,9 @@ TEXT = validate.Length(min=1, max=10_000)
 
 
 class TicketListQuerySchema(ListQuerySchema):
-    status = fields.String(load_default=None, metadata={"description": "open (default), closed, all, or a "
-                                                                       "comma-separated list of statuses"})
+    status = fields.String(load_default=None, metadata={
+        "description": "a status or a comma-separated list of them, closed (resolved and cancelled) or all; "
+                       "default: every status that is not closed"})
     view = fields.String(load_default=None, validate=validate.OneOf(
         ["mine", "unanswered", "almost_late", "with_departments"]))
     department = fields.String(load_default=None, metadata={"description": "department code, e.g. OW"})

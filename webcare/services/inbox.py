@@ -63,8 +63,9 @@ class Page:
 
 
 def parse_statuses(value: str | None) -> tuple[str, ...]:
-    """`open` (default), `closed`, `all`, or a comma-separated list of statuses."""
-    if not value or value == "open":
+    """Nothing: every status that is not closed; `closed`, `all`, or one status or a comma-separated list of
+    them (`open` is the status "In behandeling", as everywhere else)."""
+    if not value:
         return OPEN_STATUSES
     if value == "closed":
         return CLOSED_STATUSES
