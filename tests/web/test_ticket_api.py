@@ -80,7 +80,7 @@ def test_status_filter_open_is_the_status_open(api, session):
 
 
 @pytest.mark.parametrize("query", ["limit=0", "limit=500", "sla=soon", "priority=asap", "cursor=%%%", "bogus=1",
-                                   "status=sleeping", "department=NOPE", "sort=oldest"])
+                                   "status=sleeping", "department=NOPE", "sort=oldest", "assignee=nobody@x.nl"])
 def test_list_bad_input_is_400_with_fields(api, query):
     call, _, _ = api
     response = call("GET", f"/tickets?{query}")

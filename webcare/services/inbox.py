@@ -202,7 +202,10 @@ def _assignee_condition(session: Session, user: User, who: str):
     if who == "none":
         return Ticket.assignee_id.is_(None)
     found = session.scalar(select(User.id).where(func.lower(User.email) == who.strip().lower()))
-    return Ticket.assignee_id == found if found is not None else false()
+    if found is None:  # a 400 naming the field, as an unknown department, category or channel is
+        raise ValidationFailed(f"unknown assignee {who!r}: an e-mail address of a user, 'me' or 'none'",
+                               fields={"assignee": "unknown"})
+    return Ticket.assignee_id == found
 
 
 # A saved view is a set of statuses and a condition; its statuses narrow the status filter instead of adding
