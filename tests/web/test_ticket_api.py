@@ -55,6 +55,16 @@ def test_list_newest_first_with_cursor(api, session):
     assert [t["id"] for t in most_urgent] == [t.id for t in (tickets[3], tickets[2], tickets[1], tickets[0], tickets[4])]
 
 
+def test_a_cursor_of_the_other_order_is_400(api):
+    """A cursor names its order: read with the other, it would skip tickets without a word."""
+    call, _, _ = api
+    newest = call("GET", "/tickets?sort=newest&limit=2").get_json()["next_cursor"]
+    urgent = call("GET", "/tickets?limit=2").get_json()["next_cursor"]
+    assert call("GET", f"/tickets?limit=2&cursor={newest}").status_code == 400
+    assert call("GET", f"/tickets?sort=newest&limit=2&cursor={urgent}").status_code == 400
+    assert call("GET", f"/tickets?sort=newest&limit=2&cursor={newest}").status_code == 200
+
+
 def test_list_scoped_and_filtered(api):
     call, _, tickets = api
     assert {t["department"] for t in call("GET", "/tickets", "ow").get_json()["items"]} == {"OW"}

@@ -91,11 +91,11 @@ def list_tickets(session: Session, user: User, filters: Filters, *, limit: int =
     limit = max(1, min(limit, MAX_LIMIT))
     base = filtered(session, user, replace(filters, statuses=STATUSES, q=None), now or utcnow())
     matches = ticket_search.conditions(session, filters.q)
-    phase, due, last_id = decode_cursor(cursor)
+    newest = filters.sort == "newest"
+    phase, due, last_id = decode_cursor(cursor, newest)
     wanted = view_statuses(filters.view, filters.statuses)
     running = tuple(s for s in OPEN_STATUSES if s in wanted)
     stopped = tuple(s for s in STATUSES if s in wanted and s not in OPEN_STATUSES)
-    newest = filters.sort == "newest"
     rows: list[TicketRow] = []
     if phase == 1 and running and not newest:
         part = base.where(Ticket.status.in_(running), Ticket.next_due_at.is_not(None))
@@ -118,7 +118,7 @@ def list_tickets(session: Session, user: User, filters: Filters, *, limit: int =
     rows = rows[:limit]
     if not (more and rows):
         return Page(rows, None)
-    return Page(rows, encode_cursor(1 if len(rows) <= first_of_phase_2 else 2, rows[-1]))
+    return Page(rows, encode_cursor(1 if len(rows) <= first_of_phase_2 else 2, rows[-1], newest))
 
 
 def _fetch(session: Session, statement: Select, order, limit: int, matches: list, key) -> list[TicketRow]:
@@ -269,24 +269,29 @@ def cached_view_counts(session: Session, redis: Redis, user: User, ttl: int = CO
 
 # -- cursors -----------------------------------------------------------------------------------------------
 
-def encode_cursor(phase: int, ticket: TicketRow) -> str:
+NEWEST = 3  # the phase a cursor of the newest-first order names: it cannot be read as one of the other order
+
+
+def encode_cursor(phase: int, ticket: TicketRow, newest: bool = False) -> str:
     due = ticket.next_due_at.isoformat() if phase == 1 and ticket.next_due_at else None
-    return cursors.encode([phase, due, ticket.id])
+    return cursors.encode([NEWEST if newest else phase, due, ticket.id])
 
 
-def decode_cursor(cursor: str | None) -> tuple[int, datetime | None, int]:
+def decode_cursor(cursor: str | None, newest: bool = False) -> tuple[int, datetime | None, int]:
     """(phase, next_due_at, id) of the last row shown; the first page is phase 1 from the start.
 
     A cursor is the client's to change: anything `encode_cursor` cannot have written (a phase other than
-    1 or 2, an id that is no id, a due time without an offset or beyond the calendar) is a 400, never a
-    value the database refuses (a 500)."""
+    1 or 2, or 3 for the newest-first order; a cursor of the other order; an id that is no id, a due time
+    without an offset or beyond the calendar) is a 400, never a value the database refuses (a 500) or a
+    page that silently skips tickets."""
     if not cursor:
         return 1, None, 0
     try:
         phase, due, last_id = cursors.decode(cursor)
-        if not (_is_int(phase, 1, 2) and _is_int(last_id, 1, MAX_ID) and (due is None or phase == 1)):
-            raise ValueError("phase, id or due time")
-        return phase, (None if due is None else _aware_utc(due)), last_id
+        if not (_is_int(phase, 1, 3) and _is_int(last_id, 1, MAX_ID) and (due is None or phase == 1)
+                and (phase == NEWEST) == newest):
+            raise ValueError("phase, id, due time or order")
+        return (2 if phase == NEWEST else phase), (None if due is None else _aware_utc(due)), last_id
     except (ValueError, TypeError, OverflowError) as exc:
         raise cursors.invalid() from exc
 
