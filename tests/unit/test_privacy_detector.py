@@ -132,3 +132,16 @@ def test_licence_plate_sidecodes(plate, valid):
 def test_nothing_in_empty_or_plain_text():
     assert scan("") == []
     assert scan("Dank voor uw melding, wij pakken het op.") == []
+
+
+@pytest.mark.parametrize("text, found", [
+    ("We komen kijken bij 1234 ab 12.", "1234 ab 12"),
+    ("Ophalen bij 1234 Ab 12 graag", "1234 Ab 12"),
+    ("postcode 3512 je en huisnummer 14", "3512 je en huisnummer 14"),
+    ("Sinds 1990 op 3 plekken overlast", None),
+    ("In 2019 en 2021 al gemeld", None),
+    ("Postcode: 1234 sa 5", None),  # SA, SD and SS are no Dutch postcode letters
+])
+def test_postcode_in_lower_case_apart_unless_a_common_word(text, found):
+    findings = [f.text for f in scan(text) if f.kind == "postcode_house_number"]
+    assert findings == ([found] if found else [])

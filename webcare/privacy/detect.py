@@ -163,17 +163,23 @@ def _year(text: str) -> int:
 
 
 # -- postcode with house number ----------------------------------------------------------------------
-_PC = r"(?P<pc>[1-9]\d{3}(?: ?(?!SA|SD|SS)[A-Z]{2}|(?!sa|sd|ss)[a-z]{2}))(?![\w])"
+# Upper case with or without a space; lower case written together, or apart (also "Ab") when the letters are
+# not a common two-letter word ("in 2023 en 2024", "sinds 1990 op 3 plekken"); after "postcode" any case.
+_COMMON_PAIRS = ("en|de|op|in|is|te|om|of|na|al|ik|je|we|ze|er|nu|zo|ja|ga|ok|to|at|an|as|by|he|me|my|no|so|up|us|"
+                 "or|if|it|be|do|go|am|pm|km|cm|mm|kg|gr|ml|cl|dl|ha|tv|pc|id|mn|zn|hr|mw|dr|ir|mr|st|nr")
+_PC = (r"(?P<pc>[1-9]\d{3}(?: ?(?!SA|SD|SS)[A-Z]{2}|(?!sa|sd|ss)[a-z]{2}"
+       rf"| (?!(?i:sa|sd|ss|{_COMMON_PAIRS})(?![\w]))[A-Za-z][a-z]))(?![\w])")
+_PC_NAMED = r"(?i:\bpostcode)\s*(?:is\s*)?:?\s*(?P<pc>[1-9]\d{3} ?(?!(?i:sa|sd|ss))[a-zA-Z]{2})(?![\w])"
 _NUM = r"(?P<num>\d{1,5}(?:[ -]?[a-zA-Z](?![\w])|-\d{1,3})?)"
 # A street name starts a word and is at most 60 characters: unbounded `\w+` tried at every position of a long
 # run of letters made the scan quadratic (100,000 zeros took minutes; tests/fuzz/test_parsers.py).
 _STREET = (r"\b(?!Postbus\b|Antwoordnummer\b)(?:[A-Z][\w'.-]{1,60}"
            r"|\w{1,60}(?:straat|weg|laan|plein|gracht|kade|dijk|singel|hof|pad|steeg|dreef|markt|park))")
 _ADDRESS_FORWARD = re.compile(rf"{_STREET}\s+{_NUM}\s*,?\s*{_PC}")
-_ADDRESS_BACKWARD = re.compile(
-    rf"{_PC}\s*,?\s*(?:(?:en|met)\s+)?(?:(?:het\s+)?(?:huis)?(?:nummer|nr\.?|no\.?)\s*:?\s*)?{_NUM}"
-    r"(?![\w]|[.:,]\d|\s?(?:uur|euro|km|meter|jaar|dagen|weken|minuten|procent|%))"
-)
+_THEN_NUMBER = (rf"\s*,?\s*(?:(?:en|met)\s+)?(?:(?:het\s+)?(?:huis)?(?:nummer|nr\.?|no\.?)\s*:?\s*)?{_NUM}"
+                r"(?![\w]|[.:,]\d|\s?(?:uur|euro|km|meter|jaar|dagen|weken|minuten|procent|%))")
+_ADDRESS_BACKWARD = re.compile(_PC + _THEN_NUMBER)
+_ADDRESS_NAMED = re.compile(_PC_NAMED + _THEN_NUMBER)
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 _ADDRESS_LABELLED = re.compile(
     rf"\b(?i:(?:huis)?(?:nummer|nr\.?))\s*:?\s*{_NUM}(?![\w])[^\d\n]{{0,30}}?{_PC}"
@@ -181,7 +187,8 @@ _ADDRESS_LABELLED = re.compile(
 
 
 def _addresses(text: str) -> Iterator[Finding]:
-    for pattern, first in ((_ADDRESS_FORWARD, "num"), (_ADDRESS_BACKWARD, "pc"), (_ADDRESS_LABELLED, "num")):
+    for pattern, first in ((_ADDRESS_FORWARD, "num"), (_ADDRESS_BACKWARD, "pc"), (_ADDRESS_NAMED, "pc"),
+                           (_ADDRESS_LABELLED, "num")):
         for m in pattern.finditer(text):
             last = "pc" if first == "num" else "num"
             if _YEAR.fullmatch(m.group("num")):
