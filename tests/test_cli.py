@@ -195,6 +195,30 @@ def test_every_database_command_reports_an_unreachable_database(settings, tmp_pa
     assert len(result.stderr.splitlines()) == 1 and result.stdout == ""
 
 
+@pytest.mark.parametrize("args", [["route", "--text", "container vol"], ["create-user", "u@voorbeeldstad.nl", "--role", "agent"],
+                                  ["channels", "list"]])
+def test_a_database_without_the_migrations_says_run_init_db(settings, tmp_path, args):
+    from click.testing import CliRunner
+
+    from webcare.cli import Context, main
+
+    ctx = Context()
+    ctx._settings = dataclasses.replace(settings, database_url=f"sqlite:///{tmp_path / 'empty.db'}")
+    result = CliRunner().invoke(main, args, obj=ctx, catch_exceptions=False)
+    assert result.exit_code == 1, result.output
+    assert result.stderr == (f"error: the database at sqlite:///{tmp_path}/empty.db does not have the current schema: "
+                             "run `webcare init-db`\n")
+
+
+def test_unreachable_redis_is_one_line_on_stderr_not_a_traceback(settings):
+    url = f"redis://:geheim@127.0.0.1:{free_port()}/0"  # nothing listens there
+    result = subprocess.run([sys.executable, "-m", "webcare", "poll", "1"], capture_output=True, text=True,
+                            env=_env(settings, WEBCARE_REDIS_URL=url), timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith("error: cannot reach Redis at redis://:***@127.0.0.1:"), result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "geheim" not in result.stderr
+
+
 def test_worker_burst_runs_queued_jobs(runtime, settings, session):
     from rq.job import Job
 

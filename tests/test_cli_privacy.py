@@ -25,6 +25,8 @@ def test_scan_reads_stdin_and_needs_a_text(cli):
     assert json.loads(result.output)[0]["kind"] == "iban"
     missing = cli("privacy", "scan")
     assert missing.exit_code == 2 and "--text" in missing.output
+    both = cli("privacy", "scan", "--text", "geen", "--stdin", input="bel 0612345678\n")
+    assert both.exit_code == 2 and "either --text TEXT or --stdin" in both.output
 
 
 def test_retention_dry_run_and_run(cli, session):

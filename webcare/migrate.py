@@ -6,7 +6,9 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Indexes that only a migration makes, on PostgreSQL only (trigram indexes: search_0001); the models do not
@@ -33,3 +35,10 @@ def upgrade(database_url: str, revision: str = "head") -> None:
 
 def heads(database_url: str = "sqlite://") -> list[str]:
     return list(ScriptDirectory.from_config(alembic_config(database_url)).get_heads())
+
+
+def is_current(engine: Engine) -> bool:
+    """Whether the database has every migration applied (its revisions are the heads)."""
+    with engine.connect() as connection:
+        applied = set(MigrationContext.configure(connection).get_current_heads())
+    return applied == set(heads(engine.url.render_as_string(hide_password=False)))

@@ -1,6 +1,6 @@
 """The `webcare` command line. Commands print JSON where they return data, exit 0 on success and
-2 on bad input with a message on stderr (see API.md); a database that cannot be reached is one line on
-stderr and exit 1."""
+2 on bad input with a message on stderr (see API.md); a database or Redis that cannot be reached, or a
+database without the migrations applied, is one line on stderr and exit 1."""
 
 from __future__ import annotations
 
@@ -12,10 +12,13 @@ from functools import wraps
 from typing import Any
 
 import click
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
+from webcare import migrate
 from webcare.config import ConfigError, Settings, load_settings
 from webcare.errors import DomainError
 from webcare.runtime import Runtime, build_runtime
@@ -60,6 +63,18 @@ class Context:
         """The database URL without its password."""
         return make_url(self.settings.database_url).render_as_string(hide_password=True)
 
+    def unmigrated_database(self) -> bool:
+        """Whether the database lacks migrations (False when that cannot be told)."""
+        try:
+            return not migrate.is_current(self.runtime.engine)
+        except Exception:  # noqa: BLE001 - only a hint for the message; the original error is raised
+            return False
+
+    def redis_shown(self) -> str:
+        """The Redis URL without its password (the embedded server when none is configured)."""
+        url = self.settings.redis_url
+        return make_url(url).render_as_string(hide_password=True) if url else "the embedded Redis server"
+
 
 pass_ctx = click.make_pass_decorator(Context, ensure=True)
 
@@ -74,8 +89,9 @@ def emit(data: Any) -> None:
 
 
 def handles_errors(command: Callable) -> Callable:
-    """Turn configuration and domain errors into a message on stderr and exit code 2, and a database that
-    cannot be reached into one line on stderr and exit code 1 (not bad input; no traceback)."""
+    """Turn configuration and domain errors into a message on stderr and exit code 2; a database or Redis
+    that cannot be reached, or a database without the migrations, into one line on stderr and exit code 1
+    (not bad input; no traceback)."""
 
     @wraps(command)
     def wrapped(*args, **kwargs):
@@ -85,20 +101,29 @@ def handles_errors(command: Callable) -> Callable:
             fail(f"invalid configuration: {exc}")
         except DomainError as exc:
             fail(exc.message)
-        except (OperationalError, InterfaceError):
+        except (OperationalError, InterfaceError, ProgrammingError):
             _fail_when_unreachable()
             raise
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            ctx = click.get_current_context().find_object(Context)
+            where = ctx.redis_shown() if ctx is not None else "Redis"
+            fail(f"cannot reach Redis at {where}: {' '.join(str(exc).split())}", code=EXIT_FAILURE)
 
     return wrapped
 
 
 def _fail_when_unreachable() -> None:
-    """After a database error: when no connection can be made, say so and exit 1 (else the caller re-raises:
-    a lock timeout or a deadlock is no reason to blame the network)."""
+    """After a database error: when no connection can be made, or the schema lacks migrations, say so and exit
+    1 (else the caller re-raises: a lock timeout or a deadlock is no reason to blame the network)."""
     ctx = click.get_current_context().find_object(Context)
-    reason = ctx.unreachable_database() if ctx is not None else None
+    if ctx is None:
+        return
+    reason = ctx.unreachable_database()
     if reason is not None:
         fail(f"cannot reach the database at {ctx.database_shown()}: {reason}", code=EXIT_FAILURE)
+    if ctx.unmigrated_database():
+        fail(f"the database at {ctx.database_shown()} does not have the current schema: run `webcare init-db`",
+             code=EXIT_FAILURE)
 
 
 @click.group(help="Webcare: the municipality's social-media backoffice.")

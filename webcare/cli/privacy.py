@@ -30,10 +30,10 @@ def privacy_group() -> None:
 @click.option("--stdin", "from_stdin", is_flag=True, help="Read the text from standard input.")
 def scan(text: str | None, from_stdin: bool) -> None:
     """List the personal data found in a text (JSON): kind, text, start, end."""
+    if (text is None) == (not from_stdin):
+        fail("give either --text TEXT or --stdin" if from_stdin else "give --text TEXT or --stdin")
     if from_stdin:
         text = sys.stdin.read()
-    if text is None:
-        fail("give --text TEXT or --stdin")
     emit(findings_json(privacy.scan(text)))
 
 

@@ -66,8 +66,9 @@ def _check_amount(amount: float, unit: str) -> None:
         fail("the amount must not be negative")
     maximum = sla_admin.UNIT_MAXIMUM[unit]
     if not amount <= maximum:
-        shown = (f"{maximum / 60:g} business hours" if unit == "business_minutes"
-                 else f"{maximum} {unit.replace('_', ' ')}")
+        hours, minutes = divmod(maximum, 60)  # the exact limit: 1666.67 hours would be refused itself
+        shown = ((f"{hours} business hours" + (f" and {minutes} minutes" if minutes else ""))
+                 if unit == "business_minutes" else f"{maximum} {unit.replace('_', ' ')}")
         fail(f"the amount must be at most {shown} (the largest SLA target)")
 
 
