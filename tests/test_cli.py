@@ -92,6 +92,12 @@ def test_create_user_short_password_exits_2(cli):
     assert result.exit_code == 2
 
 
+@pytest.mark.parametrize("password", [" " * 12, "aaaaaaaaaaaa", "abababababab"])
+def test_create_user_password_of_one_or_two_characters_repeated_exits_2(cli, password):
+    result = cli("create-user", "k@voorbeeldstad.nl", "--role", "agent", "--password-stdin", input=password + "\n")
+    assert result.exit_code == 2 and "repeated" in result.output
+
+
 def test_create_token_for_unknown_user_exits_2(cli):
     assert cli("create-token", "nobody@voorbeeldstad.nl").exit_code == 2
 

@@ -123,6 +123,16 @@ def test_a_new_user_with_a_known_email_address_is_refused_on_the_form(client, ad
     assert f'value="{admin.email.upper()}"' in html and 'value="Dubbel"' in html
 
 
+def test_a_password_of_one_character_repeated_is_refused_on_the_form_in_dutch(client, admin):
+    f.login(client, admin.email)
+    token = _token(client, "/admin/users")
+    response = client.post("/admin/users", data={"csrf_token": token, "email": "y@voorbeeldstad.nl",
+                                                 "name": "Yara", "role": "agent", "password": "a" * 12})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Kies een wachtwoord dat niet uit één of twee herhaalde tekens bestaat." in html
+
+
 def test_editing_a_user_into_department_staff_without_a_department_stays_on_the_form(client, session, admin):
     agent = f.user(session, "agent")
     session.commit()

@@ -101,6 +101,9 @@ def set_password(user: User, password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed(f"the password must be at least {MIN_PASSWORD_LENGTH} characters",
                                fields={"password": "too short"})
+    if len(set(password)) < 3:  # "          " or "aaaaaaaaaa": long enough, guessed at once
+        raise ValidationFailed("the password must not be one or two characters repeated",
+                               fields={"password": "too simple"}, code="password_too_simple")
     user.password_hash = hash_password(password)
     end_sessions(user)
 

@@ -29,7 +29,7 @@ ROLE_CHOICES = [SelectChoice(role, label) for role, label in ROLE_LABELS.items()
 
 
 # which field of a user form a refusal of the users service is about (the others are flashed above the form)
-REFUSAL_FIELDS = {"email_taken": "email", "department_required": "departments", "unknown_department": "departments",
+REFUSAL_FIELDS = {"email_taken": "email", "password_too_simple": "password", "department_required": "departments", "unknown_department": "departments",
                   "category_code": "code", "category_taken": "code", "category_parent": "parent_code",
                   "promise_field": "promise_text", "promise_braces": "promise_text",
                   "threat_category": "department_code", "category_in_rules": "active",
