@@ -31,7 +31,8 @@ def test_a_refused_token_exits_1_and_marks_the_channel(cli, mastodon):  # noqa: 
     added = json.loads(cli("channels", "add", "--platform", "mastodon", "--name", "M", "--base-url",
                            mastodon.base_url, "--token-stdin", input="fout\n").output)
     result = cli("channels", "test", str(added["id"]))
-    assert result.exit_code == 1 and json.loads(result.output)["kind"] == "NeedsReauth"
+    assert result.exit_code == 1 and json.loads(result.stdout)["kind"] == "NeedsReauth"
+    assert result.stderr.startswith("error: the platform refused or could not be reached: ")
     assert json.loads(cli("channels", "list").output)[0]["state"] == "needs_reauth"
 
 

@@ -8,7 +8,7 @@ from dataclasses import asdict
 import click
 
 from webcare import platforms
-from webcare.cli import Context, emit, fail, handles_errors, main, pass_ctx
+from webcare.cli import EXIT_FAILURE, Context, emit, fail, handles_errors, main, pass_ctx
 from webcare.models.channel import PLATFORMS
 from webcare.platforms.errors import PlatformError
 from webcare.runtime import RedisNotConfigured
@@ -76,7 +76,7 @@ def test(ctx: Context, channel_id: int) -> None:
     result = channels.run_connection_test(ctx.runtime.transaction, channel_id)
     emit(result)
     if not result["ok"]:
-        sys.exit(1)
+        fail(f"the platform refused or could not be reached: {result['error']}", code=EXIT_FAILURE)
 
 
 @main.command("poll")
