@@ -15,6 +15,6 @@ from webcare.services import history_import
 def import_history(ctx: Context, path: str) -> None:
     """Check every line, then apply the new ones in time order; print counts as JSON. A bad line exits 2
     with its number: the lines before it are imported, nothing of it is; importing again skips what is done."""
-    with click.open_file(path, encoding="utf-8") as handle:
+    with click.open_file(path, "rb") as handle:  # decoded line by line: a line that is not UTF-8 is named
         lines = history_import.parse(handle)
     emit(history_import.import_lines(ctx.transaction, lines))  # a refused line: exit 2 (handles_errors)

@@ -67,13 +67,15 @@ class Line:
     key: str
 
 
-def parse(lines: Iterable[str], now: datetime | None = None) -> list[Line]:
+def parse(lines: Iterable[str | bytes], now: datetime | None = None) -> list[Line]:
     """Every non-blank line, checked for shape and time order; the first bad one raises LineError. `now` is the
-    ingest time: a line's `at` after it falls back to it."""
+    ingest time: a line's `at` after it falls back to it. Lines read as bytes must be UTF-8 text."""
     now = now or utcnow()
     parsed: list[Line] = []
     previous: datetime | None = None
     for number, raw in enumerate(lines, 1):
+        if isinstance(raw, bytes):
+            raw = _decode(number, raw)
         if not raw.strip():
             continue
         line = _parse_line(number, raw, now)
@@ -82,6 +84,15 @@ def parse(lines: Iterable[str], now: datetime | None = None) -> list[Line]:
         previous = line.data["at"]
         parsed.append(line)
     return parsed
+
+
+def _decode(number: int, raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        hint = " (a UTF-16 file?)" if number == 1 and raw[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+        raise LineError(number, f"not UTF-8 text: byte 0x{raw[exc.start]:02x} at position {exc.start + 1}{hint}; "
+                                "save the file as UTF-8") from exc
 
 
 def _parse_line(number: int, raw: str, now: datetime) -> Line:

@@ -1,0 +1,55 @@
+"""`webcare import` at its edges (found by a black-box check): files that are not UTF-8, lines repeated within a
+file, external ids that come back with other content, feedback without a person, and two imports at once.
+The figures of a normal import are worked out in test_history_import.py."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from tests import factories
+from webcare.models import Ticket
+
+AGENT = "agent1@example.nl"
+
+
+def msg(external_id, at, thread=None, text="container vol"):
+    return {"type": "message", "channel": "Mastodon test", "external_id": external_id, "thread": thread or external_id,
+            "kind": "mention", "visibility": "public", "author": "@i", "text": text, "at": at}
+
+
+def reply(thread, at, text="Dank!"):
+    return {"type": "reply", "thread": thread, "text": text, "visibility": "public", "agent": AGENT, "at": at}
+
+
+@pytest.fixture
+def world(session, tmp_path):
+    factories.seeded(session)
+    factories.channel(session, name="Mastodon test")
+    factories.user(session, "agent", departments=("KCC",), email=AGENT)
+    session.commit()
+    return tmp_path / "history.ndjson"
+
+
+def write(path, lines) -> str:
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    return str(path)
+
+
+def count(session, model) -> int:
+    return session.scalar(select(func.count()).select_from(model))
+
+
+@pytest.mark.parametrize(("content", "number"), [
+    (b"\xff\xfe garbage\n", 1),
+    ('{"type": "message"}\n'.encode("utf-16"), 1),
+    (json.dumps(msg("u1", "2025-07-03T10:00:00+02:00")).encode() + b"\n\xe9t\xe9\n", 2),
+])
+def test_a_file_that_is_not_utf8_is_bad_input_naming_its_line(session, cli, world, content, number):
+    world.write_bytes(content)
+    result = cli("import", str(world))
+    assert result.exit_code == 2, result.output
+    assert f"line {number}: not UTF-8 text" in result.output
+    assert count(session, Ticket) == 0
