@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import factories
-from webcare.models import Ticket
+from webcare.models import ImportedLine, Message, Ticket
 
 AGENT = "agent1@example.nl"
 
@@ -53,3 +53,15 @@ def test_a_file_that_is_not_utf8_is_bad_input_naming_its_line(session, cli, worl
     assert result.exit_code == 2, result.output
     assert f"line {number}: not UTF-8 text" in result.output
     assert count(session, Ticket) == 0
+
+
+def test_a_line_repeated_in_the_file_is_skipped_as_a_second_run_skips_it(session, cli, world):
+    same = reply("i1", "2025-07-03T10:10:00+02:00")
+    path = write(world, [msg("i1", "2025-07-03T10:00:00+02:00"), same, same])
+    result = cli("import", path)
+    assert result.exit_code == 0, result.output
+    counts = json.loads(result.output)
+    assert (counts["lines"], counts["skipped"], counts["imported"]) == (3, 1, {"message": 1, "reply": 1})
+    assert (count(session, Message), count(session, ImportedLine)) == (2, 2)
+    again = json.loads(cli("import", path).output)
+    assert (again["skipped"], again["imported"]) == (3, {})

@@ -12,6 +12,7 @@ actions of the inbox. So the clocks, the metric facts and the dashboards have a 
   leaves nothing behind, and the lines before it stay imported.
 - Idempotent: each applied line's SHA-256 goes into `imported_lines`; a line found there is skipped, so
   importing the same file twice changes nothing (and a fixed file can be imported again to finish the job).
+  A line repeated within the file is skipped in the same way (counted in `skipped`).
 - `import_lines(transaction, lines)` runs a whole import (the CLI's and the demo's): a transaction per chunk
   of lines, a savepoint per line, then the clocks of the touched tickets as they stand now.
 - Nothing leaves the building: the session's broker is a `ReplayBroker` that drops the jobs and realtime
@@ -150,7 +151,7 @@ def import_lines(transaction: Transaction, lines: list[Line]) -> dict:
         importer = Importer(session, broker)
         importer.check_references(lines)
         done = already_imported(session, lines)
-    todo = [line for line in lines if line.key not in done]
+    todo = _new_lines(lines, done)
     for start in range(0, len(todo), CHUNK):
         _apply_chunk(transaction, importer, todo[start:start + CHUNK])
     with _replaying(transaction, broker) as session:  # the clocks as they stand now, after the replayed past
@@ -158,6 +159,18 @@ def import_lines(transaction: Transaction, lines: list[Line]) -> dict:
             sla.recompute(session, session.get(Ticket, ticket_id), utcnow())
     return {"lines": len(lines), "skipped": len(lines) - len(todo), "imported": dict(importer.applied),
             "tickets": len(importer.touched), "not_sent": dict(broker.dropped)}
+
+
+def _new_lines(lines: list[Line], done: set[str]) -> list[Line]:
+    """The lines not imported before and not repeated from earlier in the file: a repeat is skipped, as a second
+    run of the file skips it."""
+    seen = set(done)
+    todo = []
+    for line in lines:
+        if line.key not in seen:
+            seen.add(line.key)
+            todo.append(line)
+    return todo
 
 
 @contextmanager
