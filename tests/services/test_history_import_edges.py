@@ -65,3 +65,26 @@ def test_a_line_repeated_in_the_file_is_skipped_as_a_second_run_skips_it(session
     assert (count(session, Message), count(session, ImportedLine)) == (2, 2)
     again = json.loads(cli("import", path).output)
     assert (again["skipped"], again["imported"]) == (3, {})
+
+
+def test_a_message_whose_external_id_is_stored_already_is_skipped_and_a_different_one_is_a_conflict(session, cli, world):
+    """The channel keeps one message per external id: a repeat is never reported as imported; when its content
+    differs from the stored message, stderr names the line and the summary counts a conflict."""
+    path = write(world, [msg("e1", "2025-07-03T10:00:00+02:00"),
+                         {**msg("e1", "2025-07-03T10:00:00+02:00"), "author_name": "I"},  # the same content
+                         msg("e1", "2025-07-03T10:05:00+02:00", thread="other", text="iets anders")])
+    result = cli("import", path)
+    assert result.exit_code == 0, result.output
+    counts = json.loads(result.stdout)
+    assert (counts["lines"], counts["skipped"], counts["conflicts"], counts["imported"]) == (3, 2, 1, {"message": 1})
+    assert result.stderr.splitlines() == [
+        "warning: line 3: message 'e1' of channel 'Mastodon test' is stored already with another thread, text "
+        "and at; this line is skipped"]
+    assert [(m.thread_key, m.text) for m in session.scalars(select(Message))] == [("e1", "container vol")]
+
+    later = write(world, [msg("e1", "2025-07-04T09:00:00+02:00", text="nog eens")])  # stored by an earlier import
+    again = cli("import", later)
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.stdout) | {"not_sent": {}} == {"lines": 1, "skipped": 1, "conflicts": 1, "imported": {},
+                                                          "tickets": 0, "not_sent": {}}
+    assert "line 1: message 'e1'" in again.stderr and count(session, Message) == 1

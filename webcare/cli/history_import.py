@@ -17,4 +17,5 @@ def import_history(ctx: Context, path: str) -> None:
     with its number: the lines before it are imported, nothing of it is; importing again skips what is done."""
     with click.open_file(path, "rb") as handle:  # decoded line by line: a line that is not UTF-8 is named
         lines = history_import.parse(handle)
-    emit(history_import.import_lines(ctx.transaction, lines))  # a refused line: exit 2 (handles_errors)
+    warn = lambda message: click.echo(f"warning: {message}", err=True)  # noqa: E731
+    emit(history_import.import_lines(ctx.transaction, lines, warn))  # a refused line: exit 2 (handles_errors)

@@ -12,7 +12,9 @@ actions of the inbox. So the clocks, the metric facts and the dashboards have a 
   leaves nothing behind, and the lines before it stay imported.
 - Idempotent: each applied line's SHA-256 goes into `imported_lines`; a line found there is skipped, so
   importing the same file twice changes nothing (and a fixed file can be imported again to finish the job).
-  A line repeated within the file is skipped in the same way (counted in `skipped`).
+  A line repeated within the file is skipped in the same way (counted in `skipped`), and so is a message whose
+  external id its channel has already (stored live, imported before or by a line above): when its content
+  differs, it is also a conflict, a warning naming the line (`warn`) and counted in `conflicts`.
 - `import_lines(transaction, lines)` runs a whole import (the CLI's and the demo's): a transaction per chunk
   of lines, a savepoint per line, then the clocks of the touched tickets as they stand now.
 - Nothing leaves the building: the session's broker is a `ReplayBroker` that drops the jobs and realtime
@@ -46,6 +48,7 @@ from webcare.storable import storable
 LEDGER_CHUNK = 500
 CHUNK = 200  # lines per transaction; each line in its own savepoint
 Transaction = Callable[[], AbstractContextManager[Session]]  # `runtime.transaction`
+Warn = Callable[[str], None]
 
 
 # The import format has no question for a hand-off (API.md); the history must still say what was asked.
@@ -130,6 +133,10 @@ def _import_time(number: int, at: datetime, now: datetime) -> datetime:
     return at
 
 
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def _flat(value) -> list:
     return value if isinstance(value, list) else [value]
 
@@ -142,10 +149,11 @@ class ImportStopped(ValidationFailed):
         self.number = error.number
 
 
-def import_lines(transaction: Transaction, lines: list[Line]) -> dict:
+def import_lines(transaction: Transaction, lines: list[Line], warn: Warn | None = None) -> dict:
     """Import the lines not imported before, in time order; return counts. A line the services refuse raises
     `ImportStopped` (the chunks before it stay committed); a reference to an unknown channel, person or
-    department raises `LineError` before anything is stored."""
+    department raises `LineError` before anything is stored. `warn` hears of each conflict once its chunk is
+    committed (a skipped message that differs from the stored one)."""
     broker = ReplayBroker()
     with _replaying(transaction, broker) as session:
         importer = Importer(session, broker)
@@ -153,11 +161,12 @@ def import_lines(transaction: Transaction, lines: list[Line]) -> dict:
         done = already_imported(session, lines)
     todo = _new_lines(lines, done)
     for start in range(0, len(todo), CHUNK):
-        _apply_chunk(transaction, importer, todo[start:start + CHUNK])
+        _apply_chunk(transaction, importer, todo[start:start + CHUNK], warn or (lambda _message: None))
     with _replaying(transaction, broker) as session:  # the clocks as they stand now, after the replayed past
         for ticket_id in sorted(importer.touched):
             sla.recompute(session, session.get(Ticket, ticket_id), utcnow())
-    return {"lines": len(lines), "skipped": len(lines) - len(todo), "imported": dict(importer.applied),
+    return {"lines": len(lines), "skipped": len(lines) - len(todo) + importer.skipped,
+            "conflicts": len(importer.conflicts), "imported": dict(importer.applied),
             "tickets": len(importer.touched), "not_sent": dict(broker.dropped)}
 
 
@@ -181,8 +190,9 @@ def _replaying(transaction: Transaction, broker: ReplayBroker) -> Iterator[Sessi
         yield session
 
 
-def _apply_chunk(transaction: Transaction, importer: Importer, chunk: list[Line]) -> None:
+def _apply_chunk(transaction: Transaction, importer: Importer, chunk: list[Line], warn: Warn) -> None:
     failed: LineError | None = None
+    reported = len(importer.conflicts)
     with _replaying(transaction, importer.broker) as session:
         importer.session = session
         for line in chunk:
@@ -192,6 +202,8 @@ def _apply_chunk(transaction: Transaction, importer: Importer, chunk: list[Line]
             except LineError as exc:
                 failed = exc
                 break
+    for conflict in importer.conflicts[reported:]:
+        warn(conflict)
     if failed is not None:  # the chunk's lines before it are committed above; nothing of this one
         raise ImportStopped(failed, sum(importer.applied.values()))
 
@@ -227,6 +239,8 @@ class Importer:
     session: Session
     broker: ReplayBroker = field(default_factory=ReplayBroker)
     applied: Counter = field(default_factory=Counter)
+    skipped: int = 0  # messages whose external id was stored already
+    conflicts: list[str] = field(default_factory=list)  # ... with other content: one warning each
     touched: set[int] = field(default_factory=set)
     _threads: dict[str, int] = field(default_factory=dict)  # thread -> channel id
 
@@ -245,10 +259,14 @@ class Importer:
                 raise LineError(line.number, exc.message) from exc
 
     def apply(self, line: Line) -> int | None:
-        """Apply one line through the live services; the id of the ticket it touched."""
+        """Apply one line through the live services; the id of the ticket it touched. A message whose external
+        id the channel has already is skipped (counted; a conflict when its content differs): None."""
         data = line.data
         try:
             if line.type == "message":
+                if self._stored_already(line):
+                    self.skipped += 1
+                    return None
                 ticket_id = self._message(data)
             else:
                 ticket = self.ticket(data["thread"])
@@ -273,6 +291,22 @@ class Importer:
             created_at=data["at"], raw={"imported": True})
         result = ingest.ingest_batch(self.session, channel.id, [message], now=data["at"])
         return result.ticket_ids[0] if result.ticket_ids else self._ticket_id_of_message(channel.id, data)
+
+    def _stored_already(self, line: Line) -> bool:
+        """The channel has a message with this external id (one a channel keeps); a conflict when it differs."""
+        data, channel = line.data, self.channel(line.data["channel"])
+        stored = self.session.scalar(select(Message).where(Message.channel_id == channel.id,
+                                                           Message.external_id == data["external_id"]))
+        if stored is None:
+            return False
+        differs = [name for name, mine, theirs in (
+            ("thread", data["thread"], stored.thread_key), ("kind", data["kind"], stored.kind),
+            ("visibility", data["visibility"], stored.visibility), ("author", data["author"][:255], stored.author_handle),
+            ("text", data["text"], stored.text), ("at", data["at"], stored.platform_created_at)) if mine != theirs]
+        if differs:
+            self.conflicts.append(f"line {line.number}: message {data['external_id']!r} of channel {channel.name!r} is "
+                                  f"stored already with another {_and(differs)}; this line is skipped")
+        return True
 
     def _reply(self, ticket: Ticket, data: dict, line: Line) -> None:
         """Queued and accepted at `at`, as the delivery job records a reply the platform took; the ticket
