@@ -5,12 +5,13 @@ The figures of a normal import are worked out in test_history_import.py."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
 
 from tests import factories
-from webcare.models import ImportedLine, Message, Ticket
+from webcare.models import ImportedLine, Message, Note, Ticket, TicketEvent
 
 AGENT = "agent1@example.nl"
 
@@ -88,3 +89,35 @@ def test_a_message_whose_external_id_is_stored_already_is_skipped_and_a_differen
     assert json.loads(again.stdout) | {"not_sent": {}} == {"lines": 1, "skipped": 1, "conflicts": 1, "imported": {},
                                                           "tickets": 0, "not_sent": {}}
     assert "line 1: message 'e1'" in again.stderr and count(session, Message) == 1
+
+
+def test_feedback_without_an_agent_from_a_department_without_members_is_the_departments_own(session, cli, world):
+    """The documented feedback line has no agent; a department nobody is a member of yet (a new install) still gave
+    it in the old tool: recorded without a person, and it stops the department-feedback clock."""
+    path = write(world, [msg("f1", "2025-07-03T10:00:00+02:00"),
+                         {"type": "handoff", "thread": "f1", "department": "OVL", "agent": AGENT,
+                          "at": "2025-07-03T10:30:00+02:00"},
+                         {"type": "feedback", "thread": "f1", "department": "OVL", "text": "Lamp is vervangen",
+                          "at": "2025-07-03T14:00:00+02:00"}])
+    result = cli("import", path)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["imported"] == {"message": 1, "handoff": 1, "feedback": 1}
+    ticket = session.scalar(select(Ticket))
+    feedback = session.scalar(select(TicketEvent).where(TicketEvent.type == "feedback"))
+    note = session.scalar(select(Note).where(Note.is_feedback.is_(True)))
+    assert (feedback.actor_id, feedback.department_id, note.author_id, note.text) == (
+        None, ticket.department_id, None, "Lamp is vervangen")
+    assert ticket.department.code == "OVL" and ticket.awaiting == "webcare"
+    assert ticket.department_feedback_met_at == datetime(2025, 7, 3, 12, 0, tzinfo=UTC)
+
+
+def test_feedback_without_a_person_from_another_department_than_the_tickets_is_refused(session, cli, world):
+    path = write(world, [msg("f2", "2025-07-03T10:00:00+02:00"),
+                         {"type": "handoff", "thread": "f2", "department": "OVL", "agent": AGENT,
+                          "at": "2025-07-03T10:30:00+02:00"},
+                         {"type": "feedback", "thread": "f2", "department": "AFV", "text": "Niet van ons",
+                          "at": "2025-07-03T14:00:00+02:00"}])
+    result = cli("import", path)
+    assert result.exit_code == 2
+    assert "line 3: feedback from AFV, but the ticket is with OVL" in result.output
+    assert count(session, ImportedLine) == 2

@@ -83,8 +83,17 @@ def give_feedback(session: Session, ticket: Ticket, actor: User, text: str, *, p
                   at: datetime | None = None) -> Note:
     """The department's answer to webcare; with `propose_reply` the text is a reply for webcare to send."""
     _require_member(actor, ticket)
+    return record_feedback(session, ticket, actor, text, propose_reply=propose_reply, at=at)
+
+
+def record_feedback(session: Session, ticket: Ticket, actor: User | None, text: str, *, propose_reply: bool = False,
+                    at: datetime | None = None) -> Note:
+    """Feedback of the ticket's department as `give_feedback` records it, without its membership check (the
+    caller authorises): for imported history, where `actor` is None when the previous tool did not say who of
+    the department gave it. It is still the department's feedback (the event's `department_id`), which is what
+    ends the department-feedback clock."""
     at = at or utcnow()
-    note = Note(ticket_id=ticket.id, author_id=actor.id, department_id=ticket.department_id, is_feedback=True,
+    note = Note(ticket_id=ticket.id, author_id=actor.id if actor else None, department_id=ticket.department_id, is_feedback=True,
                 text=clean_text(text), created_at=at)
     session.add(note)
     session.flush()

@@ -324,9 +324,17 @@ class Importer:
                                    data["question"] or IMPORTED_HANDOFF_QUESTION, at=data["at"])
 
     def _feedback(self, ticket: Ticket, data: dict, line: Line) -> None:
+        """Without `agent`: the department's first active member, or nobody when it has none (the department's
+        feedback without a person)."""
         department = self.department(data["department"])
         actor = self.user(data["agent"]) if data["agent"] else self._member_of(department)
-        department_actions.give_feedback(self.session, ticket, actor, data["text"], at=data["at"])
+        if actor is not None:
+            department_actions.give_feedback(self.session, ticket, actor, data["text"], at=data["at"])
+            return
+        if ticket.department_id != department.id:
+            raise ValidationFailed(f"feedback from {department.code}, but the ticket is with "
+                                   f"{ticket.department.code if ticket.department else 'no department'}")
+        department_actions.record_feedback(self.session, ticket, None, data["text"], at=data["at"])
 
     def _status(self, ticket: Ticket, data: dict, line: Line) -> None:
         ticket_actions.change_status(self.session, ticket, self.user(data["agent"]), data["status"], data["text"],
@@ -351,12 +359,9 @@ class Importer:
             raise NotFound(f"unknown department {code!r}")
         return found
 
-    def _member_of(self, department: Department) -> User:
-        member = self.session.scalar(select(User).where(User.active.is_(True), User.departments.contains(department))
-                                     .order_by(User.id).limit(1))
-        if member is None:
-            raise NotFound(f"feedback from {department.code} needs an 'agent': the department has no active member")
-        return member
+    def _member_of(self, department: Department) -> User | None:
+        return self.session.scalar(select(User).where(User.active.is_(True), User.departments.contains(department))
+                                   .order_by(User.id).limit(1))
 
     def ticket(self, thread: str) -> Ticket:
         """The latest ticket of a thread (a thread can have had several tickets over time)."""
