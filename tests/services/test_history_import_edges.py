@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 
 from tests import factories
 from webcare.models import ImportedLine, Message, Note, Ticket, TicketEvent
+from webcare.services import history_import, import_retry
+from webcare.services.ingest import ConcurrentIngest
 
 AGENT = "agent1@example.nl"
 
@@ -121,3 +123,57 @@ def test_feedback_without_a_person_from_another_department_than_the_tickets_is_r
     assert result.exit_code == 2
     assert "line 3: feedback from AFV, but the ticket is with OVL" in result.output
     assert count(session, ImportedLine) == 2
+
+
+def two_conversations():
+    return [msg("c1", "2025-07-03T10:00:00+02:00"), reply("c1", "2025-07-03T10:10:00+02:00"),
+            msg("c2", "2025-07-03T11:00:00+02:00"), reply("c2", "2025-07-03T11:10:00+02:00")]
+
+
+def test_lines_another_import_stored_meanwhile_are_skipped_not_duplicated(session, cli, runtime, world, monkeypatch):
+    """`webcare import f & webcare import f`: the other import stores the lines after this one read the ledger."""
+    lines = history_import.parse(json.dumps(line) for line in two_conversations())
+    new_lines = history_import._new_lines
+
+    def other_import_first(todo, done):
+        monkeypatch.setattr(history_import, "_new_lines", new_lines)
+        history_import.import_lines(runtime.transaction, lines)
+        return new_lines(todo, done)
+
+    monkeypatch.setattr(history_import, "_new_lines", other_import_first)
+    result = cli("import", write(world, two_conversations()))
+    assert result.exit_code == 0, result.output
+    assert (json.loads(result.stdout)["skipped"], json.loads(result.stdout)["imported"]) == (4, {})
+    assert (count(session, Message), count(session, ImportedLine), count(session, Ticket)) == (4, 4, 2)
+
+
+def test_a_chunk_that_collides_is_tried_again_and_counted_once(session, cli, world, monkeypatch):
+    apply, calls = history_import.Importer.apply, []
+
+    def collide_once(importer, line):
+        calls.append(line.number)
+        if len(calls) == 3:  # the first two lines of the chunk are applied, then another job wins
+            raise ConcurrentIngest("1 message(s) were stored by another job")
+        return apply(importer, line)
+
+    monkeypatch.setattr(history_import.Importer, "apply", collide_once)
+    monkeypatch.setattr(import_retry.time, "sleep", lambda _seconds: None)
+    result = cli("import", write(world, two_conversations()))
+    assert result.exit_code == 0, result.output
+    counts = json.loads(result.stdout)
+    assert (counts["skipped"], counts["imported"], counts["tickets"]) == (0, {"message": 2, "reply": 2}, 2)
+    assert calls == [1, 2, 3, 1, 2, 3, 4]
+    assert (count(session, Message), count(session, ImportedLine)) == (4, 4)
+
+
+def test_an_import_that_keeps_colliding_stops_with_a_message_and_no_traceback(session, cli, world, monkeypatch):
+    def always(importer, line):
+        raise ConcurrentIngest("1 message(s) were stored by another job")
+
+    monkeypatch.setattr(history_import.Importer, "apply", always)
+    monkeypatch.setattr(import_retry.time, "sleep", lambda _seconds: None)
+    result = cli("import", write(world, two_conversations()))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: lines 1-4: another import or ingest was storing the same messages")
+    assert "Run the import again to import the rest" in result.stderr and "Traceback" not in result.output
+    assert count(session, ImportedLine) == 0

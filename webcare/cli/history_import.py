@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
-from webcare.cli import Context, emit, handles_errors, main, pass_ctx
+from webcare.cli import EXIT_FAILURE, Context, emit, fail, handles_errors, main, pass_ctx
 from webcare.services import history_import
+from webcare.services.import_retry import ImportCollided
 
 
 @main.command("import")
@@ -17,5 +18,11 @@ def import_history(ctx: Context, path: str) -> None:
     with its number: the lines before it are imported, nothing of it is; importing again skips what is done."""
     with click.open_file(path, "rb") as handle:  # decoded line by line: a line that is not UTF-8 is named
         lines = history_import.parse(handle)
-    warn = lambda message: click.echo(f"warning: {message}", err=True)  # noqa: E731
-    emit(history_import.import_lines(ctx.transaction, lines, warn))  # a refused line: exit 2 (handles_errors)
+    try:
+        emit(history_import.import_lines(ctx.transaction, lines, _warn))
+    except ImportCollided as exc:  # another import or ingest kept storing the same lines: not bad input
+        fail(exc.message, code=EXIT_FAILURE)
+
+
+def _warn(message: str) -> None:
+    click.echo(f"warning: {message}", err=True)  # a refused line: exit 2 (handles_errors)

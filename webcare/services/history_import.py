@@ -10,13 +10,12 @@ actions of the inbox. So the clocks, the metric facts and the dashboards have a 
   the rule of live ingest (`db.effective_at`): a line is never dated after the moment it was imported.
 - `Importer.apply()` applies one line; the CLI wraps each in a savepoint, so a line that the services refuse
   leaves nothing behind, and the lines before it stay imported.
-- Idempotent: each applied line's SHA-256 goes into `imported_lines`; a line found there is skipped, so
-  importing the same file twice changes nothing (and a fixed file can be imported again to finish the job).
-  A line repeated within the file is skipped in the same way (counted in `skipped`), and so is a message whose
-  external id its channel has already (stored live, imported before or by a line above): when its content
-  differs, it is also a conflict, a warning naming the line (`warn`) and counted in `conflicts`.
+- Idempotent: each applied line's SHA-256 goes into `imported_lines`; a line found there, or repeated in the file,
+  is skipped, so importing a file twice changes nothing (and a fixed file can be imported again to finish the
+  job). So is a message whose external id its channel has already; a conflict (`warn`) when it differs.
 - `import_lines(transaction, lines)` runs a whole import (the CLI's and the demo's): a transaction per chunk
-  of lines, a savepoint per line, then the clocks of the touched tickets as they stand now.
+  of lines (tried again after a collision with another import: `import_retry`), a savepoint per line, then
+  the clocks of the touched tickets as they stand now.
 - Nothing leaves the building: the session's broker is a `ReplayBroker` that drops the jobs and realtime
   events the services ask for (no reply is sent to a platform again, nobody is notified of the past).
 """
@@ -41,7 +40,7 @@ from webcare.errors import DomainError, NotFound, ValidationFailed
 from webcare.models import Channel, Department, ImportedLine, Message, Ticket, User
 from webcare.platforms.base import InboundMessage, SentReply
 from webcare.schemas.history_import import LINE_SCHEMAS
-from webcare.services import compose, department_actions, ingest, replies, sla, ticket_actions
+from webcare.services import compose, department_actions, import_retry, ingest, replies, sla, ticket_actions
 from webcare.services.users import email_key
 from webcare.storable import storable
 
@@ -162,12 +161,18 @@ def import_lines(transaction: Transaction, lines: list[Line], warn: Warn | None 
     todo = _new_lines(lines, done)
     for start in range(0, len(todo), CHUNK):
         _apply_chunk(transaction, importer, todo[start:start + CHUNK], warn or (lambda _message: None))
-    with _replaying(transaction, broker) as session:  # the clocks as they stand now, after the replayed past
-        for ticket_id in sorted(importer.touched):
-            sla.recompute(session, session.get(Ticket, ticket_id), utcnow())
+    import_retry.retrying(lambda: _recompute(transaction, importer), lambda: None, "the clocks of the tickets")
     return {"lines": len(lines), "skipped": len(lines) - len(todo) + importer.skipped,
             "conflicts": len(importer.conflicts), "imported": dict(importer.applied),
             "tickets": len(importer.touched), "not_sent": dict(broker.dropped)}
+
+
+def _recompute(transaction: Transaction, importer: Importer) -> None:
+    """The clocks as they stand now, after the replayed past."""
+    with _replaying(transaction, importer.broker) as session:
+        import_retry.lock_for_writing(session)
+        for ticket_id in sorted(importer.touched):
+            sla.recompute(session, session.get(Ticket, ticket_id), utcnow())
 
 
 def _new_lines(lines: list[Line], done: set[str]) -> list[Line]:
@@ -191,21 +196,31 @@ def _replaying(transaction: Transaction, broker: ReplayBroker) -> Iterator[Sessi
 
 
 def _apply_chunk(transaction: Transaction, importer: Importer, chunk: list[Line], warn: Warn) -> None:
-    failed: LineError | None = None
-    reported = len(importer.conflicts)
-    with _replaying(transaction, importer.broker) as session:
-        importer.session = session
-        for line in chunk:
-            try:
-                with session.begin_nested():
-                    importer.apply(line)
-            except LineError as exc:
-                failed = exc
-                break
+    """One transaction, tried again when another import or ingest stored some of its lines at the same moment
+    (`import_retry`); conflicts are reported once it is committed."""
+    saved, reported = importer.counts(), len(importer.conflicts)
+    failed = import_retry.retrying(lambda: _try_chunk(transaction, importer, chunk), lambda: importer.restore(saved),
+                                   f"lines {chunk[0].number}-{chunk[-1].number}")
     for conflict in importer.conflicts[reported:]:
         warn(conflict)
     if failed is not None:  # the chunk's lines before it are committed above; nothing of this one
         raise ImportStopped(failed, sum(importer.applied.values()))
+
+
+def _try_chunk(transaction: Transaction, importer: Importer, chunk: list[Line]) -> LineError | None:
+    with _replaying(transaction, importer.broker) as session:
+        import_retry.lock_for_writing(session)
+        importer.session = session
+        done = already_imported(session, chunk)  # by another import since this one started
+        importer.skipped += len(done)
+        for line in chunk:
+            try:
+                if line.key not in done:
+                    with session.begin_nested():
+                        importer.apply(line)
+            except LineError as exc:
+                return exc  # the lines before it are committed; nothing of it
+    return None
 
 
 def already_imported(session: Session, lines: list[Line]) -> set[str]:
@@ -243,6 +258,15 @@ class Importer:
     conflicts: list[str] = field(default_factory=list)  # ... with other content: one warning each
     touched: set[int] = field(default_factory=set)
     _threads: dict[str, int] = field(default_factory=dict)  # thread -> channel id
+
+    def counts(self) -> tuple:
+        return Counter(self.applied), self.skipped, len(self.conflicts), set(self.touched), Counter(self.broker.dropped)
+
+    def restore(self, counts: tuple) -> None:
+        """The counts as they were before a transaction that was rolled back."""
+        applied, self.skipped, conflicts, touched, dropped = counts
+        self.applied, self.touched, self.broker.dropped = Counter(applied), set(touched), Counter(dropped)
+        del self.conflicts[conflicts:]
 
     def check_references(self, lines: list[Line]) -> None:
         """Every channel, person and department the file names exists (before anything is stored)."""
@@ -290,7 +314,9 @@ class Importer:
             author_handle=data["author"], author_name=data["author_name"], language=data["language"],
             created_at=data["at"], raw={"imported": True})
         result = ingest.ingest_batch(self.session, channel.id, [message], now=data["at"])
-        return result.ticket_ids[0] if result.ticket_ids else self._ticket_id_of_message(channel.id, data)
+        if result.duplicates:  # stored since `_stored_already` looked: tried again (import_retry), then skipped
+            raise ingest.ConcurrentIngest("the message was stored by another job meanwhile")
+        return result.ticket_ids[0]
 
     def _stored_already(self, line: Line) -> bool:
         """The channel has a message with this external id (one a channel keeps); a conflict when it differs."""
@@ -324,8 +350,7 @@ class Importer:
                                    data["question"] or IMPORTED_HANDOFF_QUESTION, at=data["at"])
 
     def _feedback(self, ticket: Ticket, data: dict, line: Line) -> None:
-        """Without `agent`: the department's first active member, or nobody when it has none (the department's
-        feedback without a person)."""
+        """Without `agent`: the department's first active member, or none (the department's, without a person)."""
         department = self.department(data["department"])
         actor = self.user(data["agent"]) if data["agent"] else self._member_of(department)
         if actor is not None:
@@ -372,8 +397,3 @@ class Importer:
         if found is None:
             raise NotFound(f"unknown thread {thread!r}: a thread starts with a message line")
         return found
-
-    def _ticket_id_of_message(self, channel_id: int, data: dict) -> int | None:
-        """A message that was stored before (ingest skipped it): the ticket it is on."""
-        return self.session.scalar(select(Message.ticket_id).where(Message.channel_id == channel_id,
-                                                                   Message.external_id == data["external_id"]))
