@@ -177,3 +177,11 @@ def test_an_import_that_keeps_colliding_stops_with_a_message_and_no_traceback(se
     assert result.stderr.startswith("error: lines 1-4: another import or ingest was storing the same messages")
     assert "Run the import again to import the rest" in result.stderr and "Traceback" not in result.output
     assert count(session, ImportedLine) == 0
+
+
+def test_the_help_says_which_bad_lines_import_nothing_and_which_keep_the_lines_before(cli):
+    text = " ".join(cli("import", "--help").output.split())
+    assert "not UTF-8, not JSON, a wrong shape, out of time order, or naming an unknown channel, person or " \
+           "department): exit 2 with its number and nothing imported" in text
+    assert "A line the services refuse while applying (a move the workflow does not allow, a thread without a " \
+           "message): exit 2 with its number; the lines before it are imported, nothing of it is" in text
