@@ -73,6 +73,26 @@ OBJECT_PHRASES = unique(
     phrases(["breek", "breken"], ["", "ik", "we"], ["je", "jouw", "zijn", "haar"], ["benen", "nek", "botten"]),
     ["ik doe je wat", "ik doe jou wat", "ik doe hem wat", "ik doe haar wat"],
 )
+# "iets aandoen" and "afmaken" with the target between the verb's parts, as Dutch word order puts it: "ik ga
+# de wethouder iets aandoen", "ik zal die burgemeester eens wat aandoen", "ik doe je wat aan", "ik maak de
+# burgemeester af", "die wethouder ga ik iets aandoen", "de burgemeester wordt afgemaakt". Which words may
+# stand in between is spelt out (a determiner, a few adverbs), so "ik ga de wethouder vragen wat hij eraan
+# gaat doen", "kunnen jullie daar iets aandoen" and "ik maak het formulier af" do not match; composed as
+# regular expressions in `default_threats.split_verb_threats`.
+SPLIT_TARGETS = unique(OFFICIALS, SECOND_PERSON, THIRD_PERSON, ["iemand"])
+SPLIT_SUBJECTS = ["ik", "we", "wij"]
+SPLIT_VERBS = ["ga", "gaan", "zal", "zullen", "wil", "willen", "kom", "komen", "doe", "doen"]
+SPLIT_DETERMINERS = ["de", "die", "deze", "dat", "het", "onze", "jullie", "uw", "een"]
+SPLIT_ADVERBS = ["eens", "echt", "nog", "nou", "even", "wel", "maar", "gewoon", "zeker", "toch", "zelf", "persoonlijk",
+                 "straks", "morgen", "vandaag", "vanavond", "ooit", "flink", "een keer"]
+SPLIT_HARM = ["iets", "wat"]  # "iets ergs": the harm may have an adjective
+SPLIT_HARM_ADJECTIVES = ["ergs", "ernstigs", "vreselijks", "naars", "kwaads"]
+SPLIT_CLAUSE_END = ["als", "zodra", "wanneer", "hoor", "want", "dan", "en"]  # "ik doe je wat aan als ..."
+# "afmaken" is also "to tear to pieces" in words: "de wethouder werd in het debat afgemaakt"
+FINISH_IN_WORDS = ["debat*", "oppositie", "krant*", "pers", "media", "journalist*", "interview*", "column*",
+                   "recensie*", "kritiek", "argument*", "feiten", "verkiezing*", "stembus", "inspraak*",
+                   "raadsvergadering*", "in de raad", "in de gemeenteraad", "twitter", "facebook", "instagram", "tiktok",
+                   "sociale media", "online", "reacties", "woorden"]
 VIOLENCE = [  # unambiguous acts against a person (present, infinitive, nouns)
     "vermoord", "vermoorden", "vermoordt", "afschiet*", "afgeschoten", "afransel*", "aframmel*", "aftuig*",
     "doodsla*", "doodschiet*", "neerschiet*", "neerste*", "doodste*", "toetakel*", "mishandel*", "wurg*", "doodmaken", "dood maken", "executeren", "liquideren",

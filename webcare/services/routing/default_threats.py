@@ -9,6 +9,12 @@ A threat is recognised by its structure rather than by a list of example sentenc
   wurgen, kogel, in elkaar slaan) together with a target: an official, "je/jij/u/jullie", "hem/haar"
   or a family member. Past participles ("neergestoken") only count with an official and a wish or
   modal ("moet", "hoop", "verdient"), so news about a stabbing is not a threat;
+- **harm with the target between the verb's parts**: "ik ga de wethouder iets aandoen", "ik zal die
+  burgemeester eens wat aandoen", "ik doe je wat aan", "ik maak de burgemeester af", "die wethouder ga ik
+  iets aandoen", "de burgemeester wordt afgemaakt" (`split_verb_threats`). The targets (officials,
+  "je/jullie/u", "hem/haar", "iemand") are written into regular expressions that allow only a
+  determiner and a few adverbs in between, so "kunnen jullie daar iets aandoen", "wat doet de gemeente
+  mij aan", "ik maak het formulier af" and "de wethouder werd in het debat afgemaakt" are left alone;
 - **arson, bombs and damage** aimed at the town hall, an office, or someone's house or car;
 - **veiled threats**: knowledge of someone's private life (address, children's school, daily routine,
   car) with a menacing remark; home visits; grudges ("onthoud mijn naam", "je gaat het merken");
@@ -32,7 +38,8 @@ het lachen", "een bom geld", "de boel ontploft bijna", "schieten jullie een beet
 from __future__ import annotations
 
 from webcare.services.routing import default_threat_words as t
-from webcare.services.routing.default_words import ALL, ANY, NONE, W, pronoun_variants, unique
+from webcare.services.routing.conditions import MAX_REGEX_LENGTH
+from webcare.services.routing.default_words import ALL, ANY, NONE, W, pronoun_variants, regexes_over, unique
 
 WARNINGS = ["pas maar op", "pas jij maar op", "pas jullie maar op", "pas u maar op", "kijk maar uit",
             "moet maar oppassen", "moeten maar oppassen", "kan maar beter oppassen", "kunnen maar beter oppassen",
@@ -261,11 +268,48 @@ def _cue_pairs() -> list[dict]:
     return [ALL(W(*cues[a]), W(*cues[b]), W(*targets[who]), exclude) for a, b, who in CUE_PAIRS]
 
 
+def _either(words) -> str:
+    return "(?:" + "|".join(r"\W+".join(word.split()) for word in words) + ")"
+
+
+def split_verb_threats() -> list[dict]:
+    """"iets aandoen" and "afmaken" with the target between the verb's parts (see `t.SPLIT_TARGETS`): the
+    target is written into regular expressions, so it must stand where the verb's object stands; each
+    is checked only when its keywords are in the message."""
+    subject, verb = _either(t.SPLIT_SUBJECTS), _either(t.SPLIT_VERBS)
+    adverbs = r"(?:" + _either(t.SPLIT_ADVERBS) + r"\W+)*"
+    target = r"(?:" + _either(t.SPLIT_DETERMINERS) + r"\W+)?(?:{terms})\W+"
+    harm = (_either(t.SPLIT_HARM) + r"(?:\W+" + _either(t.SPLIT_HARM_ADJECTIVES) + r")?\W+aan(?:\W*doen\b|\W+te\W+doen\b|"
+            r"(?=\W*$|\s*[^\w\s]|\W+" + _either(t.SPLIT_CLAUSE_END) + r"\b))")
+    no_preposition = r"(?<!\b(?:van|voor|door|met|aan|bij|over|naar|om|tegen|namens)\W+(?:" + _either(
+        t.SPLIT_DETERMINERS) + r"\W+)?)"
+    af = r"af\b(?!\W+en\W+toe)"  # "ik maak die ambtenaar af en toe gek met mijn vragen"
+    templates = [  # (regex, the verb's keywords, what rules it out)
+        # "ik ga de wethouder iets aandoen", "dan doe ik hem wat aan", "om die ambtenaar iets aan te doen"
+        (rf"\b(?:{subject}\W+{verb}|{verb}\W+{subject}|om)\W+{adverbs}{target}{adverbs}{harm}",
+         [W("iets", "wat"), W("aan", "aandoen")], []),
+        # "ik maak de burgemeester af", "dan maken we die wethouder eens af"
+        (rf"\b(?:maak|maken)\W+(?:{subject}\W+)?{adverbs}{target}{adverbs}{af}", [W("maak", "maken"), W("af")],
+         [NONE(W(*t.FINISH_IN_WORDS))]),
+        # "die wethouder ga ik iets aandoen", "jou doe ik wat aan"
+        (rf"\b{target}{verb}\W+{subject}\W+{adverbs}{harm}", [W("iets", "wat"), W("aan", "aandoen")], []),
+        # "die burgemeester maak ik af", "de wethouder wordt afgemaakt"; not "het plan van de wethouder wordt afgemaakt"
+        (rf"{no_preposition}\b{target}(?:(?:maak|maken)\W+{subject}\W+{adverbs}{af}|(?:wordt|worden|gaat|gaan|zal|"
+         rf"zullen|moet|moeten)\W+{adverbs}afgemaakt)\b", [W("af", "afgemaakt")], [NONE(W(*t.FINISH_IN_WORDS))]),
+    ]
+    parts = []
+    for template, verb_words, exclude in templates:
+        for terms, pattern in regexes_over(template, t.SPLIT_TARGETS, MAX_REGEX_LENGTH):
+            parts.append(ALL(W(*terms), *verb_words, {"regex": pattern}, *exclude))
+    return parts
+
+
 def threat_condition() -> dict:
     """Any of the ways a threat is made (see the module docstring)."""
     officials_or_you = unique(t.OFFICIALS, t.SECOND_PERSON)
     return ANY(
         *_cue_pairs(),
+        *split_verb_threats(),
         W(*t.STANDALONE, *t.OBJECT_PHRASES, *FIGHT),
         ALL(W(*t.BODY), W(*t.BODY_ACTS), W(*t.PERSON_TARGETS), W(*CUE_INTENT, *t.SEPARATED_STEMS, "ik", "we", "i",
                                                                 "sla", "breek", "trap"),
