@@ -76,6 +76,8 @@ def test_default_rules_route_the_labelled_messages(session, capsys):
     "Die container is een tijdbom, zo vol zit hij",
     "Jongeren intimideren voorbijgangers bij het station",
     "I'm dying to know when the new pool opens",
+    "De ambtenaar gaat het formulier vandaag afmaken",
+    "Kan de medewerker mijn aanvraag deze week nog afmaken?",
 ])
 def test_threat_like_everyday_language_is_not_flagged(session, text):
     f.seeded(session)

@@ -124,7 +124,9 @@ VIOLENCE_WEAK = [  # violence only when an official is named ("die klantmanager 
 FINISH = ["afmaken", "af te maken", "kapot maken", "kapotmaken"]  # also "finish" and "ruin": not about work
 FINISH_EXCLUDE = ["project", "plan", "plannen", "termijn", "werk", "werkzaamheden", "klus", "zin", "taak",
                   "opdracht", "centrum", "stad", "dorp", "buurt", "wijk", "middenstand", "ondernemers", "burgers",
-                  "inwoners", "bewoners", "belasting*", "begroting", "weg", "straat", "stoep", "fietspad"]
+                  "inwoners", "bewoners", "belasting*", "begroting", "weg", "straat", "stoep", "fietspad",
+                  "formulier*", "aanvraag", "aanvragen", "melding*", "dossier*", "brief", "verslag", "rapport*",
+                  "beoordeling", "vergunning*", "besluit", "afhandeling", "papierwerk", "administratie"]
 SEPARATED_STEMS = ["steek", "steekt", "steken", "schiet", "schieten", "knal", "knalt", "knallen", "sla", "slaat",
                    "slaan", "trap", "trapt", "trappen", "schop", "schopt", "schoppen", "mep", "mept", "timmert"]
 SEPARATED_PARTICLES = ["neer", "dood", "overhoop", "verrot", "in elkaar", "lens", "bont en blauw", "tot moes",
