@@ -83,6 +83,7 @@ SPLIT_TARGETS = unique(OFFICIALS, SECOND_PERSON, THIRD_PERSON, ["iemand"])
 SPLIT_SUBJECTS = ["ik", "we", "wij"]
 SPLIT_VERBS = ["ga", "gaan", "zal", "zullen", "wil", "willen", "kom", "komen", "doe", "doen"]
 SPLIT_DETERMINERS = ["de", "die", "deze", "dat", "het", "onze", "jullie", "uw", "een"]
+SPLIT_TARGET_OF = ["van", "met", "bij", "uit", "op", "in", "aan"]  # "die ambtenaar van de sociale dienst"
 SPLIT_ADVERBS = ["eens", "echt", "nog", "nou", "even", "wel", "maar", "gewoon", "zeker", "toch", "zelf", "persoonlijk",
                  "straks", "morgen", "vandaag", "vanavond", "ooit", "flink", "een keer"]
 SPLIT_HARM = ["iets", "wat"]  # "iets ergs": the harm may have an adjective

@@ -278,7 +278,10 @@ def split_verb_threats() -> list[dict]:
     is checked only when its keywords are in the message."""
     subject, verb = _either(t.SPLIT_SUBJECTS), _either(t.SPLIT_VERBS)
     adverbs = r"(?:" + _either(t.SPLIT_ADVERBS) + r"\W+)*"
-    target = r"(?:" + _either(t.SPLIT_DETERMINERS) + r"\W+)?(?:{terms})\W+"
+    # the target, perhaps with what it is of or has: "die ambtenaar van de sociale dienst", "die handhaver
+    # met zijn bonnenboekje"
+    target = (r"(?:" + _either(t.SPLIT_DETERMINERS) + r"\W+)?(?:{terms})(?:\s+" + _either(t.SPLIT_TARGET_OF)
+              + r"(?:\s+\w+){1,3})?\W+")
     harm = (_either(t.SPLIT_HARM) + r"(?:\W+" + _either(t.SPLIT_HARM_ADJECTIVES) + r")?\W+aan(?:\W*doen\b|\W+te\W+doen\b|"
             r"(?=\W*$|\s*[^\w\s]|\W+" + _either(t.SPLIT_CLAUSE_END) + r"\b))")
     no_preposition = r"(?<!\b(?:van|voor|door|met|aan|bij|over|naar|om|tegen|namens)\W+(?:" + _either(
