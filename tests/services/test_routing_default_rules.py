@@ -99,6 +99,55 @@ def test_threats_are_flagged_urgent_for_vb(session, text):
     assert (decision.threat, decision.department, decision.priority, decision.auto_ack) == (True, "VB", "urgent", False)
 
 
+@pytest.mark.parametrize("text", [
+    "ik ga de wethouder iets aandoen",
+    "ik ga die wethouder wat aandoen",
+    "ik ga de burgemeester iets aandoen",
+    "ik ga jullie iets aandoen",
+    "ik ga je iets aandoen",
+    "Ik ga u iets aandoen",
+    "ik zal die burgemeester eens wat aandoen",
+    "we gaan dat raadslid echt iets aandoen",
+    "als ik die ambtenaar zie doe ik hem wat aan",
+    "ik doe die handhaver iets aan als hij nog een bon geeft",
+    "die wethouder ga ik iets aandoen",
+    "ik ben van plan om de klantmanager iets aan te doen",
+    "ik maak de burgemeester af",
+    "dan maken we die wethouders eens af",
+    "die burgemeester maak ik af",
+    "die wethouder wordt afgemaakt",
+    "de burgemeester moet afgemaakt worden",
+])
+def test_harm_with_the_target_between_the_verbs_parts_is_a_threat(session, text):
+    """"iets aandoen" and "afmaken" with an official or the addressee between the verb's parts."""
+    f.seeded(session)
+    session.commit()
+    decision = routing.decide(session, routing.RouteInput(text=text))
+    assert (decision.threat, decision.department) == (True, "VB")
+
+
+@pytest.mark.parametrize("text", [
+    "wat doet de gemeente mij aan",
+    "wat heeft de wethouder ons aangedaan met die bomenkap",
+    "dat kun je iemand toch niet aandoen",
+    "ik maak het formulier af",
+    "maak de melding af",
+    "de burgemeester maakt de weg af",
+    "Kunnen jullie daar iets aandoen?",
+    "Ik ga de wethouder vragen wat hij eraan gaat doen",
+    "Wij willen u iets aan de hand doen: een bankje bij de vijver",
+    "Ik zou de wethouder nooit iets aandoen",
+    "Het project van de wethouder wordt eindelijk afgemaakt",
+    "De wethouder wordt afgemaakt door de oppositie",
+    "De brief aan de burgemeester maak ik vanavond af",
+    "Ik maak die ambtenaar af en toe gek met mijn vragen",
+])
+def test_harm_look_alikes_with_an_official_or_the_addressee_are_not_flagged(session, text):
+    f.seeded(session)
+    session.commit()
+    assert routing.decide(session, routing.RouteInput(text=text)).threat is False
+
+
 def test_the_demo_feeds_threats_are_flagged_and_only_those(session):
     """What a newcomer sees in `webcare run`: every threat in the demo corpus reaches the safety team."""
     f.seeded(session)
