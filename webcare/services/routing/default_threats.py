@@ -39,7 +39,16 @@ from __future__ import annotations
 
 from webcare.services.routing import default_threat_words as t
 from webcare.services.routing.conditions import MAX_REGEX_LENGTH
-from webcare.services.routing.default_words import ALL, ANY, NONE, W, pronoun_variants, regexes_over, unique
+from webcare.services.routing.default_words import (
+    ALL,
+    ANY,
+    NONE,
+    W,
+    phrases,
+    pronoun_variants,
+    regexes_over,
+    unique,
+)
 
 WARNINGS = ["pas maar op", "pas jij maar op", "pas jullie maar op", "pas u maar op", "kijk maar uit",
             "moet maar oppassen", "moeten maar oppassen", "kan maar beter oppassen", "kunnen maar beter oppassen",
@@ -287,18 +296,22 @@ def split_verb_threats() -> list[dict]:
     no_preposition = r"(?<!\b(?:van|voor|door|met|aan|bij|over|naar|om|tegen|namens)\W+(?:" + _either(
         t.SPLIT_DETERMINERS) + r"\W+)?)"
     af = r"af\b(?!\W+en\W+toe)"  # "ik maak die ambtenaar af en toe gek met mijn vragen"
-    templates = [  # (regex, the verb's keywords, what rules it out)
+    # the keywords a message needs before a regular expression is tried: the verb, and the harm or "af"
+    harm_words = W(*phrases(t.SPLIT_HARM + t.SPLIT_HARM_ADJECTIVES, ["aan", "aandoen"]))
+    inverted = phrases(t.SPLIT_VERBS, t.SPLIT_SUBJECTS)
+    templates = [  # (regex, the keywords it needs, what rules it out)
         # "ik ga de wethouder iets aandoen", "dan doe ik hem wat aan", "om die ambtenaar iets aan te doen"
         (rf"\b(?:{subject}\W+{verb}|{verb}\W+{subject}|om)\W+{adverbs}{target}{adverbs}{harm}",
-         [W("iets", "wat"), W("aan", "aandoen")], []),
+         [W(*phrases(t.SPLIT_SUBJECTS, t.SPLIT_VERBS), *inverted, "om"), harm_words], []),
         # "ik maak de burgemeester af", "dan maken we die wethouder eens af"
         (rf"\b(?:maak|maken)\W+(?:{subject}\W+)?{adverbs}{target}{adverbs}{af}", [W("maak", "maken"), W("af")],
          [NONE(W(*t.FINISH_IN_WORDS))]),
         # "die wethouder ga ik iets aandoen", "jou doe ik wat aan"
-        (rf"\b{target}{verb}\W+{subject}\W+{adverbs}{harm}", [W("iets", "wat"), W("aan", "aandoen")], []),
+        (rf"\b{target}{verb}\W+{subject}\W+{adverbs}{harm}", [W(*inverted), harm_words], []),
         # "die burgemeester maak ik af", "de wethouder wordt afgemaakt"; not "het plan van de wethouder wordt afgemaakt"
         (rf"{no_preposition}\b{target}(?:(?:maak|maken)\W+{subject}\W+{adverbs}{af}|(?:wordt|worden|gaat|gaan|zal|"
-         rf"zullen|moet|moeten)\W+{adverbs}afgemaakt)\b", [W("af", "afgemaakt")], [NONE(W(*t.FINISH_IN_WORDS))]),
+         rf"zullen|moet|moeten)\W+{adverbs}afgemaakt)\b", [W(*phrases(["maak", "maken"], t.SPLIT_SUBJECTS), "afgemaakt")],
+         [NONE(W(*t.FINISH_IN_WORDS))]),
     ]
     parts = []
     for template, verb_words, exclude in templates:
