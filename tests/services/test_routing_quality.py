@@ -5,7 +5,7 @@
   changed for it (numbers in docs/ROUTING.md); later rule changes used their misses, so today they guard
   against regressions. Bars: 85 % of departments, every threat flagged, at most 2 % false threat flags.
 - `routing_tuning.jsonl` (246): the scratch rounds used to find gaps; reported, with looser threat bars.
-- `routing_threat_negatives.jsonl` (150): everyday sentences with threat-like words; none may be flagged.
+- `routing_threat_negatives.jsonl` (178): everyday sentences with threat-like words; none may be flagged.
 
 Each test prints its accuracy, the misses and the false flags.
 """
