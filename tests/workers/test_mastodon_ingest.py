@@ -125,6 +125,20 @@ def test_filtered_dm_becomes_one_ticket_and_the_request_is_accepted(runtime, red
     assert len(mastodon.municipality.notifications(types=["mention"])) == 1  # accepted: visible in Mastodon too
 
 
+def test_a_followers_only_mention_is_private_and_answered_privately(runtime, redis, session, mastodon, channel):  # noqa: F811
+    """A followers-only post (`private`) is no public post: its ticket is private and the acknowledgement a
+    direct status to the citizen, never a public reply that shows their report to everyone."""
+    status = mastodon.post("piet", "Alleen voor volgers: mijn buurman parkeert steeds op de stoep.", visibility="private")
+    poll_now(runtime, redis, channel.id)
+    work(redis)  # the acknowledgement's delivery
+
+    [ticket] = tickets(session)
+    assert (ticket.kind, ticket.visibility, ticket.thread_key) == ("mention", "private", f"status:{status['id']}")
+    [ack] = [s for s in mastodon.statuses_by_municipality() if str(s["in_reply_to_id"]) == str(status["id"])]
+    assert ack["visibility"] == "direct" and "@piet" in ack["content"]
+    assert not [s for s in mastodon.statuses_by_municipality() if s["visibility"] != "direct"]
+
+
 def test_policy_mode_sets_the_account_to_accept_private_mentions(runtime, redis, session, mastodon, channel):  # noqa: F811
     with runtime.transaction() as s:
         s.get(Channel, channel.id).settings = {"adapter": {"dm_requests": "policy"}}

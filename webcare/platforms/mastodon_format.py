@@ -4,7 +4,8 @@ Thread keys (see docs/INGEST.md):
 - a DM (`visibility=direct`) belongs to the private conversation with its participants:
   `dm:<sorted account ids other than ours>`; Mastodon's own conversation id is not stable on every
   server and two DMs of one citizen are one conversation for a municipality;
-- a public post belongs to the thread rooted at the first post in its reply chain that is not ours:
+- a public (or followers-only) post belongs to the thread rooted at the first post in its reply chain that
+  is not ours:
   `status:<id>`. A citizen replying under one of our own posts gets their own thread (kind `comment`),
   so two citizens reacting to one announcement are two tickets.
 """
@@ -21,6 +22,11 @@ from webcare.platforms.errors import garbled_answer
 from webcare.platforms.html import html_to_text
 
 MAX_TEXT = 20_000
+# Posts only their audience sees: a DM, and a followers-only post (`private`), which is still a thread of
+# statuses, not a conversation. Both are answered privately (a direct status with the @mention), so a reply
+# never shows a citizen's words, or that they wrote to the municipality, to more people than they chose.
+# An `unlisted` post is public (anyone can open it), only left out of the public timelines.
+PRIVATE_VISIBILITIES = ("direct", "private")
 
 
 def qualified_acct(account: dict[str, Any], default_host: str) -> str:
@@ -81,7 +87,7 @@ def normalise(notification: dict[str, Any], thread: tuple[str, str], default_hos
         external_id=str(status["id"]),
         thread_key=thread_key,
         kind="dm" if direct else kind,
-        visibility="private" if direct else "public",
+        visibility="private" if status.get("visibility") in PRIVATE_VISIBILITIES else "public",
         text=status_text(status),
         author_id=address,
         author_handle="@" + address,
