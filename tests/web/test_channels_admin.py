@@ -87,6 +87,16 @@ def test_pause_resume_test_and_poll_now(client, session, admin, mastodon, redis)
     assert "<td>1</td>" in page  # messages in the last 24 hours
 
 
+def test_a_paused_channel_is_not_polled_now(client, session, admin, mastodon, redis):  # noqa: F811
+    channel = mastodon.channel(session)
+    f.form_post(client, f"/admin/channels/{channel.id}/pause", page="/admin/channels/")
+    page = client.get("/admin/channels/").get_data(as_text=True)
+    assert f"/admin/channels/{channel.id}/poll" not in page  # no button
+    response = f.form_post(client, f"/admin/channels/{channel.id}/poll", page="/admin/channels/")
+    assert Queue("poll", connection=redis).job_ids == []
+    assert "Dit kanaal is gepauzeerd" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
 def test_dead_letters_can_be_inspected_retried_and_discarded(client, session, admin, redis):
     queue = Queue("ingest", connection=redis)
     job = queue.enqueue("workers.ingest.ingest_batch", 424242, [])  # a channel that does not exist

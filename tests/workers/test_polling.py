@@ -127,6 +127,34 @@ def test_poll_command_polls_now_and_prints_counts(cli, runtime, redis, session, 
     assert cli("poll", "999").exit_code == 2
 
 
+def test_a_manual_poll_leaves_a_paused_or_waiting_channel_alone(cli, runtime, redis, session, mastodon, channel):  # noqa: F811
+    """`webcare poll` (and the admin's button) do not call the platform for a paused channel, nor before the
+    reset the platform asked for."""
+    import json
+
+    mastodon.post("jan", "De lantaarnpaal bij de kerk is kapot.")
+    channels.set_enabled(session, session.get(Channel, channel.id), False)
+    session.commit()
+    paused = cli("poll", str(channel.id))
+    assert paused.exit_code == 1 and json.loads(paused.stdout)["status"] == "paused"
+    assert paused.stderr == f"error: channel {channel.id}: the channel is paused\n"
+
+    until = utcnow() + timedelta(minutes=5)
+    with runtime.transaction() as s:
+        waiting = s.get(Channel, channel.id)
+        waiting.enabled, waiting.rate_limited_until = True, until
+    limited = cli("poll", str(channel.id))
+    out = json.loads(limited.stdout)
+    assert limited.exit_code == 1 and out["status"] == "rate_limited" and out["fetched"] == 0
+    assert datetime.fromisoformat(out["rate_limited_until"]) == until and "T" in out["rate_limited_until"]  # ISO 8601
+    assert "rate limited by the platform until" in limited.stderr
+    assert reload(runtime, channel.id).last_polled_at is None  # the platform was not asked
+
+    with runtime.transaction() as s:
+        s.get(Channel, channel.id).rate_limited_until = None
+    assert cli("poll", str(channel.id)).exit_code == 0
+
+
 def test_cursor_is_kept_when_enqueueing_fails(runtime, session, mastodon, channel):  # noqa: F811
     """At-least-once: without a successful enqueue the cursor stays, so the next poll fetches again."""
     from redis import Redis

@@ -8,6 +8,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date, datetime, time
 from functools import wraps
 from typing import Any
 
@@ -85,7 +86,12 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
 
 
 def emit(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=_json_value))
+
+
+def _json_value(value: Any) -> str:
+    """Times as ISO 8601 (`2026-12-07T00:57:34+00:00`, as the HTTP API writes them); anything else as text."""
+    return value.isoformat() if isinstance(value, date | datetime | time) else str(value)
 
 
 def handles_errors(command: Callable) -> Callable:

@@ -91,10 +91,10 @@ def poll(ctx: Context, channel_id: int) -> None:
         fail(str(exc))
     except PlatformError as exc:
         emit({"channel_id": channel_id, "status": "error", "error": str(exc)})
-        sys.exit(1)
+        fail(f"channel {channel_id}: {exc}", code=EXIT_FAILURE)
     emit(asdict(outcome))
     if outcome.status not in ("ok", "busy"):
-        sys.exit(1)
+        fail(f"channel {channel_id}: {outcome.error or outcome.status}", code=EXIT_FAILURE)
 
 
 def _describe(channel) -> dict:

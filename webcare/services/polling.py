@@ -66,7 +66,7 @@ def poll_job_id(channel_id: int) -> str:
 @dataclass
 class PollOutcome:
     channel_id: int
-    status: str  # ok | busy | rate_limited | needs_reauth | error
+    status: str  # ok | busy | paused | rate_limited | needs_reauth | error
     fetched: int = 0
     messages: int = 0
     batches: int = 0
@@ -91,7 +91,14 @@ def poll_channel(runtime: Runtime, channel_id: int, *, now: datetime | None = No
 
 def _poll(runtime: Runtime, channel_id: int) -> PollOutcome:
     with runtime.transaction() as session:
-        connection = channels.connection_for(session, channels.get_channel(session, channel_id))
+        channel = channels.get_channel(session, channel_id)
+        waiting = waiting_for(channel)
+        if waiting is not None:  # paused, or the platform's reset is ahead: no call (also not a manual poll)
+            log.info("channel %s: %s; not polled", channel_id, waiting)
+            until = channel.rate_limited_until
+            why = "paused" if waiting == "paused" else f"rate limited by the platform until {until.isoformat()}"
+            return PollOutcome(channel_id, waiting, rate_limited_until=until, error=f"the channel is {why}")
+        connection = channels.connection_for(session, channel)
     cursor, checkpoint = poll_checkpoint.resume(runtime.redis, connection.cursor, channel_id)
     batch_size = runtime.settings.ingest_batch_size
     try:
@@ -160,10 +167,18 @@ def due_channel_ids(session: Session, now: datetime | None = None) -> list[int]:
     return [c.id for c in rows if _is_due(c, now)]
 
 
+def waiting_for(channel: Channel, now: datetime | None = None) -> str | None:
+    """Why a channel must not call its platform now: "paused" (by an administrator) or "rate_limited"
+    (until the platform's reset); None when it may. Holds for manual polls too."""
+    if not channel.enabled:
+        return "paused"
+    if channel.rate_limited_until and channel.rate_limited_until > (now or utcnow()):
+        return "rate_limited"
+    return None
+
+
 def _is_due(channel: Channel, now: datetime) -> bool:
-    if channel.credentials_encrypted is None:
-        return False
-    if channel.rate_limited_until and channel.rate_limited_until > now:
+    if channel.credentials_encrypted is None or waiting_for(channel, now) is not None:
         return False
     if channel.last_polled_at is None or (channel.cursor or {}).get(MORE_KEY):
         return True

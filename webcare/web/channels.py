@@ -19,6 +19,7 @@ from webcare.services import audit, channels, polling, webhooks
 from webcare.web.forms import EmptyForm, FlaskForm
 from webcare.web.nav import add_nav
 from webcare.web.request_origin import origin
+from webcare.web.templating import local_time
 from webcare.web.ticket_format import PLATFORM_LABELS
 
 bp = Blueprint("channels", __name__, url_prefix="/admin/channels")
@@ -164,7 +165,14 @@ def _connection_failure(result: dict, channel) -> Markup:
 @bp.post("/<int:channel_id>/poll")
 @roles_required("admin")
 def poll(channel_id: int):
-    channels.ensure_pollable(channels.get_channel(db(), channel_id))
-    queued = runtime().broker.enqueue_now([polling.poll_job(channel_id)])
-    flash(_("Poll queued.") if queued else _("A poll of this channel is already queued or running."), "info")
+    channel = channels.ensure_pollable(channels.get_channel(db(), channel_id))
+    waiting = polling.waiting_for(channel)
+    if waiting == "paused":
+        flash(_("This channel is paused: resume it to poll it."), "error")
+    elif waiting == "rate_limited":
+        flash(_("The platform asked this channel to wait until %(time)s; it polls again after that.",
+                time=local_time(channel.rate_limited_until)), "error")
+    else:
+        queued = runtime().broker.enqueue_now([polling.poll_job(channel_id)])
+        flash(_("Poll queued.") if queued else _("A poll of this channel is already queued or running."), "info")
     return redirect(url_for(".index"))
