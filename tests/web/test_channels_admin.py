@@ -165,6 +165,7 @@ def test_the_channel_page_says_what_the_last_error_means(client, session, admin,
     assert f"Het platform meldde: {broken.last_error}" in page and "401" in broken.last_error
     [listed] = client.get("/api/v1/channels").get_json()["items"]
     assert (listed["last_error_kind"], listed["last_error"]) == ("needs_reauth", broken.last_error)
+    assert (listed["state"], listed["messages_24h"]) == ("needs_reauth", 0)  # the health the admin page shows
 
     with runtime.transaction() as s:  # a working token clears the error and its kind
         channels.update_channel(s, s.get(Channel, channel.id), token="gemeente-token")

@@ -12,6 +12,7 @@ from webcare.extensions import db
 from webcare.models import Category, Channel, Department
 from webcare.schemas.common import page_schema
 from webcare.schemas.reference import CategorySchema, ChannelSchema, DepartmentSchema
+from webcare.services import channels as channel_service
 
 DepartmentPage = page_schema(DepartmentSchema, "DepartmentPage")
 CategoryPage = page_schema(CategorySchema, "CategoryPage")
@@ -35,6 +36,10 @@ def categories():
 @endpoint(bp, "/channels", "GET", summary="All channels with their health", response=ChannelPage(), query=QUERY,
           errors=(400,), tag="reference")
 def channels():
-    page = page_of(db(), select(Channel), (Channel.name,))
-    return jsonify(items=ChannelSchema(many=True).dump(page.items), next_cursor=page.next_cursor)
+    session = db()
+    page = page_of(session, select(Channel), (Channel.name,))
+    items = ChannelSchema(many=True).dump(page.items)
+    for item, health in zip(items, channel_service.health_of(session, page.items), strict=True):
+        item.update(messages_24h=health.messages_24h, state=health.state)
+    return jsonify(items=items, next_cursor=page.next_cursor)
 

@@ -40,3 +40,6 @@ class ChannelSchema(Schema):
         "enum": ["transient", "rate_limited", "needs_reauth", "permanent"]})
     rate_limited_until = fields.AwareDateTime(allow_none=True)
     needs_reauth = fields.Boolean()
+    messages_24h = fields.Integer(dump_only=True, metadata={"description": "citizens' messages in the last 24 hours"})
+    state = fields.String(dump_only=True, metadata={
+        "enum": ["ok", "paused", "needs_reauth", "rate_limited", "error", "never_polled"]})

@@ -225,13 +225,19 @@ def record_platform_error(session: Session, channel: Channel, error: PlatformErr
 
 
 def health(session: Session, now: datetime | None = None) -> list[ChannelHealth]:
-    """Every channel with its state and the citizens' messages of the last 24 hours (one query)."""
+    """Every channel with its state and the citizens' messages of the last 24 hours."""
+    return health_of(session, list(session.scalars(select(Channel).order_by(Channel.name))), now)
+
+
+def health_of(session: Session, channels: list[Channel], now: datetime | None = None) -> list[ChannelHealth]:
+    """These channels, in this order, with their state and the citizens' messages of the last 24 hours
+    (one query)."""
     now = now or utcnow()
     counts = dict(session.execute(
         select(Message.channel_id, func.count()).where(Message.direction == "in",
-                                                       Message.received_at >= now - timedelta(hours=24))
-        .group_by(Message.channel_id)).all())
-    channels = session.scalars(select(Channel).order_by(Channel.name))
+                                                       Message.received_at >= now - timedelta(hours=24),
+                                                       Message.channel_id.in_([c.id for c in channels]))
+        .group_by(Message.channel_id)).all()) if channels else {}
     return [ChannelHealth(c, counts.get(c.id, 0), _state(c, now)) for c in channels]
 
 
