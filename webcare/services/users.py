@@ -20,6 +20,7 @@ from webcare.passwords import (
     hash_token,
     new_api_token,
     new_session_token,
+    too_simple,
     verify_password,
 )
 
@@ -101,9 +102,10 @@ def set_password(user: User, password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed(f"the password must be at least {MIN_PASSWORD_LENGTH} characters",
                                fields={"password": "too short"})
-    if len(set(password)) < 3:  # "          " or "aaaaaaaaaa": long enough, guessed at once
-        raise ValidationFailed("the password must not be one or two characters repeated",
-                               fields={"password": "too simple"}, code="password_too_simple")
+    if too_simple(password, user.email or ""):
+        raise ValidationFailed("the password is too easy to guess: not one or two characters repeated, not the "
+                               "e-mail address, not a row of keys or digits", fields={"password": "too simple"},
+                               code="password_too_simple")
     user.password_hash = hash_password(password)
     end_sessions(user)
 

@@ -20,7 +20,8 @@ BY_CODE = {
     "no_front_office": _l("There is no front office to send this ticket back to."),
     "not_found": _l("That ticket does not exist or is not visible to you."),
     "email_taken": _l("There is already a user with this e-mail address."),
-    "password_too_simple": _l("Choose a password that is not one or two characters repeated."),
+    "password_too_simple": _l("This password is too easy to guess. Do not use one or two characters repeated, the "
+                              "e-mail address, a row of keys or digits, or a common word with a few digits."),
     "department_required": _l("Department staff need at least one department. Choose one or more departments."),
     "unknown_department": _l("One of the chosen departments does not exist (any more)."),
     "own_admin_role": _l("You cannot deactivate yourself or take away your own administrator role."),
