@@ -171,3 +171,35 @@ def test_the_channel_page_says_what_the_last_error_means(client, session, admin,
         channels.update_channel(s, s.get(Channel, channel.id), token="gemeente-token")
     session.expire_all()
     assert (session.get(Channel, channel.id).last_error, session.get(Channel, channel.id).last_error_kind) == (None, None)
+
+
+def test_a_refused_channel_keeps_the_form_and_says_why_in_dutch(client, session, admin):
+    data = {"platform": "mastodon", "name": "Mastodon nieuw", "handle": "@gemeente", "poll_interval_seconds": "60",
+            "token": "t"}
+    for base_url in ("not a url", "ftp://x"):
+        response = f.form_post(client, "/admin/channels/new", {**data, "base_url": base_url})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 400
+        assert "Het serveradres begint met http:// of https://" in html and "http(s) URL" not in html
+        assert f'value="{base_url}"' in html and 'value="Mastodon nieuw"' in html and 'value="@gemeente"' in html
+    channels.create_channel(session, platform="mastodon", name="Mastodon (demo)", base_url="https://a.example",
+                            token="t")
+    session.commit()
+    response = f.form_post(client, "/admin/channels/new", {**data, "name": "Mastodon (demo)",
+                                                           "base_url": "https://b.example"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Er is al een kanaal met deze naam." in html and "already exists" not in html
+    assert 'value="https://b.example"' in html
+
+
+def test_a_refused_channel_edit_keeps_the_form(client, session, admin):
+    channel = channels.create_channel(session, platform="mastodon", name="M", base_url="https://a.example", token="t")
+    session.commit()
+    response = f.form_post(client, f"/admin/channels/{channel.id}/edit", {
+        "name": "M nieuw", "base_url": "ftp://x", "poll_interval_seconds": "60", "token": ""})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Het serveradres begint met http:// of https://" in html and 'value="M nieuw"' in html
+    session.expire_all()
+    assert (channel.name, channel.base_url) == ("M", "https://a.example")

@@ -274,11 +274,12 @@ def _valid_base_url(platform: str, base_url: str | None) -> str | None:
     if not url:
         if platform == "mastodon":
             raise ValidationFailed("a Mastodon channel needs the server's address, e.g. https://social.example.nl",
-                                   fields={"base_url": "required"})
+                                   fields={"base_url": "required"}, code="channel_url_required")
         return None
     parts = urlparse(url)
     if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > 1024:
-        raise ValidationFailed("the server address must be an http(s) URL", fields={"base_url": url})
+        raise ValidationFailed("the server address must be an http(s) URL", fields={"base_url": url},
+                               code="channel_url")
     return url
 
 

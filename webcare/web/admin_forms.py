@@ -33,7 +33,8 @@ REFUSAL_FIELDS = {"email_taken": "email", "password_too_simple": "password", "de
                   "category_code": "code", "category_taken": "code", "category_parent": "parent_code",
                   "promise_field": "promise_text", "promise_braces": "promise_text",
                   "threat_category": "department_code", "category_in_rules": "active",
-                  "canned_field": "text", "canned_braces": "text"}
+                  "canned_field": "text", "canned_braces": "text",
+                  "channel_url": "base_url", "channel_url_required": "base_url", "duplicate_name": "name"}
 
 
 def show_refusal(form: FlaskForm, exc: DomainError) -> None:

@@ -13,9 +13,11 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from webcare import platforms
 from webcare.auth import current, roles_required
+from webcare.errors import DomainError
 from webcare.extensions import db, runtime
 from webcare.i18n import N_
 from webcare.services import audit, channels, polling, webhooks
+from webcare.web.admin_forms import show_refusal
 from webcare.web.forms import EmptyForm, FlaskForm
 from webcare.web.nav import add_nav
 from webcare.web.request_origin import origin
@@ -98,11 +100,14 @@ def index():
 def new():
     form = ChannelForm()
     if form.validate_on_submit():
-        channel = channels.create_channel(db(), platform=form.platform.data, name=form.name.data,
-                                          base_url=form.base_url.data, handle=form.handle.data or "",
-                                          token=form.token.data or "",
-                                          poll_interval_seconds=form.poll_interval_seconds.data,
-                                          extra=platform_credentials(form, form.platform.data))
+        try:
+            channel = channels.create_channel(db(), platform=form.platform.data, name=form.name.data,
+                                              base_url=form.base_url.data, handle=form.handle.data or "",
+                                              token=form.token.data or "",
+                                              poll_interval_seconds=form.poll_interval_seconds.data,
+                                              extra=platform_credentials(form, form.platform.data))
+        except DomainError as exc:
+            return _refused(form, exc)
         audit.record(db(), current(), "channel.create", origin(), target=("channel", channel.id))
         db().commit()
         flash(_("Channel added. Test the connection to check the token."), "success")
@@ -118,9 +123,12 @@ def edit(channel_id: int):
     form.platform.render_kw = {"disabled": True}
     form.platform.data = channel.platform
     if form.validate_on_submit():
-        channels.update_channel(db(), channel, name=form.name.data, base_url=form.base_url.data,
-                                handle=form.handle.data or "", poll_interval_seconds=form.poll_interval_seconds.data,
-                                token=form.token.data or None, extra=platform_credentials(form, channel.platform))
+        try:
+            channels.update_channel(db(), channel, name=form.name.data, base_url=form.base_url.data,
+                                    handle=form.handle.data or "", poll_interval_seconds=form.poll_interval_seconds.data,
+                                    token=form.token.data or None, extra=platform_credentials(form, channel.platform))
+        except DomainError as exc:
+            return _refused(form, exc, channel)
         audit.record(db(), current(), "channel.update", origin(), target=("channel", channel.id),
                      data={"token_changed": bool(form.token.data)})
         db().commit()
@@ -130,6 +138,14 @@ def edit(channel_id: int):
     form.oauth_refresh_token.data = form.oauth_client_secret.data = ""
     return render_template("channels/form.html", form=form, channel=channel,
                            webhook=webhooks.setup_for(db(), channel))
+
+
+def _refused(form: ChannelForm, exc: DomainError, channel=None):
+    """The form again with what was typed, and the service's refusal in the user's language at its field."""
+    db().rollback()
+    show_refusal(form, exc)
+    webhook = webhooks.setup_for(db(), channel) if channel is not None else None
+    return render_template("channels/form.html", form=form, channel=channel, webhook=webhook), exc.status
 
 
 @bp.post("/<int:channel_id>/<any(pause, resume):action>")

@@ -36,6 +36,9 @@ BY_CODE = {
     "category_in_rules": _l("Enabled routing rules choose this category; change or switch off those rules first."),
     "canned_field": _l("A canned response may only use {naam}, {afdeling} and {termijn}."),
     "canned_braces": _l("The text has a brace without its partner; write fields as {naam}."),
+    "channel_url": _l("The server address must start with http:// or https://, e.g. https://social.example.nl."),
+    "channel_url_required": _l("A Mastodon channel needs the server address, e.g. https://social.example.nl."),
+    "duplicate_name": _l("There is already a channel with this name."),
 }
 BY_FIELD = {
     "text": _l("Please write a text (within the length limit)."),
