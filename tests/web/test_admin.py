@@ -154,3 +154,26 @@ def test_an_admin_locking_themselves_out_is_told_in_dutch(client, admin):
     response = client.post(url, data={"csrf_token": _token(client, url), "name": "x", "role": "agent",
                                       "active": "y"})
     assert "je eigen beheerdersrol" in response.get_data(as_text=True)
+
+
+def test_a_refused_new_department_keeps_the_form_and_says_why_in_dutch(client, admin):
+    f.login(client, admin.email)
+    cases = [({"code": "ow", "name": "Dubbel"}, 409, "Er is al een afdeling met deze code."),
+             ({"code": "X Y!", "name": "Raar"}, 400, "Een afdelingscode bestaat alleen uit letters en cijfers")]
+    for data, status, message in cases:
+        response = f.form_post(client, "/admin/departments", {**data, "email": "a@voorbeeldstad.nl", "active": "y"})
+        html = response.get_data(as_text=True)
+        assert response.status_code == status
+        assert message in html and "already exists" not in html and "at most 16" not in html
+        assert f'value="{data["code"]}"' in html and f'value="{data["name"]}"' in html
+        assert 'value="a@voorbeeldstad.nl"' in html
+
+
+def test_a_bad_department_email_or_target_does_not_ask_for_the_code_and_name(client, admin):
+    f.login(client, admin.email)
+    for extra in ({"email": "geen-email"}, {"feedback_working_days": "-1"}):
+        response = f.form_post(client, "/admin/departments", {"code": "QA", "name": "Kwaliteit", **extra})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 400
+        assert "Vul een code en een naam in." not in html and 'value="QA"' in html
+        assert "field-error" in html

@@ -30,9 +30,10 @@ def get_department(session: Session, department_id: int) -> Department:
 def create_department(session: Session, code: str, name: str, **fields) -> Department:
     code = code.strip().upper()
     if not code.isalnum() or len(code) > 16:
-        raise ValidationFailed("the code is letters and digits, at most 16", fields={"code": code})
+        raise ValidationFailed("the code is letters and digits, at most 16", fields={"code": code},
+                               code="department_code")
     if session.scalar(select(Department.id).where(Department.code == code)) is not None:
-        raise Conflict(f"department {code} already exists")
+        raise Conflict(f"department {code} already exists", fields={"code": code}, code="department_taken")
     department = Department(code=code, name=name.strip())
     session.add(department)
     update_department(session, department, **fields)

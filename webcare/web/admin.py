@@ -127,8 +127,7 @@ def revoke_token(user_id: int, token_id: int):
 @bp.get("/departments", endpoint="departments")
 @roles_required("admin")
 def list_departments():
-    return render_template("admin/departments.html", departments=departments.list_departments(db()),
-                           form=DepartmentForm())
+    return _departments_page(DepartmentForm())
 
 
 @bp.post("/departments")
@@ -137,10 +136,15 @@ def create_department():
     form = DepartmentForm()
     session = db()
     if not form.validate_on_submit() or not form.code.data:
-        flash(_("Fill in a code and a name."), "error")
-        return render_template("admin/departments.html", departments=departments.list_departments(session),
-                               form=form), 400
-    department = departments.create_department(session, form.code.data, form.name.data, **form.editable())
+        if not (form.code.data and form.name.data):
+            flash(_("Fill in a code and a name."), "error")
+        return _departments_page(form, 400)
+    try:
+        department = departments.create_department(session, form.code.data, form.name.data, **form.editable())
+    except DomainError as exc:
+        session.rollback()
+        show_refusal(form, exc)
+        return _departments_page(form, exc.status)
     audit.record(session, current(), "department.create", origin(), target=("department", department.code))
     session.commit()
     flash(_("Department %(code)s created.", code=department.code), "success")
@@ -161,6 +165,10 @@ def edit_department(department_id: int):
         flash(_("Changes saved."), "success")
         return redirect(url_for("admin.departments"))
     return render_template("admin/department_edit.html", department=department, form=form)
+
+
+def _departments_page(form: DepartmentForm, status: int = 200):
+    return render_template("admin/departments.html", departments=departments.list_departments(db()), form=form), status
 
 
 def _users_page(form: NewUserForm, status: int = 200):

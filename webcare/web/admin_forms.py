@@ -34,7 +34,8 @@ REFUSAL_FIELDS = {"email_taken": "email", "password_too_simple": "password", "de
                   "promise_field": "promise_text", "promise_braces": "promise_text",
                   "threat_category": "department_code", "category_in_rules": "active",
                   "canned_field": "text", "canned_braces": "text",
-                  "channel_url": "base_url", "channel_url_required": "base_url", "duplicate_name": "name"}
+                  "channel_url": "base_url", "channel_url_required": "base_url", "duplicate_name": "name",
+                  "department_code": "code", "department_taken": "code"}
 
 
 def show_refusal(form: FlaskForm, exc: DomainError) -> None:

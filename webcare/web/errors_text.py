@@ -39,6 +39,8 @@ BY_CODE = {
     "channel_url": _l("The server address must start with http:// or https://, e.g. https://social.example.nl."),
     "channel_url_required": _l("A Mastodon channel needs the server address, e.g. https://social.example.nl."),
     "duplicate_name": _l("There is already a channel with this name."),
+    "department_code": _l("A department code is letters and digits only, at most 16, e.g. OW."),
+    "department_taken": _l("There is already a department with this code."),
 }
 BY_FIELD = {
     "text": _l("Please write a text (within the length limit)."),
