@@ -21,6 +21,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from webcare.calendar_errors import CalendarError
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_TIMEZONE = "Europe/Amsterdam"
 DEFAULT_OPENING_HOURS = {day: [["08:30", "17:00"]] for day in WEEKDAYS[:5]} | {"sat": [], "sun": []}
@@ -29,10 +31,6 @@ _WALKS_KEPT = 4096  # remembered walks per calendar object (see `Calendar._shift
 _HHMM = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
 
 Span = tuple[datetime, datetime]
-
-
-class CalendarError(ValueError):
-    """A calendar definition or a question to it that makes no sense; the message says why."""
 
 
 # --- holidays ---------------------------------------------------------------------------------
@@ -95,7 +93,7 @@ def parse_time(text: str) -> time | None:
     """'08:30' -> 08:30; '24:00' -> None (the end of the day)."""
     match = _HHMM.match(text.strip())
     if not match or (match.group(1) == "24" and match.group(2) != "00"):
-        raise CalendarError(f"{text!r} is not a time of day (HH:MM, 00:00 to 24:00)")
+        raise CalendarError(f"{text!r} is not a time of day (HH:MM, 00:00 to 24:00)", "calendar_time", value=text)
     if match.group(1) == "24":
         return None
     return time(int(match.group(1)), int(match.group(2)))
@@ -114,12 +112,13 @@ def parse_opening_hours(hours: Mapping[str, Sequence[Sequence[str]]]) -> tuple[t
                 raise CalendarError(f"{day}: an opening interval is a pair of times, got {pair!r}")
             start, end = parse_time(pair[0]), parse_time(pair[1])
             if start is None or (end is not None and end <= start):
-                raise CalendarError(f"{day}: {pair[0]}-{pair[1]} does not end after it starts")
+                raise CalendarError(f"{day}: {pair[0]}-{pair[1]} does not end after it starts", "calendar_order",
+                                    day=day, value=f"{pair[0]}-{pair[1]}")
             intervals.append((start, end))
         intervals.sort(key=lambda iv: iv[0])
         for (_, end), (start, _) in zip(intervals, intervals[1:], strict=False):
             if end is None or end > start:
-                raise CalendarError(f"{day}: opening intervals overlap")
+                raise CalendarError(f"{day}: opening intervals overlap", "calendar_overlap", day=day)
         parsed.append(tuple(intervals))
     return tuple(parsed)
 
@@ -137,7 +136,8 @@ def opening_hours_from_text(texts: Mapping[str, str]) -> dict[str, list[list[str
         hours[day] = []
         for part in parts:
             if part.count("-") != 1:
-                raise CalendarError(f"{day}: write an interval as 08:30-17:00, got {part!r}")
+                raise CalendarError(f"{day}: write an interval as 08:30-17:00, got {part!r}", "calendar_interval",
+                                    day=day, value=part)
             start, end = (s.strip() for s in part.split("-"))
             hours[day].append([start, end])
     parse_opening_hours(hours)
@@ -148,7 +148,7 @@ def zone_of(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise CalendarError(f"unknown time zone {name!r}") from exc
+        raise CalendarError(f"unknown time zone {name!r}", "calendar_zone", value=name) from exc
 
 
 def _aware(moment: datetime, what: str = "instant") -> datetime:

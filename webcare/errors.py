@@ -4,15 +4,17 @@ from __future__ import annotations
 
 
 class DomainError(Exception):
-    """A rule was broken; `code` is stable for API clients, `message` is for people."""
+    """A rule was broken; `code` is stable for API clients, `message` is for people (in English)."""
 
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, *, fields: dict | None = None, code: str | None = None):
+    def __init__(self, message: str, *, fields: dict | None = None, code: str | None = None,
+                 params: dict | None = None):
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
+        self.params = params or {}  # the values a translated message of `code` names (the web pages)
         if code:
             self.code = code
 

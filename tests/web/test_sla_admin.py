@@ -59,7 +59,9 @@ def test_bad_policy_values_are_refused_and_nothing_changes(client, session, admi
     response = client.post(path, data={**POLICY, "at_risk_percent": "150", "csrf_token": token})
     assert response.status_code == 400
     duplicate = client.post(path, data={**POLICY, "csrf_token": token})  # name taken by the seeded policy
-    assert duplicate.status_code == 409 and "already a policy" in duplicate.get_data(as_text=True)
+    html = duplicate.get_data(as_text=True)
+    assert duplicate.status_code == 409 and "Er is al een SLA-beleid met deze naam." in html
+    assert "already a policy" not in html and 'value="Standaard"' in html
     assert len(session.scalars(select(SlaPolicy)).all()) == 1
 
 
@@ -104,3 +106,37 @@ def test_calendar_hours_and_closing_days(client, session, admin):
     assert [(c.day, c.name) for c in closing] == [(date(2025, 5, 30), "Brugdag na Hemelvaart")]
     assert client.post(f"{path}/closing-days/{closing[0].id}/delete", data={"csrf_token": token}).status_code == 302
     assert session.scalars(select(ClosingDay)).all() == []
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"mon": "08:30-25:00"}, "&#39;25:00&#39; is geen tijdstip: schrijf UU:MM, van 00:00 tot en met 24:00."),
+    ({"tue": "17:00-08:30"}, "Dinsdag: 17:00-08:30 eindigt niet na het begin."),
+    ({"wed": "banaan"}, "Woensdag: schrijf een tijdvak als 08:30-17:00 (niet &#39;banaan&#39;)."),
+    ({"thu": "08:00-12:00, 11:00-17:00"}, "Donderdag: de openingstijden overlappen elkaar."),
+    ({"timezone": "Mars/Olympus"}, "Onbekende tijdzone &#39;Mars/Olympus&#39;"),
+])
+def test_calendar_refusals_are_in_dutch_and_keep_the_specifics(client, session, admin, changes, message):
+    f.login(client, admin.email)
+    calendar = session.scalar(select(BusinessCalendar))
+    path = f"/admin/calendars/{calendar.id}"
+    hours = {"name": calendar.name, "timezone": "Europe/Amsterdam", "mon": "08:30-17:00", "tue": "08:30-17:00",
+             "wed": "08:30-17:00", "thu": "08:30-17:00", "fri": "08:30-17:00", "sat": "", "sun": "",
+             "csrf_token": form_token(client, path)}
+    response = client.post(path, data={**hours, **changes})
+    html = response.get_data(as_text=True)
+    if "field-error" not in html:  # a refusal without a field is flashed: shown on the next page
+        html += client.get(path).get_data(as_text=True)
+    assert response.status_code == 400 and message in html
+    assert "is not a time of day" not in html and "does not end" not in html and "unknown time zone" not in html
+
+
+def test_a_closing_day_twice_is_refused_in_dutch(client, session, admin):
+    f.login(client, admin.email)
+    calendar = session.scalar(select(BusinessCalendar))
+    path = f"/admin/calendars/{calendar.id}"
+    day = {"day": "2026-12-24", "name": "Kerstavond", "csrf_token": form_token(client, path)}
+    assert client.post(f"{path}/closing-days", data=day).status_code == 302
+    client.get(path)  # the success message
+    client.post(f"{path}/closing-days", data=day)
+    html = client.get(path).get_data(as_text=True)
+    assert f"2026-12-24 is al een sluitingsdag van {calendar.name}." in html and "already a closing day" not in html

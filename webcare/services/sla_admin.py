@@ -65,7 +65,7 @@ def save_policy(session: Session, actor: User, policy: SlaPolicy | None, values:
         raise ValidationFailed("a policy needs a name", fields={"name": "required"})
     clash = session.scalar(select(SlaPolicy.id).where(SlaPolicy.name == name))
     if clash and (policy is None or clash != policy.id):
-        raise Conflict(f"there is already a policy called {name!r}")
+        raise Conflict(f"there is already a policy called {name!r}", code="policy_taken")
     for field, (low, high) in POLICY_LIMITS.items():
         if not isinstance(values.get(field), int) or not low <= values[field] <= high:
             raise ValidationFailed(f"{field} must be a whole number from {low} to {high}", fields={field: values.get(field)})
@@ -112,12 +112,12 @@ def save_calendar(session: Session, actor: User, calendar: BusinessCalendar | No
         raise ValidationFailed("a calendar needs a name", fields={"name": "required"})
     clash = session.scalar(select(BusinessCalendar.id).where(BusinessCalendar.name == name))
     if clash and (calendar is None or clash != calendar.id):
-        raise Conflict(f"there is already a calendar called {name!r}")
+        raise Conflict(f"there is already a calendar called {name!r}", code="calendar_taken")
     try:
         zone_of(timezone)
         hours = opening_hours_from_text(hours_text)
     except CalendarError as exc:
-        raise ValidationFailed(str(exc), fields={"opening_hours": str(exc)}) from exc
+        raise ValidationFailed(str(exc), fields={"opening_hours": str(exc)}, code=exc.code, params=exc.params) from exc
     if not any(hours.values()):
         raise ValidationFailed("a calendar needs opening hours on at least one day", fields={"opening_hours": "empty"})
     calendar = calendar or BusinessCalendar()
@@ -138,7 +138,8 @@ def add_closing_day(session: Session, actor: User, calendar: BusinessCalendar, d
     if day is None or not name:
         raise ValidationFailed("a closing day needs a date and a name", fields={"day": day, "name": name})
     if session.scalar(select(ClosingDay.id).where(ClosingDay.calendar_id == calendar.id, ClosingDay.day == day)):
-        raise Conflict(f"{day.isoformat()} is already a closing day of {calendar.name}")
+        raise Conflict(f"{day.isoformat()} is already a closing day of {calendar.name}", code="closing_day_taken",
+                       params={"date": day.isoformat(), "calendar": calendar.name})
     closing = ClosingDay(calendar_id=calendar.id, day=day, name=name[:120])
     session.add(closing)
     session.flush()

@@ -41,6 +41,14 @@ BY_CODE = {
     "duplicate_name": _l("There is already a channel with this name."),
     "department_code": _l("A department code is letters and digits only, at most 16, e.g. OW."),
     "department_taken": _l("There is already a department with this code."),
+    "calendar_time": _l("'%(value)s' is not a time of day: write HH:MM, from 00:00 to 24:00."),
+    "calendar_order": _l("%(day)s: %(value)s does not end after it starts."),
+    "calendar_interval": _l("%(day)s: write an interval as 08:30-17:00 (not '%(value)s')."),
+    "calendar_overlap": _l("%(day)s: the opening intervals overlap."),
+    "calendar_zone": _l("Unknown time zone '%(value)s'; write it as e.g. Europe/Amsterdam."),
+    "calendar_taken": _l("There is already a calendar with this name."),
+    "closing_day_taken": _l("%(date)s is already a closing day of %(calendar)s."),
+    "policy_taken": _l("There is already an SLA policy with this name."),
 }
 BY_FIELD = {
     "text": _l("Please write a text (within the length limit)."),
@@ -85,7 +93,7 @@ def page_message(exc: DomainError) -> str:
 def explain(exc: DomainError) -> str:
     """A translated sentence for a refusal, with the service's own words as a fallback."""
     if exc.code in BY_CODE:
-        return str(BY_CODE[exc.code])
+        return str(BY_CODE[exc.code]) % exc.params if exc.params else str(BY_CODE[exc.code])
     for name in exc.fields:
         if name in BY_FIELD:
             return str(BY_FIELD[name])

@@ -18,6 +18,8 @@ from webcare.extensions import db
 from webcare.services import calendars as calendar_service
 from webcare.services import sla_admin
 from webcare.web.admin import add_admin_page
+from webcare.web.admin_forms import show_refusal
+from webcare.web.errors_text import explain
 from webcare.web.forms import EmptyForm
 
 bp = Blueprint("sla_admin", __name__, url_prefix="/admin")
@@ -82,7 +84,7 @@ def policy(policy_id: int | None):
     if form.validate_on_submit():
         values = {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
         values["calendar_id"] = values["calendar_id"] or None
-        failed = _attempt(lambda: sla_admin.save_policy(db(), current(), record, values))
+        failed = _attempt(lambda: sla_admin.save_policy(db(), current(), record, values), form)
         if failed is None:
             flash(_("SLA policy saved. It applies to tickets created from now on."), "success")
             return redirect(url_for("sla_admin.overview"))
@@ -133,7 +135,7 @@ def calendar(calendar_id: int | None):
         hours = {day: form[day].data or "" for day in WEEKDAYS}
         failed = _attempt(lambda: sla_admin.save_calendar(
             db(), current(), record, name=form.name.data, timezone=form.timezone.data, hours_text=hours,
-            statutory_holidays=form.statutory_holidays.data, is_default=form.is_default.data))
+            statutory_holidays=form.statutory_holidays.data, is_default=form.is_default.data), form)
         if failed is None:
             flash(_("Calendar saved. Running SLA clocks follow it within minutes."), "success")
             return redirect(url_for("sla_admin.calendars"))
@@ -166,16 +168,30 @@ def remove_closing_day(calendar_id: int, day_id: int):
     return redirect(url_for("sla_admin.calendar", calendar_id=calendar_id))
 
 
-def _attempt(action) -> int | None:
-    """Run one service call and commit; on a refused change roll back, flash why, return the status."""
+def _attempt(action, form: FlaskForm | None = None) -> int | None:
+    """Run one service call and commit; on a refused change roll back, say why (at the form's field it is
+    about, else flashed) in the user's language, return the status."""
     try:
         action()
     except DomainError as exc:
         db().rollback()
-        flash(exc.message, "error")
+        _refusal(exc, form)
         return exc.status
     db().commit()
     return None
+
+
+def _refusal(exc: DomainError, form: FlaskForm | None) -> None:
+    """A weekday in the refusal is named in the user's language, and the message goes to that day's field."""
+    day = exc.params.get("day")
+    if day in WEEKDAY_LABELS:
+        exc.params = {**exc.params, "day": str(WEEKDAY_LABELS[day])}
+    if form is not None and day in WEEKDAY_LABELS and day in form:
+        form[day].errors = [*form[day].errors, explain(exc)]
+    elif form is not None:
+        show_refusal(form, exc)
+    else:
+        flash(explain(exc), "error")
 
 
 def _save(action, endpoint: str, message: str, **values):
