@@ -186,3 +186,12 @@ def test_routing_is_not_changed_quietly(client, session, admin):
     assert kept.status_code == 302
     session.expire_all()
     assert threat.first_response_business_minutes == 30
+
+
+def test_the_priority_choice_has_the_dutch_labels(client, session, admin):
+    f.login(client, admin.email)
+    category = session.scalar(select(Category).where(Category.code == "afval.zwerfvuil"))
+    for path in ("/admin/categories/new", f"/admin/categories/{category.id}"):
+        page = client.get(path).get_data(as_text=True)
+        for value, label in (("urgent", "Urgent"), ("high", "Hoog"), ("normal", "Normaal"), ("low", "Laag")):
+            assert f'value="{value}">{label}</option>' in page

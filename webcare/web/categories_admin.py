@@ -19,6 +19,7 @@ from webcare.services import audit, categories
 from webcare.web.admin import add_admin_page
 from webcare.web.admin_forms import department_choices, show_refusal
 from webcare.web.request_origin import origin
+from webcare.web.templating import PRIORITY_LABELS
 
 bp = Blueprint("categories_admin", __name__, url_prefix="/admin")
 add_admin_page("categories_admin.index", _l("Categories"),
@@ -51,7 +52,7 @@ class CategoryForm(FlaskForm):
         self.parent_code.choices = [SelectChoice("", _("(none: a main category)"))] + [
             SelectChoice(c.code, f"{c.name} ({c.code})") for c in mains]
         self.department_code.choices = [SelectChoice("", "–")] + department_choices(session)
-        self.default_priority.choices = [SelectChoice("", "–")] + [SelectChoice(p, p) for p in PRIORITIES]
+        self.default_priority.choices = [SelectChoice("", "–")] + [SelectChoice(p, PRIORITY_LABELS.get(p, p)) for p in PRIORITIES]
 
     def values(self) -> dict:
         return {"name": self.name.data, "parent_code": self.parent_code.data or None,
