@@ -49,6 +49,9 @@ def test_bad_input_exits_2(cli):
     assert cli("channels", "test", "999").exit_code == 2
     assert cli("channels", "add", "--platform", "mastodon", "--name", "N", "--base-url", "ftp://x",
                "--token-stdin", input="t\n").exit_code == 2
+    bad_handle = cli("channels", "add", "--platform", "mastodon", "--name", "H", "--base-url", "https://a.example",
+                     "--handle", "@@@ ###", "--token-stdin", input="t\n")
+    assert bad_handle.exit_code == 2 and "handle" in bad_handle.output
 
 
 def test_linkedin_and_tiktok_channels_need_their_account(cli, runtime, linkedin, tiktok):  # noqa: F811

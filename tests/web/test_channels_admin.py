@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from rq import Queue, SimpleWorker
 from sqlalchemy import select
 
 from tests import factories as f
 from tests.fakes.mastodon import mastodon  # noqa: F401  (fixture)
+from webcare.errors import ValidationFailed
 from webcare.models import AuditEntry, Channel, Message
 from webcare.services import channels, deadletters
 
@@ -203,3 +205,20 @@ def test_a_refused_channel_edit_keeps_the_form(client, session, admin):
     assert "Het serveradres begint met http:// of https://" in html and 'value="M nieuw"' in html
     session.expire_all()
     assert (channel.name, channel.base_url) == ("M", "https://a.example")
+
+
+def test_a_malformed_handle_is_refused_in_dutch(client, session, admin):
+    data = {"platform": "mastodon", "name": "M", "base_url": "https://a.example", "poll_interval_seconds": "60",
+            "token": "t"}
+    for handle in ("@@@ ###", "a" * 200):
+        response = f.form_post(client, "/admin/channels/new", {**data, "handle": handle})
+        assert response.status_code == 400
+        assert "Een accountnaam is een naam zoals @gemeente" in response.get_data(as_text=True)
+    assert session.scalars(select(Channel)).all() == []
+    with pytest.raises(ValidationFailed):
+        channels.create_channel(session, platform="mastodon", name="L", base_url="https://a.example",
+                                handle="a" * 300, token="t")
+    for handle in ("@gemeente", "@gemeente@social.voorbeeldstad.nl", "voorbeeldstad.nl", "did:plc:abc123"):
+        channel = channels.create_channel(session, platform="mastodon", name=handle, base_url="https://a.example",
+                                          handle=handle, token="t")
+        assert channel.handle == handle

@@ -8,6 +8,7 @@ in the next (`run_connection_test()` does exactly that for the "test" button and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ from webcare.runtime import RedisNotConfigured
 from webcare.services import channel_credentials, notifications
 
 MIN_POLL_SECONDS, MAX_POLL_SECONDS = 5, 86_400
+# @name, @name@server (Mastodon), a domain name (Bluesky) or a DID (did:plc:...)
+HANDLE_PATTERN = re.compile(r"@?[\w.-]{1,64}(@[A-Za-z0-9.-]{1,190})?|did:[a-z]+:[A-Za-z0-9._:%-]{1,200}", re.ASCII)
 Transaction = Callable[[], AbstractContextManager[Session]]
 
 
@@ -108,7 +111,7 @@ def create_channel(session: Session, *, platform: str, name: str, token: str, ba
     if platform not in platforms.supported_platforms():
         raise ValidationFailed(f"platform {platform!r} is not supported; use one of: "
                                f"{', '.join(platforms.supported_platforms())}", fields={"platform": platform})
-    channel = Channel(platform=platform, name=_valid_name(session, name), handle=handle.strip()[:255],
+    channel = Channel(platform=platform, name=_valid_name(session, name), handle=_valid_handle(handle),
                       base_url=_valid_base_url(platform, base_url),
                       poll_interval_seconds=_valid_interval(poll_interval_seconds), cursor={}, settings={})
     _store_token(session, channel, token, extra)
@@ -128,7 +131,7 @@ def update_channel(session: Session, channel: Channel, *, name: str | None = Non
         if new_url != channel.base_url:
             channel.base_url, channel.cursor = new_url, {}  # another server: its ids mean nothing here
     if handle is not None:
-        channel.handle = handle.strip()[:255]
+        channel.handle = _valid_handle(handle)
     if poll_interval_seconds is not None:
         channel.poll_interval_seconds = _valid_interval(poll_interval_seconds)
     if token:
@@ -267,6 +270,15 @@ def _valid_name(session: Session, name: str) -> str:
     if session.scalar(select(Channel.id).where(Channel.name == name)) is not None:
         raise Conflict(f"a channel named {name!r} already exists", code="duplicate_name")
     return name
+
+
+def _valid_handle(handle: str | None) -> str:
+    """An account name as the platforms write it: @name, @name@server (Mastodon), a domain (Bluesky) or a DID."""
+    handle = (handle or "").strip()
+    if handle and (len(handle) > 255 or not HANDLE_PATTERN.fullmatch(handle)):
+        raise ValidationFailed("the account handle is a name such as @gemeente or @gemeente@social.example.nl "
+                               "(letters, digits, _ . -)", fields={"handle": handle[:255]}, code="channel_handle")
+    return handle
 
 
 def _valid_base_url(platform: str, base_url: str | None) -> str | None:

@@ -36,7 +36,8 @@ REFUSAL_FIELDS = {"email_taken": "email", "password_too_simple": "password", "de
                   "canned_field": "text", "canned_braces": "text",
                   "channel_url": "base_url", "channel_url_required": "base_url", "duplicate_name": "name",
                   "department_code": "code", "department_taken": "code",
-                  "calendar_zone": "timezone", "calendar_taken": "name", "policy_taken": "name"}
+                  "calendar_zone": "timezone", "calendar_taken": "name", "policy_taken": "name",
+                  "channel_handle": "handle"}
 
 
 def show_refusal(form: FlaskForm, exc: DomainError) -> None:

@@ -39,6 +39,8 @@ BY_CODE = {
     "channel_url": _l("The server address must start with http:// or https://, e.g. https://social.example.nl."),
     "channel_url_required": _l("A Mastodon channel needs the server address, e.g. https://social.example.nl."),
     "duplicate_name": _l("There is already a channel with this name."),
+    "channel_handle": _l("An account handle is a name such as @gemeente, or @gemeente@social.example.nl on "
+                         "Mastodon: letters, digits, _ . and -."),
     "department_code": _l("A department code is letters and digits only, at most 16, e.g. OW."),
     "department_taken": _l("There is already a department with this code."),
     "calendar_time": _l("'%(value)s' is not a time of day: write HH:MM, from 00:00 to 24:00."),
