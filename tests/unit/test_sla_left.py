@@ -44,3 +44,31 @@ def test_calendar_days_and_clocks_without_a_deadline():
         TimeLeft(timedelta(days=2).total_seconds(), "seconds", False)
     assert time_left(clock(None, "business_minutes"), STD, at(20, 12)) is None
     assert time_left(clock(at(22, 12), "business_minutes", met=at(21, 9)), STD, at(20, 12)) is None
+
+
+def dec(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 12, day, hour, minute, tzinfo=AMS)  # 2026-12-07 is a Monday
+
+
+def test_a_day_not_yet_opened_is_a_whole_working_day_left():
+    due_thursday, due_next_monday = clock(dec(10, 8, 30), "working_days"), clock(dec(14, 8, 30), "working_days")
+    # before Monday's opening: Monday, Tuesday and Wednesday are left, as they are on Sunday evening
+    assert time_left(due_thursday, STD, dec(7, 1, 48)) == TimeLeft(3, "working_days", False)
+    assert time_left(due_thursday, STD, dec(6, 23)) == TimeLeft(3, "working_days", False)
+    assert time_left(due_thursday, STD, dec(5, 12)) == TimeLeft(3, "working_days", False)  # Saturday
+    assert time_left(due_next_monday, STD, dec(7, 1, 48)) == TimeLeft(5, "working_days", False)  # Mon-Fri
+    assert time_left(due_thursday, STD, dec(7, 8, 30)) == TimeLeft(3, "working_days", False)  # at opening
+    # once Monday has opened only the whole days after it count: Tuesday and Wednesday
+    assert time_left(due_thursday, STD, dec(7, 10)) == TimeLeft(2, "working_days", False)
+    assert time_left(due_thursday, STD, dec(7, 18)) == TimeLeft(2, "working_days", False)  # after closing
+    assert time_left(due_thursday, STD, dec(8, 1)) == TimeLeft(2, "working_days", False)  # Tuesday night
+    # due tomorrow at opening time, now before today's opening: all of today is left
+    assert time_left(clock(dec(8, 8, 30), "working_days"), STD, dec(7, 1, 48)) == \
+        TimeLeft(1, "working_days", False)
+    same_day = time_left(clock(dec(7, 12), "working_days"), STD, dec(7, 1, 48))  # due later today
+    assert same_day == TimeLeft(3.5 * 3600, "office_seconds", False)
+
+
+def test_lateness_counts_a_deadline_at_opening_time_as_the_whole_day_missed():
+    # due Monday 08:30 (the end of Friday), now Wednesday 10:00: Monday, Tuesday and part of Wednesday
+    assert time_left(clock(dec(7, 8, 30), "working_days"), STD, dec(9, 10)) == TimeLeft(3, "working_days", True)

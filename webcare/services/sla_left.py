@@ -43,15 +43,18 @@ def time_left(clock: dict, calendar: Calendar, now: datetime) -> TimeLeft | None
 
 
 def _whole_working_days(calendar: Calendar, start: datetime, end: datetime) -> int | None:
-    """Working days after `start`'s day up to `end`'s: the days between, and `end`'s own day only when some
-    of its opening time lies before `end` (a deadline at 08:30 on Friday is the end of Thursday). None when
-    they lie too far apart to count."""
+    """Working days from `start` up to `end`: the days between, `start`'s own day only when all of its opening
+    time still lies ahead (01:48 before an 08:30 opening leaves that whole day, as Sunday evening would), and
+    `end`'s own day only when some of its opening time lies before `end` (a deadline at 08:30 on Friday is
+    the end of Thursday). None when they lie too far apart to count."""
     first, last = calendar.local_date(start), calendar.local_date(end)
     if (last - first).days > MAX_DAYS_COUNTED:
         return None
     between = sum(calendar.is_working_day(first + timedelta(days=n)) for n in range(1, (last - first).days))
+    first_spans = calendar.spans(first)
+    first_day_ahead = last > first and bool(first_spans) and all(start <= begin for begin, _ in first_spans)
     last_day_open = last > first and any(begin < end for begin, _ in calendar.spans(last))
-    return between + last_day_open
+    return first_day_ahead + between + last_day_open
 
 
 def calendar_id_of(ticket, clock: str) -> int | None:
