@@ -309,3 +309,19 @@ def test_shortcut_help_lists_only_what_the_user_can_do(client, world):
     shortcuts = page[page.index('id="shortcuts"'):]
     assert "<kbd>n</kbd>" in shortcuts and "<kbd>e</kbd>" not in shortcuts and "<kbd>r</kbd>" not in shortcuts
     assert "Terug naar mijn afdeling" in shortcuts and 'data-back-url="/"' in page
+
+
+def test_the_department_that_took_a_ticket_over_changes_its_status(client, session, world):
+    people, tickets = world
+    ticket_id = tickets["ow"].id
+    f.login(client, people["ow"].email)
+    before = client.get(f"/tickets/{ticket_id}").get_data(as_text=True)
+    assert 'id="status-form"' not in before  # not theirs to move before they take it over
+    assert post(client, f"/tickets/{ticket_id}/take-over", {}).status_code == 302
+    page = client.get(f"/tickets/{ticket_id}").get_data(as_text=True)
+    assert 'id="status-form"' in page and 'value="with_department"' not in page[page.index('id="status-form"'):]
+    assert "<kbd>e</kbd>" in page[page.index('id="shortcuts"'):]
+    assert post(client, f"/tickets/{ticket_id}/status", {"status": "resolved", "text": "Tegel ligt er weer"}
+                ).status_code == 302
+    session.expire_all()
+    assert session.get(Ticket, ticket_id).status == "resolved"

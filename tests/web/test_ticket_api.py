@@ -225,3 +225,17 @@ def test_list_rows_dump_like_the_orm_tickets(session, api):
     for row in rows:
         ticket = session.get(Ticket, row.id)
         assert dump_ticket(row, now) == {**TicketSchema().dump(ticket), "sla": SlaSchema().dump(clocks_of(ticket, now))}
+
+
+def test_the_department_that_took_a_ticket_over_changes_its_status(api, session):
+    from webcare.services import department_actions
+    call, people, tickets = api
+    ticket = tickets[0]  # OW
+    assert call("POST", f"/tickets/{ticket.id}/status", "ow", json={"status": "resolved", "text": "x"}).status_code \
+        == 403  # not taken over yet
+    department_actions.take_over(session, session.merge(ticket), session.merge(people["ow"]))
+    session.commit()
+    assert call("POST", f"/tickets/{ticket.id}/status", "afv", json={"status": "resolved", "text": "x"}).status_code \
+        == 404
+    done = call("POST", f"/tickets/{ticket.id}/status", "ow", json={"status": "resolved", "text": "Gemaakt"})
+    assert done.status_code == 200 and done.get_json()["status"] == "resolved"
