@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from webcare.db import utcnow
@@ -27,11 +27,15 @@ class DepartmentLists:
 
 
 def lists_for(session: Session, user: User) -> DepartmentLists:
-    """Tickets the department must answer (oldest question first by feedback due time), then the rest."""
+    """Tickets the department must answer (oldest question first by feedback due time), then the rest (those it
+    took over or already answered among them)."""
     options = (joinedload(Ticket.channel), joinedload(Ticket.contact), joinedload(Ticket.department),
                joinedload(Ticket.category), joinedload(Ticket.assignee), selectinload(Ticket.labels))
     own = visible_tickets(user).where(Ticket.status.in_(OPEN_STATUSES)).options(*options)
-    waiting = Ticket.awaiting == "department"
+    # still owed feedback: handed to them with a question whose clock neither met nor stopped; a ticket they took
+    # over (in progress, their move) or already answered is theirs to handle, listed with the others
+    waiting = and_(Ticket.awaiting == "department", Ticket.status == "with_department",
+                   Ticket.department_feedback_met_at.is_(None))
     awaiting = session.scalars(own.where(waiting).order_by(
         Ticket.department_feedback_due_at.asc().nulls_last(), Ticket.department_feedback_started_at.asc().nulls_last(),
         Ticket.id).limit(LIMIT)).unique().all()
