@@ -122,3 +122,17 @@ def test_token_hint_shows_the_command_as_code(client, session, admin):
 def test_rule_tester_offers_platform_names(client, admin):
     page = client.get("/admin/rules").get_data(as_text=True)
     assert '<option value="mastodon">Mastodon</option>' in page and '<option selected value="x">X</option>' in page
+
+
+@pytest.mark.parametrize(("text", "dutch"), [
+    ("taken over by the department", "Bij afdeling → In behandeling: overgenomen door de afdeling"),
+    ("merged into ticket 12", "Bij afdeling → Geannuleerd: samengevoegd met ticket 12"),
+])
+def test_system_texts_of_status_changes_are_shown_in_dutch(client, session, agent, text, dutch):
+    from webcare.services.events import record_event
+    ticket = f.ticket(session, department_code="KCC")
+    to = "cancelled" if text.startswith("merged") else "open"
+    record_event(session, ticket, "status_changed", data={"from": "with_department", "to": to, "text": text})
+    session.commit()
+    page = client.get(f"/tickets/{ticket.id}").get_data(as_text=True)
+    assert dutch in page and text not in page

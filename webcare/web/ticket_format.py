@@ -16,6 +16,7 @@ from webcare.i18n import N_
 from webcare.platforms import DISPLAY_NAMES
 from webcare.services.sla_left import TimeLeft
 from webcare.services.sla_state import clock_level
+from webcare.services.ticket_actions import ERASED_TEXT
 from webcare.web.templating import PRIORITY_LABELS, STATUS_LABELS
 from webcare.web.templating import text_once as _t
 
@@ -45,6 +46,9 @@ EVENT_LABELS = {
     "threat_flagged": _l("Flagged as a threat"), "anonymised": _l("Anonymised"), "exported": _l("Exported"),
     "pii_override": _l("Sent despite personal data"), "safety_notified": _l("Safety team notified"),
 }
+STATUS_TEXTS = {"taken over by the department": _l("taken over by the department"),
+                ERASED_TEXT: _l("Citizen's data erased on request (GDPR art. 17)")}
+MERGED_PREFIX = "merged into ticket "
 KIND_LABELS = {"mention": _l("Mention"), "comment": _l("Comment"), "dm": _l("Direct message"), "reply": _l("Reply"),
                "public": _l("public"), "private": _l("private")}
 
@@ -63,6 +67,7 @@ def register(bp: Blueprint) -> None:
     bp.add_app_template_global(retry_url, "retry_url")
     bp.add_app_template_filter(feedback_level, "feedback_level")
     bp.add_app_template_filter(short_time, "short_time")
+    bp.add_app_template_filter(status_text, "status_text")
     bp.add_app_template_filter(dated_time, "dated_time")
 
 
@@ -77,6 +82,19 @@ def _labeller(labels: dict):
         return cache[key]
 
     return label
+
+
+def status_text(text: str | None) -> str:
+    """A status change's text: what a person wrote as is, the texts the services store for their own moves
+    (in English, also in rows stored before) in the user's language."""
+    if not text:
+        return ""
+    if text in STATUS_TEXTS:
+        return str(STATUS_TEXTS[text])
+    number = text.removeprefix(MERGED_PREFIX)
+    if number != text and number.isdigit():
+        return _t(N_("merged into ticket %(id)s"), id=number)
+    return text
 
 
 def time_left(due: datetime | None, now: datetime | None = None) -> str:
