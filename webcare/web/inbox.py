@@ -6,8 +6,11 @@ realtime stream says something changed.
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from flask import Blueprint, render_template, request
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from markupsafe import Markup
@@ -29,8 +32,11 @@ from webcare.web.nav import add_nav
 bp = Blueprint("inbox", __name__)
 add_nav("inbox.index", _l("Inbox"), "agent", "manager", "admin")
 PAGE_SIZE = 50
-FILTER_KEYS = ("view", "status", "platform", "channel", "department", "category", "priority", "assignee", "sla",
-               "label", "q", "sort")
+FILTER_LABELS = {"view": _l("Saved view"), "status": _l("Status"), "platform": _l("Platform"),
+                 "channel": _l("Channel"), "department": _l("Department"), "category": _l("Category"),
+                 "priority": _l("Priority"), "assignee": _l("Assignee"), "sla": _l("SLA level"), "label": _l("Label"),
+                 "q": _l("Search"), "sort": _l("Order")}
+FILTER_KEYS = tuple(FILTER_LABELS)
 
 
 @bp.get("/inbox")
@@ -57,13 +63,31 @@ def _rows(session, args: dict, active: dict, query: dict) -> tuple[Markup, str |
     if rows is not None:
         return rows, None
     try:
-        parsed = load(TicketListQuerySchema(unknown=EXCLUDE), {k: v for k, v in args.items() if v != ""})
-        page = inbox.list_tickets(session, current(), _filters(parsed), limit=PAGE_SIZE, cursor=parsed["cursor"])
+        page = _page(session, args)
     except ValidationFailed as exc:
-        return Markup(render_template("inbox/_rows.html", page=Page(), active=active, query=query)), explain(exc)
+        return _refused(session, args, active, query, exc)
     rows = Markup(render_template("inbox/_rows.html", page=page, active=active, query=query))
     keep(slot, rows)
     return rows, None
+
+
+def _page(session, args: dict) -> Page:
+    parsed = load(TicketListQuerySchema(unknown=EXCLUDE), {k: v for k, v in args.items() if v != ""})
+    return inbox.list_tickets(session, current(), _filters(parsed), limit=PAGE_SIZE, cursor=parsed["cursor"])
+
+
+def _refused(session, args: dict, active: dict, query: dict, exc: ValidationFailed) -> tuple[Markup, str]:
+    """A filter with a value that does not exist is named, and the list is shown without it (as the dashboards
+    do); any other refusal shows an empty list with its reason."""
+    page, bad = Page(), [name for name in exc.fields if name in FILTER_LABELS]
+    if bad:
+        message = _("Unknown value for the filter %(filter)s: %(value)s", filter=FILTER_LABELS[bad[0]],
+                    value=args.get(bad[0], "")[:100])
+        with suppress(ValidationFailed):  # another refusal besides: the list stays empty
+            page = _page(session, {k: v for k, v in args.items() if k not in bad})
+    else:
+        message = explain(exc)
+    return Markup(render_template("inbox/_rows.html", page=page, active=active, query=query)), message
 
 
 def _filters(args: dict) -> Filters:
