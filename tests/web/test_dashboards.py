@@ -177,3 +177,9 @@ def test_figures_export_per_department(session, client, data):
     assert client.get(f"/dashboards/export/figures.csv?{MARCH}&group_by=colour").status_code == 400
     assert client.get(f"/dashboards/export/tickets.csv?{MARCH}&figure=colour").status_code == 404
     assert session.scalar(select(AuditEntry).where(AuditEntry.action == "metrics.export")).data["group_by"] == "department"
+
+
+def test_now_board_tile_of_open_tickets_is_not_the_verb(session, client, data):
+    _login(session, client, "manager")
+    html = client.get("/dashboards/now").get_data(as_text=True)
+    assert '<h3 class="kpi-label">Open tickets</h3>' in html and ">Openen<" not in html
