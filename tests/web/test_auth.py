@@ -129,3 +129,13 @@ def test_password_change_ends_other_sessions(client, session, agent):
     set_password(session.merge(agent), "a brand new password")
     session.commit()
     assert client.get("/").status_code == 302
+
+
+@pytest.mark.parametrize(("next_", "lands"), [
+    ("/tickets/404/reply", "/tickets/404"),  # a page shown in answer to a POST (a held reply)
+    ("/tickets/404?tab=x", "/tickets/404?tab=x"), ("/inbox?view=mine", "/inbox?view=mine"), ("/logout", "/"),
+])
+def test_language_switch_lands_on_a_page_that_can_be_fetched(client, next_, lands):
+    token = f.csrf_token(client.get("/login").get_data(as_text=True))
+    response = client.post("/language/en", query_string={"next": next_}, data={"csrf_token": token})
+    assert response.status_code == 302 and response.headers["Location"] == lands

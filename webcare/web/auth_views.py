@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, make_response, redirect, render_template, request, session, url_for
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.routing import RequestRedirect
 
 from webcare.errors import TooManyRequests, Unauthorized
 from webcare.extensions import db, runtime
@@ -65,11 +79,31 @@ def logout():
 
 @bp.post("/language/<code>")
 def language(code: str):
-    response = redirect(safe_next())
+    response = redirect(_fetchable(safe_next()))
     if code in LANGUAGES:
         response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
                             secure=runtime().settings.cookie_secure)
     return response
+
+
+def _fetchable(target: str) -> str:
+    """The page to show again in the new language: `target` if it can be fetched, else the nearest page above it
+    that can (a page shown in answer to a POST, such as a held reply at /tickets/7/reply, is at /tickets/7),
+    else the home page."""
+    adapter = current_app.create_url_adapter(request)
+    path = urlsplit(target).path
+    while path:
+        try:
+            adapter.match(path, method="GET")
+        except RequestRedirect:
+            pass  # e.g. a missing trailing slash: fetchable after the redirect
+        except MethodNotAllowed:
+            path = path.rsplit("/", 1)[0]
+            continue
+        except HTTPException:
+            pass  # not found: shown as such, in the new language
+        return target if path == urlsplit(target).path else path
+    return url_for("main.home")
 
 
 def _throttle_policy() -> user_service.ThrottlePolicy:
