@@ -183,3 +183,11 @@ def test_now_board_tile_of_open_tickets_is_not_the_verb(session, client, data):
     _login(session, client, "manager")
     html = client.get("/dashboards/now").get_data(as_text=True)
     assert '<h3 class="kpi-label">Open tickets</h3>' in html and ">Openen<" not in html
+
+
+@pytest.mark.parametrize("query", ["department=999", "category=999", "channel=999", "agent=999"])
+def test_an_unknown_filter_id_is_refused_as_an_unknown_value(session, client, data, query):
+    _login(session, client, "manager")
+    for url in (f"/dashboards/?{query}", f"/dashboards/agents?{query}"):
+        response = client.get(url)
+        assert response.status_code == 400 and "Onbekende filterwaarde." in response.get_data(as_text=True), url

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from webcare.db import as_id
 from webcare.errors import ValidationFailed
 from webcare.i18n import N_
+from webcare.models import Category, Channel, Department, User
 from webcare.services.metrics import FIRST_DAY, LAST_DAY, MAX_DAYS, Filters, Period
 from webcare.web.templating import text_once
 
@@ -75,6 +76,19 @@ def parse_view(args, today: date) -> tuple[Period, Filters]:
     filters = Filters(department_id=numbers["department"], channel_id=numbers["channel"],
                       category_id=numbers["category"], agent_id=numbers["agent"])
     return period, filters
+
+
+FILTER_MODELS = {"department_id": ("department", Department), "channel_id": ("channel", Channel),
+                 "category_id": ("category", Category), "agent_id": ("agent", User)}
+
+
+def check_known(session, filters: Filters) -> None:
+    """A department, channel, category or agent that does not exist is refused as an unknown value (it would
+    otherwise filter nothing and show every figure)."""
+    for attribute, (name, model) in FILTER_MODELS.items():
+        value = getattr(filters, attribute)
+        if value is not None and session.get(model, value) is None:
+            raise ValidationFailed(_("Unknown filter value."), fields={name: value})
 
 
 def _period(args, today: date) -> Period:

@@ -44,7 +44,9 @@ def _view():
     """The period and filters asked for, and why not if they are refused (the page then still shows, with the
     default view and the reason)."""
     try:
-        return *fmt.parse_view(request.args, _today()), None
+        period, filters = fmt.parse_view(request.args, _today())
+        fmt.check_known(db(), filters)
+        return period, filters, None
     except ValidationFailed as exc:
         return *fmt.parse_view({}, _today()), exc.message
 
