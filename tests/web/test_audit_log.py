@@ -95,3 +95,9 @@ def test_database_refuses_changes_on_postgresql(session, world, is_postgres):
         with pytest.raises(DBAPIError, match="append-only"):
             session.execute(text(statement))
         session.rollback()
+
+
+def test_audit_page_says_what_it_holds_and_points_to_the_ticket_history(client, session, admin):
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert "Elke handeling van een persoon" not in page
+    assert "staat in de geschiedenis van dat ticket, met wie het deed." in page

@@ -24,7 +24,7 @@ bp = Blueprint("privacy", __name__, url_prefix="/admin")
 PAGE_SIZE = 50
 bp.add_app_template_global(ACTION_LABELS.get, "audit_action_label")
 
-add_admin_page("privacy.audit_log", _l("Audit log"), _l("Every action by a person: who, what, when, from where"))
+add_admin_page("privacy.audit_log", _l("Audit log"), _l("Log-ins, settings, exports and erasures: who, what, when, from where"))
 add_admin_page("privacy.contacts", _l("Citizens' data"), _l("Export or erase all data about one citizen"))
 
 
