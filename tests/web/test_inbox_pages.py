@@ -328,3 +328,13 @@ def test_the_department_that_took_a_ticket_over_changes_its_status(client, sessi
                 ).status_code == 302
     session.expire_all()
     assert session.get(Ticket, ticket_id).status == "resolved"
+
+
+def test_refused_labels_are_kept_in_the_field(client, session, world):
+    people, tickets = world
+    f.login(client, people["agent"].email)
+    typed = "kort, " + "x" * 65
+    post(client, f"/tickets/{tickets['kcc'].id}/labels", {"labels": typed})
+    page = client.get(f"/tickets/{tickets['kcc'].id}").get_data(as_text=True)
+    assert "Labels zijn maximaal 64 tekens" in page and f'value="{typed}"' in page
+    assert f'value="{typed}"' not in client.get(f"/tickets/{tickets['kcc'].id}").get_data(as_text=True)

@@ -9,6 +9,7 @@ text kept and the choices shown.
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import session as cookie
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -73,7 +74,8 @@ def _action_forms(page) -> dict:
     priority.priority.choices = forms.choices(PRIORITY_LABELS.items())
     priority.priority.data = page.ticket.priority
     labels = forms.LabelsForm(formdata=None)
-    labels.labels.data = ", ".join(page.ticket.label_names)
+    kept = cookie.pop("refused_labels", None)  # what was typed and refused is shown again, once
+    labels.labels.data = kept[1] if kept and kept[0] == page.ticket.id else ", ".join(page.ticket.label_names)
     return {"status": status, "handoff": handoff, "assign": assign, "priority": priority, "labels": labels,
             "note": forms.NoteForm(formdata=None), "merge": forms.MergeForm(formdata=None),
             "feedback": forms.FeedbackForm(formdata=None), "send_back": forms.SendBackForm(formdata=None)}
@@ -118,7 +120,7 @@ def _int(value) -> int | None:
 
 # -- other acts on a ticket --------------------------------------------------------------------------------
 
-def _act(ticket_id: int, form, action, done: str):
+def _act(ticket_id: int, form, action, done: str, keep=None):
     """Validate, fetch in scope (locked), act, commit, flash, back to the ticket (to the one a merge kept; to
     the user's workspace when the act took the ticket out of their scope, as sending it back does)."""
     if not form.validate_on_submit():
@@ -131,6 +133,8 @@ def _act(ticket_id: int, form, action, done: str):
     except DomainError as exc:
         session.rollback()
         flash(explain(exc), "error")
+        if keep is not None:
+            keep(form)
         return redirect(url_for("main.ticket", ticket_id=ticket_id))
     session.commit()
     flash(done, "success")
@@ -191,7 +195,7 @@ def handoff(ticket_id: int):
 def labels(ticket_id: int):
     return _act(ticket_id, forms.LabelsForm(),
                 lambda s, t, f: ticket_actions.set_labels(s, t, current(), (f.labels.data or "").split(",")),
-                _("Labels saved."))
+                _("Labels saved."), keep=lambda f: cookie.update(refused_labels=(ticket_id, f.labels.data or "")))
 
 
 @bp.post("/tickets/<int:ticket_id>/priority")
