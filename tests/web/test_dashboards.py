@@ -191,3 +191,13 @@ def test_an_unknown_filter_id_is_refused_as_an_unknown_value(session, client, da
     for url in (f"/dashboards/?{query}", f"/dashboards/agents?{query}"):
         response = client.get(url)
         assert response.status_code == 400 and "Onbekende filterwaarde." in response.get_data(as_text=True), url
+
+
+@pytest.mark.parametrize("query", ["department=999", "channel=999"])
+def test_the_now_board_and_the_exports_refuse_an_unknown_filter_id(session, client, data, query):
+    """Not every figure or every ticket of the municipality in a file that says it holds one department's."""
+    _login(session, client, "manager")
+    for url in (f"/dashboards/now?{query}", f"/dashboards/export/figures.csv?{query}",
+                f"/dashboards/export/tickets.csv?figure=first_response&{query}"):
+        response = client.get(url)
+        assert response.status_code == 400 and "Onbekende filterwaarde." in response.get_data(as_text=True), url

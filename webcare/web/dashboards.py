@@ -100,6 +100,7 @@ def agents():
 @roles_required(*VIEWER_ROLES)
 def now():
     period, filters = fmt.parse_view(request.args, _today())
+    fmt.check_known(db(), filters)  # an unknown id would filter nothing: every figure, every ticket
     board = metrics_pages.now_board(db(), utcnow(), filters)
     return render_template("dashboards/now.html", board=board, filters=filters, options=metrics_labels.options(db()),
                            charts=dashboard_charts.for_now(board), params=fmt.view_params(period, filters))
@@ -109,6 +110,7 @@ def now():
 @roles_required(*VIEWER_ROLES)
 def export_figures():
     period, filters = fmt.parse_view(request.args, _today())
+    fmt.check_known(db(), filters)  # an unknown id would filter nothing: every figure, every ticket
     export = metrics_export.figures_export(db(), current(), origin(), period, filters,
                                             request.args.get("group_by", "day"))
     db().commit()  # the audit entry is stored before anything leaves
@@ -119,6 +121,7 @@ def export_figures():
 @roles_required(*VIEWER_ROLES)
 def export_tickets():
     period, filters = fmt.parse_view(request.args, _today())
+    fmt.check_known(db(), filters)  # an unknown id would filter nothing: every figure, every ticket
     export = metrics_export.tickets_export(db(), current(), origin(), period, filters, request.args.get("figure", ""),
                                             level=request.args.get("level") or None, age=request.args.get("age") or None,
                                             now=utcnow())
