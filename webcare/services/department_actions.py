@@ -31,6 +31,8 @@ from webcare.services.ticket_actions import (
 from webcare.workflow import check_transition
 
 MAX_QUESTION_LENGTH = 4000
+# The text of the status change a take-over records (the history shows it in the user's language).
+TAKEN_OVER_TEXT = "taken over by the department"
 
 
 def department_by_code(session: Session, code: str) -> Department:
@@ -120,7 +122,7 @@ def take_over(session: Session, ticket: Ticket, actor: User, *, at: datetime | N
     people = _webcare_people(session, ticket)
     assign(session, ticket, actor, actor, at=at)
     if ticket.status == "with_department":
-        _move(session, ticket, actor, "open", "taken over by the department", at)
+        _move(session, ticket, actor, "open", TAKEN_OVER_TEXT, at)
     ticket.awaiting = "department"
     notifications.notify(session, people, "taken_over", f"Ticket {ticket.id}", ticket=ticket)
     touch(session, ticket, at)

@@ -21,6 +21,9 @@ from webcare.services.events import record_event
 from webcare.services.ticket_actions import AWAITING_AFTER, require_webcare, touch
 from webcare.workflow import is_open
 
+# The text of the merged ticket's status change, followed by the id it went into (the history translates it).
+MERGED_PREFIX = "merged into ticket "
+
 
 def merge(session: Session, source: Ticket, target: Ticket, actor: User, *, at: datetime | None = None) -> Ticket:
     """Merge `source` into `target` (both already fetched in the actor's scope and locked)."""
@@ -59,7 +62,7 @@ def _close_source(session: Session, source: Ticket, target: Ticket, actor: User,
     record_event(session, source, "merged", actor=actor, at=at, data={"into_ticket_id": target.id})
     if is_open(source.status):
         record_event(session, source, "status_changed", actor=actor, at=at,
-                     data={"from": source.status, "to": "cancelled", "text": f"merged into ticket {target.id}"})
+                     data={"from": source.status, "to": "cancelled", "text": f"{MERGED_PREFIX}{target.id}"})
         source.status = "cancelled"
         source.awaiting = AWAITING_AFTER["cancelled"]
         source.resolved_at = at

@@ -14,9 +14,11 @@ from werkzeug.routing import BuildError
 from webcare.db import utcnow
 from webcare.i18n import N_
 from webcare.platforms import DISPLAY_NAMES
+from webcare.services.department_actions import TAKEN_OVER_TEXT
 from webcare.services.sla_left import TimeLeft
 from webcare.services.sla_state import clock_level
 from webcare.services.ticket_actions import ERASED_TEXT
+from webcare.services.ticket_merge import MERGED_PREFIX
 from webcare.web.templating import PRIORITY_LABELS, STATUS_LABELS
 from webcare.web.templating import text_once as _t
 
@@ -46,9 +48,8 @@ EVENT_LABELS = {
     "threat_flagged": _l("Flagged as a threat"), "anonymised": _l("Anonymised"), "exported": _l("Exported"),
     "pii_override": _l("Sent despite personal data"), "safety_notified": _l("Safety team notified"),
 }
-STATUS_TEXTS = {"taken over by the department": _l("taken over by the department"),
+STATUS_TEXTS = {TAKEN_OVER_TEXT: _l("taken over by the department"),
                 ERASED_TEXT: _l("Citizen's data erased on request (GDPR art. 17)")}
-MERGED_PREFIX = "merged into ticket "
 KIND_LABELS = {"mention": _l("Mention"), "comment": _l("Comment"), "dm": _l("Direct message"), "reply": _l("Reply"),
                "public": _l("public"), "private": _l("private")}
 
