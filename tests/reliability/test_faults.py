@@ -27,9 +27,9 @@ from webcare.services import replies
 RECOVERY_TIMEOUT = 90
 
 
-def settle(harness, started: float, what: str) -> float:
+def settle(harness, started: float, what: str, timeout: float = RECOVERY_TIMEOUT) -> float:
     """Wait until everything posted is stored and every reply sent; return the seconds since `started`."""
-    wait_for(lambda: checks.drained(harness.runtime, len(harness.texts)), RECOVERY_TIMEOUT,
+    wait_for(lambda: checks.drained(harness.runtime, len(harness.texts)), timeout,
              lambda: f"recovery after {what}: {checks.unrest(harness.runtime, harness.texts)}\nlogs: {harness.log_dir}",
              every=0.5, stack=harness.stack)
     seconds = time.monotonic() - started

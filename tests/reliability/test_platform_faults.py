@@ -2,7 +2,9 @@
 
 The fake Mastodon (mastodon-mock's fault plane) answers the polls and the reply posts with errors while
 citizens keep posting; afterwards every invariant of checks.py must hold, and polling must have resumed
-on its own (the sweep's back-off of a failing channel, polling._wait). The default run compresses the
+on its own (rq's Retry of a poll that met a transient error, polling.transient_retry, then the sweep's
+back-off of a failing channel, polling._wait: four transient failures in a row take 2 + 10 + 30 s of rq's
+back-off and about 20 s of the sweep's, so this waits longer than RECOVERY_TIMEOUT). The default run compresses the
 bad spell to seconds; `--runslow` keeps the platform failing for three minutes, with timeouts on reply
 posts that the platform still carries out after the client gave up (the classic double-post trap: the
 retry must reuse the idempotency key).
@@ -15,10 +17,11 @@ import time
 
 import pytest
 
-from tests.reliability.test_faults import assert_invariants, settle
+from tests.reliability.test_faults import RECOVERY_TIMEOUT, assert_invariants, settle
 
 POLL = "/api/v1/notifications"
 POST = "/api/v1/statuses"
+BACK_OFF_TIMEOUT = RECOVERY_TIMEOUT + 90
 
 
 def faults(now: float) -> list[tuple[str, dict, str | None]]:
@@ -49,7 +52,7 @@ def test_platform_errors_for_a_while(harness):
     inject(harness.fediverse, faults(time.time()))
     stack.resume_workers()
     began = time.monotonic()
-    settle(harness, began, "a spell of 429/503/timeouts/malformed/truncated answers")
+    settle(harness, began, "a spell of 429/503/timeouts/malformed/truncated answers", BACK_OFF_TIMEOUT)
     harness.stack.assert_alive()
     assert_invariants(harness)
 
@@ -73,6 +76,6 @@ def test_platform_errors_for_minutes(harness):
         time.sleep(5)
     harness.fediverse.clear_faults()
     time.sleep(35)  # the last held posts (the mock holds a timed-out request 30 s) reach the platform
-    settle(harness, time.monotonic(), "three minutes of platform errors")
+    settle(harness, time.monotonic(), "three minutes of platform errors", BACK_OFF_TIMEOUT)
     harness.stack.assert_alive()
     assert_invariants(harness)

@@ -37,6 +37,15 @@ def run_scheduled_now(redis, name: str) -> list[str]:
     return ids
 
 
+def assert_poll_retried_by_rq(runtime, redis, channel_id: int) -> None:
+    """After a transient platform error: the poll job waits out rq's Retry back-off under its unique id (so the
+    sweep adds no second poll), then runs again."""
+    job = Job.fetch(polling.poll_job_id(channel_id), connection=redis)
+    assert job.get_status() == "scheduled" and job.number_of_retries == 1
+    assert polling.sweep(runtime) == []  # the retry is pending: no second poll
+    assert run_scheduled_now(redis, "poll") == [polling.poll_job_id(channel_id)]
+
+
 def back_off_passed(runtime, channel_id: int) -> None:
     """Time passes beyond a failing channel's back-off (polling._wait)."""
     with runtime.transaction() as session:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from tests import factories as f
 from tests.fakes.bluesky import CHAT_PROXY, CITIZENS, MUNICIPALITY, bluesky  # noqa: F401  (fixture)
 from tests.workers.pipeline import (
-    back_off_passed,
+    assert_poll_retried_by_rq,
     citizen_messages,
     count,
     events,
@@ -178,19 +178,17 @@ def test_a_nearly_used_up_quota_waits_without_a_429(runtime, redis, session, blu
     assert reload(runtime, channel.id).rate_limited_until is not None and reload(runtime, channel.id).last_error is None
 
 
-def test_503_is_polled_again_with_back_off(runtime, redis, session, bluesky, channel):  # noqa: F811
+def test_503_is_retried_by_rq_with_back_off(runtime, redis, session, bluesky, channel):  # noqa: F811
     bluesky.post("jan", "Het riool stinkt in de Molenstraat.")
     bluesky.fault("listNotifications", 503, {"error": "ServiceUnavailable", "message": "Service Unavailable"})
     polling.sweep(runtime)
     work(redis)
-    assert not Job.exists("poll-channel-1", connection=redis)  # no rq retry: the sweep backs off
     assert "503" in reload(runtime, channel.id).last_error
     assert count(session, Ticket) == 0
-    assert polling.sweep(runtime) == []  # failed just now: the channel waits
-    back_off_passed(runtime, channel.id)
-    assert polling.sweep(runtime) == ["poll-channel-1"]
+    assert_poll_retried_by_rq(runtime, redis, channel.id)
     work(redis)
     assert count(session, Ticket) == 1
+    assert not Job.exists("poll-channel-1", connection=redis)
 
 
 def test_after_a_first_poll_without_notifications_everything_new_is_read(runtime, redis, session, bluesky,  # noqa: F811

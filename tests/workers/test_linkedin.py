@@ -6,15 +6,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from rq.job import Job
 from sqlalchemy import select
 
 from tests import factories as f
 from tests.fakes.linkedin import CLIENT_ID, CLIENT_SECRET, MEMBERS, ORG, REFRESH, TOKEN, linkedin  # noqa: F401
 from tests.workers.pipeline import (
     as_if_the_commit_was_lost,
+    assert_poll_retried_by_rq,
     automatic_ids,
-    back_off_passed,
     citizen_messages,
     count,
     inbound,
@@ -146,12 +145,9 @@ def test_an_outage_is_retried_with_back_off(runtime, redis, session, linkedin, c
     linkedin.outage("/comments$", method="GET")
     polling.sweep(runtime)
     work(redis)
-    assert not Job.exists(f"poll-channel-{channel.id}", connection=redis)  # no rq retry: the sweep backs off
     assert "504" in reload(runtime, channel.id).last_error
     assert count(session, Ticket) == 0
-    assert polling.sweep(runtime) == []  # failed just now: the channel waits
-    back_off_passed(runtime, channel.id)
-    assert polling.sweep(runtime) == [f"poll-channel-{channel.id}"]
+    assert_poll_retried_by_rq(runtime, redis, channel.id)
     work(redis)
     assert count(session, Ticket) == 1
 

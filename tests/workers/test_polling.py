@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from tests import factories as f
 from tests.fakes.mastodon import mastodon  # noqa: F401  (fixture)
-from tests.workers.pipeline import back_off_passed
+from tests.workers.pipeline import assert_poll_retried_by_rq, back_off_passed, run_scheduled_now
 from webcare import platforms
 from webcare.db import utcnow
 from webcare.models import Channel, Notification, Ticket
@@ -75,21 +75,48 @@ def test_429_makes_the_channel_wait_until_the_reset(runtime, redis, session, mas
         assert polling.due_channel_ids(s, expected + timedelta(seconds=61)) == [channel.id]
 
 
-def test_503_is_polled_again_with_back_off(runtime, redis, session, mastodon, channel):  # noqa: F811
+def test_503_is_retried_by_rq_with_back_off(runtime, redis, session, mastodon, channel):  # noqa: F811
     mastodon.post("jan", "Het riool stinkt enorm in de Molenstraat.")
     mastodon.fault("/api/v1/notifications", {"type": "status", "status": 503})
     polling.sweep(runtime)
     work(redis)
 
-    assert not Job.exists("poll-channel-1", connection=redis)  # no rq retry: the sweep backs off
     assert "503" in reload(runtime, channel.id).last_error
     assert session.scalar(select(func.count()).select_from(Ticket)) == 0
-    assert polling.sweep(runtime) == []  # failed just now: the channel waits
+    assert_poll_retried_by_rq(runtime, redis, channel.id)
+    work(redis)
+    assert session.scalar(select(func.count()).select_from(Ticket)) == 1
+    assert reload(runtime, channel.id).last_success_at is not None
+    assert not Job.exists("poll-channel-1", connection=redis)  # done: the next sweep may poll again
+
+
+def test_a_long_outage_is_left_to_the_sweeps_back_off_after_rqs_tries(runtime, redis, session, mastodon,  # noqa: F811
+                                                                        channel):
+    mastodon.post("jan", "Het riool stinkt enorm in de Molenstraat.")
+    mastodon.fault("/api/v1/notifications", {"type": "timeout", "delay_ms": 3000}, count=1)
+    mastodon.fault("/api/v1/notifications", {"type": "status", "status": 502}, count=polling.TRANSIENT_RETRIES)
+    polling.sweep(runtime)
+    work(redis)
+    for _ in range(polling.TRANSIENT_RETRIES):
+        assert Job.fetch("poll-channel-1", connection=redis).get_status() == "scheduled"
+        run_scheduled_now(redis, "poll")
+        work(redis)
+
+    assert not Job.exists("poll-channel-1", connection=redis)  # ended, not failed: no dead letter
+    assert "502" in reload(runtime, channel.id).last_error
+    assert polling.sweep(runtime) == []  # failing: the channel waits out the sweep's back-off
     back_off_passed(runtime, channel.id)
     assert polling.sweep(runtime) == ["poll-channel-1"]
     work(redis)
     assert session.scalar(select(func.count()).select_from(Ticket)) == 1
-    assert reload(runtime, channel.id).last_success_at is not None
+
+
+def test_a_permanent_error_is_not_retried_by_rq(runtime, redis, session, mastodon, channel):  # noqa: F811
+    mastodon.fault("/api/v1/notifications", {"type": "status", "status": 422})
+    polling.sweep(runtime)
+    work(redis)
+    assert not Job.exists("poll-channel-1", connection=redis)
+    assert "422" in reload(runtime, channel.id).last_error
 
 
 def test_401_marks_the_channel_for_reauthorisation_and_tells_admins(runtime, redis, session, mastodon, channel):  # noqa: F811

@@ -4,14 +4,13 @@ the real poll, ingest and reply jobs (rq SimpleWorker)."""
 from __future__ import annotations
 
 import pytest
-from rq.job import Job
 
 from tests import factories as f
 from tests.fakes.tiktok import APP_ID, APP_SECRET, BUSINESS_ID, CITIZENS, REFRESH, TOKEN, tiktok  # noqa: F401
 from tests.workers.pipeline import (
     as_if_the_commit_was_lost,
+    assert_poll_retried_by_rq,
     automatic_ids,
-    back_off_passed,
     citizen_messages,
     count,
     events,
@@ -130,11 +129,9 @@ def test_an_internal_error_is_retried_with_back_off(runtime, redis, session, tik
     tiktok.outage("/business/comment/list/")
     polling.sweep(runtime)
     work(redis)
-    assert not Job.exists(f"poll-channel-{channel.id}", connection=redis)  # no rq retry: the sweep backs off
     assert "50000" in reload(runtime, channel.id).last_error
-    assert polling.sweep(runtime) == []  # failed just now: the channel waits
-    back_off_passed(runtime, channel.id)
-    assert polling.sweep(runtime) == [f"poll-channel-{channel.id}"]
+    assert count(session, Ticket) == 0
+    assert_poll_retried_by_rq(runtime, redis, channel.id)
     work(redis)
     assert count(session, Ticket) == 1
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from tests import factories as f
 from tests.fakes.x import CLIENT_ID, REFRESH, TOKEN, x  # noqa: F401  (fixture)
 from tests.workers.pipeline import (
-    back_off_passed,
+    assert_poll_retried_by_rq,
     citizen_messages,
     count,
     events,
@@ -164,19 +164,17 @@ def test_a_nearly_used_up_quota_waits_without_a_429(runtime, redis, session, x, 
     assert waiting.last_error is None and waiting.rate_limited_until > utcnow() + timedelta(minutes=10)
 
 
-def test_503_is_polled_again_with_back_off(runtime, redis, session, x, channel):  # noqa: F811
+def test_503_is_retried_by_rq_with_back_off(runtime, redis, session, x, channel):  # noqa: F811
     x.post("jan", "Het riool stinkt enorm in de Molenstraat.")
     x.outage(r"/mentions$")
     polling.sweep(runtime)
     work(redis)
-    assert not Job.exists("poll-channel-1", connection=redis)  # no rq retry: the sweep backs off
     assert "503" in reload(runtime, channel.id).last_error
     assert count(session, Ticket) == 0
-    assert polling.sweep(runtime) == []  # failed just now: the channel waits
-    back_off_passed(runtime, channel.id)
-    assert polling.sweep(runtime) == ["poll-channel-1"]
+    assert_poll_retried_by_rq(runtime, redis, channel.id)
     work(redis)
     assert count(session, Ticket) == 1
+    assert not Job.exists("poll-channel-1", connection=redis)
 
 
 def test_401_without_a_refresh_token_needs_reauthorisation(runtime, redis, session, x, channel):  # noqa: F811

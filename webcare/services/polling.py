@@ -11,9 +11,11 @@ no transaction may stay open during the platform call:
    with a checkpoint from which to poll again if Redis loses the queued batches (poll_checkpoint).
 
 Errors follow the taxonomy of `webcare.platforms.errors`: rate limits and lost authorisation are put on
-the channel (the sweep skips it until then); transient and permanent errors are recorded on the channel,
-and the sweep polls a failing channel again with a growing wait (`_wait`), so polling resumes on its own
-soon after an outage of any length ends. A Redis lock keeps a channel from being polled twice at
+the channel (the sweep skips it until then); transient and permanent errors are recorded on the channel.
+A transient one (5xx, a timeout) is retried by rq: the poll job returns `transient_retry()` (rq's `Retry`
+with back-off, under the same unique job id); once those tries are used up, or for a permanent error, the
+sweep polls a failing channel again with a growing wait (`_wait`), so polling resumes on its own soon
+after an outage of any length ends. A Redis lock keeps a channel from being polled twice at
 once (the scheduler's unique job id already prevents two queued polls; the lock also covers
 `webcare poll`). `sweep()` enqueues a poll for each channel that is due.
 """
@@ -35,7 +37,7 @@ from webcare import platforms
 from webcare.db import utcnow
 from webcare.models import Channel
 from webcare.platforms.base import FetchResult, InboundMessage
-from webcare.platforms.errors import PlatformError
+from webcare.platforms.errors import PlatformError, TransientError
 from webcare.queue import QUEUE_INGEST, QUEUE_POLL, JobSpec, drop_broken_jobs
 from webcare.runtime import Runtime
 from webcare.services import channels, poll_checkpoint
@@ -46,6 +48,7 @@ log = logging.getLogger(__name__)
 POLL_JOB = "workers.poll.poll_channel"
 INGEST_JOB = "workers.ingest.ingest_batch"
 FAILING_MAX_WAIT = timedelta(minutes=5)
+TRANSIENT_RETRIES = 3
 LOCK_SECONDS = 300  # = the poll job timeout: a dead poller blocks its channel at most this long
 LOCK_KEY_PREFIX = "webcare:poll-lock:"  # + the channel's id
 
@@ -56,7 +59,13 @@ def ingest_retry() -> Retry:
 
 
 def poll_retry() -> Retry:
+    """For an exception in the job itself (the database away, a bug)."""
     return Retry(max=3, interval=[15, 60, 240])
+
+
+def transient_retry() -> Retry:
+    """For a transient platform error (5xx, timeout): the poll job returns this, rq polls again later."""
+    return Retry(max=TRANSIENT_RETRIES, interval=[2, 10, 30])
 
 
 def poll_job_id(channel_id: int) -> str:
@@ -73,6 +82,7 @@ class PollOutcome:
     more: bool = False
     error: str | None = None
     rate_limited_until: datetime | None = None
+    transient: bool = False  # the error may pass (5xx, timeout): the poll job is retried by rq
 
 
 def poll_channel(runtime: Runtime, channel_id: int, *, now: datetime | None = None) -> PollOutcome:
@@ -125,9 +135,9 @@ def _failed(runtime: Runtime, channel_id: int, error: PlatformError) -> PollOutc
         channel.last_polled_at = utcnow()
         until = channel.rate_limited_until
     log.warning("channel %s: poll failed: %s", channel_id, error)
-    # a transient error is not retried by rq: the sweep polls a failing channel again, backing off (_is_due)
     status = {"RateLimited": "rate_limited", "NeedsReauth": "needs_reauth"}.get(type(error).__name__, "error")
-    return PollOutcome(channel_id, status, error=str(error), rate_limited_until=until)
+    return PollOutcome(channel_id, status, error=str(error), rate_limited_until=until,
+                       transient=isinstance(error, TransientError))
 
 
 def ingest_jobs(channel_id: int, messages: list[InboundMessage], batch_size: int) -> list[JobSpec]:
@@ -198,8 +208,9 @@ def _wait(channel: Channel) -> timedelta:
 
 def poll_job(channel_id: int) -> JobSpec:
     """One poll per channel at a time: a unique job id, deleted on success (result_ttl=0). Platform
-    errors end the job normally (recorded on the channel); rq's Retry is for the rest (the database gone,
-    a bug), and a poll that failed for good is dropped by the next sweep (`_forget_failed`)."""
+    errors are recorded on the channel; a transient one returns `transient_retry()`, which rq schedules
+    under the same id; `poll_retry()` is for exceptions (the database gone, a bug), and a poll that failed
+    for good is dropped by the next sweep (`_forget_failed`)."""
     return JobSpec(func=POLL_JOB, args=(channel_id,), queue=QUEUE_POLL, job_id=poll_job_id(channel_id),
                    unique=True, retry=poll_retry(), timeout=300, result_ttl=0, failure_ttl=300)
 
