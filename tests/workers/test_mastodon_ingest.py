@@ -139,6 +139,18 @@ def test_a_followers_only_mention_is_private_and_answered_privately(runtime, red
     assert not [s for s in mastodon.statuses_by_municipality() if s["visibility"] != "direct"]
 
 
+def test_an_unlisted_mention_is_answered_unlisted(runtime, redis, session, mastodon, channel):  # noqa: F811
+    """An unlisted post is public but kept off the public timelines; the answer keeps it off them too."""
+    status = mastodon.post("jan", "De lantaarnpaal bij de speeltuin is al een week kapot.", visibility="unlisted")
+    poll_now(runtime, redis, channel.id)
+    work(redis)  # the acknowledgement's delivery
+
+    [ticket] = tickets(session)
+    assert (ticket.kind, ticket.visibility) == ("mention", "public")
+    [ack] = [s for s in mastodon.statuses_by_municipality() if str(s["in_reply_to_id"]) == str(status["id"])]
+    assert ack["visibility"] == "unlisted" and "@jan" in ack["content"]
+
+
 def test_policy_mode_sets_the_account_to_accept_private_mentions(runtime, redis, session, mastodon, channel):  # noqa: F811
     with runtime.transaction() as s:
         s.get(Channel, channel.id).settings = {"adapter": {"dm_requests": "policy"}}

@@ -191,7 +191,7 @@ class MastodonAdapter(PlatformAdapter):
     # -- replies ----------------------------------------------------------------------------------
     def send_reply(self, request: ReplyRequest) -> SentReply:
         status = self._call(self.client.status_post, _with_mention(request), in_reply_to_id=request.in_reply_to,
-                            visibility="direct" if request.visibility == "private" else "public",
+                            visibility=fmt.reply_visibility(request.visibility, request.context),
                             idempotency_key=request.idempotency_key, language=request.language)
         return _sent(status)
 

@@ -25,8 +25,17 @@ MAX_TEXT = 20_000
 # Posts only their audience sees: a DM, and a followers-only post (`private`), which is still a thread of
 # statuses, not a conversation. Both are answered privately (a direct status with the @mention), so a reply
 # never shows a citizen's words, or that they wrote to the municipality, to more people than they chose.
-# An `unlisted` post is public (anyone can open it), only left out of the public timelines.
+# An `unlisted` post is public (anyone can open it), only left out of the public timelines: its answer is
+# `unlisted` too, as Mastodon's own apps do, so the reply does not put the conversation on those timelines.
 PRIVATE_VISIBILITIES = ("direct", "private")
+
+
+def reply_visibility(visibility: str, answered: dict[str, Any]) -> str:
+    """The status visibility of our reply: `direct` for a private one; for a public one, `unlisted` when the
+    post we answer (`answered`: its raw payload) was unlisted, else `public`."""
+    if visibility == "private":
+        return "direct"
+    return "unlisted" if answered.get("visibility") == "unlisted" else "public"
 
 
 def qualified_acct(account: dict[str, Any], default_host: str) -> str:
