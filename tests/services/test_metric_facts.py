@@ -120,6 +120,20 @@ def test_first_response_results(session, world, events, now, result, late_3x):
     assert (first.result, first.late_3x) == (result, late_3x)
 
 
+@pytest.mark.parametrize(("closing", "result"), [
+    ("2025-03-10T10:00+01:00", "none"),  # cancelled within the 3 working days
+    ("2025-03-14T10:00+01:00", "late"),  # cancelled after them: late handling, and it is that agent's
+])
+def test_handling_of_a_cancelled_ticket_is_keyed_by_who_cancelled_it(session, world, closing, result):
+    """METRICS.md, Groups: handling and tickets out go to who closed the ticket; a cancel closes it too."""
+    ticket = make(session, world, "2025-03-10T09:00+01:00", [
+        ("status_changed", closing, {"from": "new", "to": "cancelled", "text": "spam"}, "agent", None)])
+    sla.recompute(session, ticket, t("2025-03-20T10:00+01:00"))
+    found = facts(session, ticket)
+    assert (found["handling", 0].result, found["handling", 0].agent_id) == (result, world["agent"].id)
+    assert found["ticket", 0].agent_id == world["agent"].id
+
+
 @pytest.mark.parametrize(("created", "day", "week"), [
     ("2025-03-09T23:30+00:00", date(2025, 3, 10), date(2025, 3, 10)),  # Monday 00:30 in Amsterdam
     ("2025-03-29T23:30+00:00", date(2025, 3, 30), date(2025, 3, 24)),  # the night summer time starts

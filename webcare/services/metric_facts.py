@@ -122,8 +122,11 @@ def derive(ticket: Ticket, log: RunLog, states: Mapping[str, ClockState | None],
         rows.append(_clock_row("first_response", 0, first, targets.response, log.first_agent_id, base, zone))
     handling = states.get("handling")
     if handling is not None and targets.handling is not None:
-        rows.append(_clock_row("handling", 0, handling, targets.handling, log.handling_agent_id, base, zone,
-                               paused_seconds=handling.paused_seconds))
+        row = _clock_row("handling", 0, handling, targets.handling, log.handling_agent_id, base, zone,
+                         paused_seconds=handling.paused_seconds)
+        if handling.met_at is None and handling.stopped_at is not None and log.closed:
+            row["agent_id"] = log.closed[1]  # cancelled: handling goes to who closed the ticket, as tickets out
+        rows.append(row)
     for seq, run in enumerate(log.waits):
         state = clock_state(run.start, targets.response, now, met_at=run.met_at, stopped_at=run.stopped_at,
                             at_risk_fraction=targets.at_risk_fraction)
