@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import factories
-from webcare.models import ImportedLine, Message, Note, Ticket, TicketEvent
+from webcare.models import ImportedLine, Message, MetricFact, Note, Ticket, TicketEvent
 from webcare.services import history_import, import_retry
 from webcare.services.ingest import ConcurrentIngest
 
@@ -123,6 +123,20 @@ def test_feedback_without_a_person_from_another_department_than_the_tickets_is_r
     assert result.exit_code == 2
     assert "line 3: feedback from AFV, but the ticket is with OVL" in result.output
     assert count(session, ImportedLine) == 2
+
+
+def test_a_stopped_import_still_recomputes_the_tickets_it_imported_at_the_present_time(session, cli, world):
+    """The lines before a refused line are imported; their tickets, still open today, must show as late (a run
+    past its due time counts as late at once, METRICS.md), also when a corrected file later skips those lines."""
+    path = write(world, [msg("s1", "2025-07-03T10:00:00+02:00"),  # never answered: due 14:00 the same day
+                         reply("nothing-here", "2025-07-03T10:30:00+02:00")])  # refused: no such thread
+    result = cli("import", path)
+    assert result.exit_code == 2 and "line 2:" in result.output
+    ticket = session.scalar(select(Ticket))
+    facts = {fact.kind: fact for fact in session.scalars(select(MetricFact).where(MetricFact.ticket_id == ticket.id))}
+    assert (facts["first_response"].result, facts["first_response"].late_3x) == ("late", True)
+    assert facts["handling"].result == "late"
+    assert ticket.sla_level == "late_3x"
 
 
 def two_conversations():

@@ -8,14 +8,13 @@ actions of the inbox. So the clocks, the metric facts and the dashboards have a 
 - `parse()` checks every line before anything is stored (JSON, shape, known type, time order); a bad line is
   a `LineError` naming its number. A time in the future becomes the import's start (the ingest time), by
   the rule of live ingest (`db.effective_at`): a line is never dated after the moment it was imported.
-- `Importer.apply()` applies one line; the CLI wraps each in a savepoint, so a line that the services refuse
-  leaves nothing behind, and the lines before it stay imported.
+- `Importer.apply()` applies one line in a savepoint: a line the services refuse leaves nothing behind.
 - Idempotent: each applied line's SHA-256 goes into `imported_lines`; a line found there, or repeated in the file,
   is skipped, so importing a file twice changes nothing (and a fixed file can be imported again to finish the
   job). So is a message whose external id its channel has already; a conflict (`warn`) when it differs.
 - `import_lines(transaction, lines)` runs a whole import (the CLI's and the demo's): a transaction per chunk
   of lines (tried again after a collision with another import: `import_retry`), a savepoint per line, then
-  the clocks of the touched tickets as they stand now.
+  the clocks of the touched tickets as they stand now, also when a refused line stopped it (the lines before stay).
 - Nothing leaves the building: the session's broker is a `ReplayBroker` that drops the jobs and realtime
   events the services ask for (no reply is sent to a platform again, nobody is notified of the past).
 """
@@ -159,9 +158,11 @@ def import_lines(transaction: Transaction, lines: list[Line], warn: Warn | None 
         importer.check_references(lines)
         done = already_imported(session, lines)
     todo = _new_lines(lines, done)
-    for start in range(0, len(todo), CHUNK):
-        _apply_chunk(transaction, importer, todo[start:start + CHUNK], warn or (lambda _message: None))
-    import_retry.retrying(lambda: _recompute(transaction, importer), lambda: None, "the clocks of the tickets")
+    try:
+        for start in range(0, len(todo), CHUNK):
+            _apply_chunk(transaction, importer, todo[start:start + CHUNK], warn or (lambda _message: None))
+    finally:  # also when a line is refused (`ImportStopped`): the tickets of the lines before it, as they are now
+        import_retry.retrying(lambda: _recompute(transaction, importer), lambda: None, "the clocks of the tickets")
     return {"lines": len(lines), "skipped": len(lines) - len(todo) + importer.skipped,
             "conflicts": len(importer.conflicts), "imported": dict(importer.applied),
             "tickets": len(importer.touched), "not_sent": dict(broker.dropped)}
@@ -176,8 +177,7 @@ def _recompute(transaction: Transaction, importer: Importer) -> None:
 
 
 def _new_lines(lines: list[Line], done: set[str]) -> list[Line]:
-    """The lines not imported before and not repeated from earlier in the file: a repeat is skipped, as a second
-    run of the file skips it."""
+    """The lines not imported before nor repeated earlier in the file (skipped, as a second run skips them)."""
     seen = set(done)
     todo = []
     for line in lines:
