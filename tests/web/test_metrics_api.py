@@ -60,6 +60,21 @@ def test_bad_queries_are_400_with_the_field(client, world, query, field):
     assert field in response.get_json()["error"]["fields"]
 
 
+@pytest.mark.parametrize(("path", "field", "messages"), [
+    ("response-times?department=NOPE", "department", ["unknown"]),
+    ("response-times?category=nope", "category", ["unknown"]),
+    ("response-times?channel=999", "channel", ["unknown"]),
+    ("backlog?department=NOPE", "department", ["unknown"]),
+    ("response-times?from=2099-01-01", "to", ["must not be before 'from'"]),  # `to` is today
+    ("response-times?from=2022-12-31&to=2025-01-01", "from", ["the period can be at most 732 days"]),
+])
+def test_a_refused_field_has_a_message_not_the_value_that_was_sent(client, world, path, field, messages):
+    """docs/API.md: a field's value in an error is a list of messages, as for the ticket filters."""
+    response = _get(client, world["manager"], f"/api/v1/metrics/{path}")
+    assert response.status_code == 400
+    assert response.get_json()["error"]["fields"] == {field: messages}
+
+
 def test_backlog(client, world):
     body = _get(client, world["admin"], "/api/v1/metrics/backlog?department=AFV").get_json()
     [afv] = body["departments"]

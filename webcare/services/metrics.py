@@ -62,9 +62,10 @@ class Period:
 
     def __post_init__(self):
         if self.end < self.start:
-            raise ValidationFailed("the period ends before it starts", fields={"to": self.end.isoformat()})
+            raise ValidationFailed("the period ends before it starts", fields={"to": ["must not be before 'from'"]})
         if self.days > MAX_DAYS:
-            raise ValidationFailed(f"a period can be at most {MAX_DAYS} days", fields={"from": self.start.isoformat()})
+            raise ValidationFailed(f"a period can be at most {MAX_DAYS} days",
+                                   fields={"from": [f"the period can be at most {MAX_DAYS} days"]})
 
     @property
     def days(self) -> int:
@@ -166,7 +167,7 @@ def group_column(group_by: str | None, *, ended: bool = False):
     if group_by is None:
         return None
     if group_by not in GROUP_BY:
-        raise ValidationFailed(f"group_by must be one of {', '.join(GROUP_BY)}", fields={"group_by": group_by})
+        raise ValidationFailed(f"group_by must be one of {', '.join(GROUP_BY)}", fields={"group_by": "unknown"})
     if group_by in ("day", "week"):
         prefix = "end" if ended else "start"
         return getattr(MetricFact, f"{prefix}_{group_by}")

@@ -74,13 +74,13 @@ def resolve_filters(session: Session, department: str | None = None, channel: in
     if department:
         department_id = session.scalar(select(Department.id).where(Department.code == department))
         if department_id is None:
-            raise ValidationFailed(f"unknown department {department!r}", fields={"department": department})
+            raise ValidationFailed(f"unknown department {department!r}", fields={"department": "unknown"})
     if category:
         category_id = session.scalar(select(Category.id).where(Category.code == category))
         if category_id is None:
-            raise ValidationFailed(f"unknown category {category!r}", fields={"category": category})
+            raise ValidationFailed(f"unknown category {category!r}", fields={"category": "unknown"})
     if channel is not None and session.get(Channel, channel) is None:
-        raise ValidationFailed(f"unknown channel {channel}", fields={"channel": channel})
+        raise ValidationFailed(f"unknown channel {channel}", fields={"channel": "unknown"})
     return Filters(department_id=department_id, channel_id=channel, category_id=category_id)
 
 
