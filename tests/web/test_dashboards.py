@@ -136,6 +136,7 @@ def test_dates_at_the_ends_of_the_calendar_are_no_server_error(session, client, 
 def test_now_board_lists_the_breached(session, client, data):
     _login(session, client, "manager")
     html = client.get("/dashboards/now").get_data(as_text=True)
+    assert "&lt; 1 dag" in html and "&gt; 30 dagen" in html and "< 1 dag" not in html  # valid HTML
     assert f"#{data['late'].id}" in html  # its handling term has passed long ago
     assert f"#{data['on_time'].id}</a>" not in html  # resolved
 
@@ -174,7 +175,8 @@ def test_figures_export_per_department(session, client, data):
     _login(session, client, "manager")
     rows = _rows(client.get(f"/dashboards/export/figures.csv?{MARCH}&group_by=department"))
     assert [(r["key"], r["count"], r["first_response_within_sla"]) for r in rows] == [("AFV", "2", "0.5")]
-    assert client.get(f"/dashboards/export/figures.csv?{MARCH}&group_by=colour").status_code == 400
+    refused = client.get(f"/dashboards/export/figures.csv?{MARCH}&group_by=colour")
+    assert refused.status_code == 400 and "Onbekende indeling." in refused.get_data(as_text=True)
     assert client.get(f"/dashboards/export/tickets.csv?{MARCH}&figure=colour").status_code == 404
     assert session.scalar(select(AuditEntry).where(AuditEntry.action == "metrics.export")).data["group_by"] == "department"
 

@@ -12,7 +12,7 @@ from webcare.db import as_id
 from webcare.errors import ValidationFailed
 from webcare.i18n import N_
 from webcare.models import Category, Channel, Department, User
-from webcare.services.metrics import FIRST_DAY, LAST_DAY, MAX_DAYS, Filters, Period
+from webcare.services.metrics import FIRST_DAY, GROUP_BY, LAST_DAY, MAX_DAYS, Filters, Period
 from webcare.web.templating import text_once
 
 
@@ -76,6 +76,14 @@ def parse_view(args, today: date) -> tuple[Period, Filters]:
     filters = Filters(department_id=numbers["department"], channel_id=numbers["channel"],
                       category_id=numbers["category"], agent_id=numbers["agent"])
     return period, filters
+
+
+def grouping(args, default: str = "day") -> str:
+    """The `group_by` of an export URL, refused in the user's language when it is not one the figures know."""
+    value = args.get("group_by") or default
+    if value not in GROUP_BY:
+        raise ValidationFailed(_("Unknown grouping."), fields={"group_by": value})
+    return value
 
 
 FILTER_MODELS = {"department_id": ("department", Department), "channel_id": ("channel", Channel),

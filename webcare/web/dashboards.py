@@ -111,8 +111,7 @@ def now():
 def export_figures():
     period, filters = fmt.parse_view(request.args, _today())
     fmt.check_known(db(), filters)  # an unknown id would filter nothing: every figure, every ticket
-    export = metrics_export.figures_export(db(), current(), origin(), period, filters,
-                                            request.args.get("group_by", "day"))
+    export = metrics_export.figures_export(db(), current(), origin(), period, filters, fmt.grouping(request.args))
     db().commit()  # the audit entry is stored before anything leaves
     return _csv(export.filename, export.header, export.rows)
 
