@@ -50,8 +50,15 @@ def test_response_times_per_department(client, world):
             group["first_response_median_wall_seconds"], group["first_response_within_sla"]) == ("AFV", 1, 3600.0, 3600.0, 1.0)
 
 
+@pytest.mark.parametrize("period", ["from=2025-03-01&to=2025-03-31", "from=2025-02-28T23:00:00Z&to=2025-03-31T23:59:00%2B02:00",
+                                    "from=2025-03-01T00:00&to=2025-03-31T12:00:00%2B01:00"])
+def test_the_period_may_be_given_as_times_with_an_offset(client, world, period):
+    body = _get(client, world["manager"], f"/api/v1/metrics/response-times?{period}").get_json()
+    assert (body["from"], body["to"], len(body["groups"])) == ("2025-03-01", "2025-03-31", 1)
+
+
 @pytest.mark.parametrize(("query", "field"), [
-    ("group_by=colour", "group_by"), ("from=2025-02-30", "from"), ("from=2025-03-10&to=2025-03-01", "to"),
+    ("group_by=colour", "group_by"), ("from=2025-02-30", "from"), ("from=2025-03-01T25:00Z", "from"), ("from=2025-03-10&to=2025-03-01", "to"),
     ("department=NOPE", "department"), ("category=nope", "category"), ("channel=999", "channel"), ("colour=red", "colour"),
 ])
 def test_bad_queries_are_400_with_the_field(client, world, query, field):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from webcare.calendar import DEFAULT_TIMEZONE, zone_of
 from webcare.errors import ValidationFailed
 from webcare.schemas.common import ID_RANGE
 
@@ -16,10 +19,29 @@ class MetricsFilterSchema(Schema):
     category = fields.String(load_default=None, metadata={"description": "category code, e.g. afval.zwerfvuil"})
 
 
+class LocalDay(fields.Date):
+    """A local day (Europe/Amsterdam): `2025-04-01`, or a time in ISO 8601 (`2025-03-31T22:00:00Z`), which
+    counts as the local day it falls on (a time without offset is local)."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> date:
+        try:
+            return super()._deserialize(value, attr, data, **kwargs)
+        except ValidationError:
+            if not isinstance(value, str) or "T" not in value.upper():
+                raise
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError as exc:
+            raise self.make_error("invalid") from exc
+        local = zone_of(DEFAULT_TIMEZONE)
+        return (moment.astimezone(local) if moment.tzinfo else moment).date()
+
+
 class ResponseTimesQuerySchema(MetricsFilterSchema):
-    from_ = fields.Date(data_key="from", load_default=None,
-                        metadata={"description": "first local day (Europe/Amsterdam), default 29 days before `to`"})
-    to = fields.Date(load_default=None, metadata={"description": "last local day, included; default today"})
+    from_ = LocalDay(data_key="from", load_default=None,
+                     metadata={"description": "first local day (Europe/Amsterdam), default 29 days before `to`; "
+                                              "a time with offset counts as the local day it falls on"})
+    to = LocalDay(load_default=None, metadata={"description": "last local day, included; default today"})
     group_by = fields.String(load_default="department", validate=validate.OneOf(GROUP_BY))
 
     @validates_schema
