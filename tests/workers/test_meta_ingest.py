@@ -3,6 +3,8 @@ Graph backfill poll after downtime (the fake Graph API as a real HTTP server).""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import time
 from datetime import timedelta
 
@@ -10,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories as f
-from tests.fakes.meta import CITIZENS, IG, PAGE, FakeMeta, meta  # noqa: F401  (fixture)
+from tests.fakes.meta import APP_SECRET, CITIZENS, IG, PAGE, FakeMeta, meta  # noqa: F401  (fixture)
 from tests.workers.pipeline import citizen_messages, count, inbound, poll_now, reload, tickets, work
 from webcare.db import utcnow
 from webcare.models import WebhookDelivery
@@ -159,6 +161,16 @@ def test_signature_must_match_and_nothing_is_stored(client, session, meta, faceb
     body, headers = FakeMeta.signed(payload)
     headers.pop("X-Hub-Signature-256")
     assert client.post(f"/webhooks/facebook/{facebook.id}", data=body, headers=headers).status_code == 403
+    assert session.scalars(select(WebhookDelivery)).all() == []
+
+
+@pytest.mark.parametrize("body", [b"not json", b"", b"[1, 2]", b"hub.mode=subscribe", b'{"object": "page", "entry": 5}'])
+def test_a_signed_body_that_is_no_notification_is_refused_not_stored(client, redis, session, facebook, body):
+    """Meta signs what it sends, so this is a broken sender: a 400 that says why, and no dead letter later."""
+    signature = "sha256=" + hmac.new(APP_SECRET.encode(), body, hashlib.sha256).hexdigest()
+    response = client.post(f"/webhooks/facebook/{facebook.id}", data=body,
+                           headers={"X-Hub-Signature-256": signature, "Content-Type": "application/json"})
+    assert response.status_code == 400 and "not" in response.json["error"]["message"]
     assert session.scalars(select(WebhookDelivery)).all() == []
 
 

@@ -9,6 +9,7 @@ with the channel's verify token).
 - Signature (checked in `services.webhooks`): `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw
   body with the app secret>`; the raw bytes as received are hashed (Meta escapes non-ASCII as
   `\\u00e4` before signing, so a re-serialised body would not match). A missing app secret never verifies.
+- A signed body that is not a JSON object with an `entry` list is refused at once (400, not stored).
 - Parsing: `meta_format.parse_delivery`.
 """
 
@@ -36,6 +37,11 @@ def challenge(query: Mapping[str, str], credentials: dict[str, Any]) -> str | No
     if not hmac.compare_digest(expected.encode(), given.encode()):
         return None
     return str(query["hub.challenge"])
+
+
+def check(body: bytes) -> None:
+    """Raises `meta_format.BadDelivery` (a ValueError) when the body is not a JSON object with an entry list."""
+    meta_format.load(body)
 
 
 def parser(platform: str) -> Callable[[bytes, Mapping[str, str]], list[InboundMessage]]:

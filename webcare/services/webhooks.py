@@ -2,7 +2,8 @@
 
 A platform that pushes (Meta's webhooks, for instance) registers a `WebhookHandler`: how to verify a
 delivery with the channel's credentials, how to parse a stored body into normalised messages, and
-optionally how to answer the subscription handshake (GET). The endpoint is
+how to tell at once a body that is no notification at all (refused 400, not stored), and optionally how to
+answer the subscription handshake (GET). The endpoint is
 `/webhooks/<platform>/<channel_id>`. Each body is stored once (unique by its SHA-256: a platform's
 redelivery is answered 200 without new work), and `workers.webhooks.process_delivery` parses it later
 and feeds the messages through the same `ingest_batch` as polling.
@@ -21,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webcare.db import utcnow
-from webcare.errors import Forbidden, NotFound
+from webcare.errors import Forbidden, NotFound, ValidationFailed
 from webcare.models import Channel, WebhookDelivery
 from webcare.platforms import meta_webhooks
 from webcare.platforms.base import InboundMessage
@@ -43,6 +44,7 @@ class WebhookHandler:
     verify: Callable[[Mapping[str, str], bytes, dict[str, Any]], bool]  # headers, body, credentials
     parse: Callable[[bytes, Mapping[str, str]], list[InboundMessage]]  # body, headers
     challenge: Callable[[Mapping[str, str], dict[str, Any]], str | None] | None = None  # query, credentials
+    check: Callable[[bytes], object] | None = None  # raises ValueError for a body that is no notification
 
 
 _HANDLERS: dict[str, WebhookHandler] = {}
@@ -74,6 +76,11 @@ def receive(session: Session, platform: str, channel_id: int, headers: Mapping[s
     handler, channel = _handler_and_channel(session, platform, channel_id)
     if not handler.verify(_lower(headers), body, _credentials(session, channel)):
         raise Forbidden("the webhook signature is missing or does not match the channel's app secret")
+    if handler.check is not None:
+        try:
+            handler.check(body)
+        except ValueError as exc:  # signed, but no notification: storing it would only make a dead letter
+            raise ValidationFailed(str(exc)) from exc
     row = {"platform": platform, "channel_id": channel.id, "body_sha256": hashlib.sha256(body).hexdigest(),
            "headers": {k: v for k, v in _lower(headers).items() if k not in _PRIVATE_HEADERS}, "body": body,
            "received_at": utcnow(), "processed_at": None, "error": None}
@@ -174,4 +181,4 @@ def meta_signature_valid(headers: Mapping[str, str], body: bytes, credentials: d
 
 for _platform in meta_webhooks.PLATFORMS:
     register(WebhookHandler(_platform, verify=meta_signature_valid, parse=meta_webhooks.parser(_platform),
-                            challenge=meta_webhooks.challenge))
+                            challenge=meta_webhooks.challenge, check=meta_webhooks.check))
