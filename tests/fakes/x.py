@@ -7,7 +7,8 @@ start_time, pagination_token/next_token, expansions into `includes.users` and `i
 and `POST /2/oauth2/token` (refresh tokens work once). Both `tweet.fields` and `post.fields` are
 accepted; asked with `post.fields` it answers with the renamed keys (`includes.posts`,
 `referenced_posts`) of X's 2.167 OpenAPI document. Errors are RFC 7807 problems, with X's real
-"summoned replies" refusal (403) and `x-rate-limit-*` headers (epoch seconds) on every answer.
+"summoned replies" refusal (403) and `x-rate-limit-*` headers (epoch seconds) on every answer, plus
+the 24-hour cap's `x-user-limit-24hour-*` headers on the endpoints given a daily cap (`daily`).
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ class FakeX(FakeServer):
         self.tokens = {TOKEN: time.time() + 7200}
         self.refresh_tokens = {REFRESH}
         self.quota: dict[str, int] = {}  # path regex -> x-rate-limit-remaining
+        self.daily: dict[str, int] = {}  # path regex -> x-user-limit-24hour-remaining (a 24-hour cap)
+        self.daily_reset = int(time.time()) + 20 * 3600
         self._ids = itertools.count(1992345678901234567, 7919)
         for method, pattern, handler in [
             ("GET", "/2/users/me", self._me), ("GET", r"/2/users/(\d+)/mentions", self._mentions),
@@ -90,6 +93,17 @@ class FakeX(FakeServer):
         self.fault(path, 429, problem(429, "Too Many Requests", "Too Many Requests"), method=method,
                    headers={"x-rate-limit-limit": "15", "x-rate-limit-remaining": "0", "x-rate-limit-reset": str(reset)})
 
+    def daily_cap_used_up(self, path: str, *, method: str | None = None) -> None:
+        """X's 24-hour cap (e.g. 1 440 DM sends a day): a 429 while the 15-minute window still has room."""
+        self.daily[path] = 0
+        self.fault(path, 429, problem(429, "Too Many Requests", "Too Many Requests"), method=method,
+                   headers={**self._daily_headers(0), "x-rate-limit-limit": "300", "x-rate-limit-remaining": "298",
+                            "x-rate-limit-reset": str(int(time.time()) + 900)})
+
+    def _daily_headers(self, remaining: int) -> dict[str, str]:
+        return {"x-user-limit-24hour-limit": "1440", "x-user-limit-24hour-remaining": str(remaining),
+                "x-user-limit-24hour-reset": str(self.daily_reset)}
+
     def outage(self, path: str, *, method: str | None = None, count: int = 1) -> None:
         self.fault(path, 503, problem(503, "Service Unavailable", "Service Unavailable"), method=method, count=count)
 
@@ -99,8 +113,10 @@ class FakeX(FakeServer):
 
     def headers_for(self, request, status: int) -> dict[str, str]:
         remaining = next((n for path, n in self.quota.items() if re.search(path, request.path)), 299)
+        daily = next((n for path, n in self.daily.items() if re.search(path, request.path)), None)
         return {"x-rate-limit-limit": "300", "x-rate-limit-remaining": str(remaining),
-                "x-rate-limit-reset": str(int(time.time()) + 900)}
+                "x-rate-limit-reset": str(int(time.time()) + 900),
+                **(self._daily_headers(daily) if daily is not None else {})}
 
     # -- auth -------------------------------------------------------------------------------------
     def _authorised(self, handler):

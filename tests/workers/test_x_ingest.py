@@ -164,6 +164,20 @@ def test_a_nearly_used_up_quota_waits_without_a_429(runtime, redis, session, x, 
     assert waiting.last_error is None and waiting.rate_limited_until > utcnow() + timedelta(minutes=10)
 
 
+def test_a_429_of_the_24_hour_cap_waits_for_that_cap_not_the_15_minute_window(runtime, redis, session, x, channel):  # noqa: F811
+    """X's 24-hour caps answer 429 while `x-rate-limit-*` (15 minutes) still has room: wait for the cap."""
+    x.daily_cap_used_up(r"/mentions$")
+    poll_now(runtime, redis, channel.id)
+    assert reload(runtime, channel.id).rate_limited_until == datetime.fromtimestamp(x.daily_reset, UTC)
+
+
+def test_a_nearly_used_up_24_hour_cap_waits_without_a_429(runtime, redis, session, x, channel):  # noqa: F811
+    x.daily[r"/mentions$"] = 1
+    poll_now(runtime, redis, channel.id)
+    waiting = reload(runtime, channel.id)
+    assert waiting.last_error is None and waiting.rate_limited_until == datetime.fromtimestamp(x.daily_reset, UTC)
+
+
 def test_503_is_retried_by_rq_with_back_off(runtime, redis, session, x, channel):  # noqa: F811
     x.post("jan", "Het riool stinkt enorm in de Molenstraat.")
     x.outage(r"/mentions$")

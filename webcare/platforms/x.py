@@ -27,9 +27,9 @@ from webcare.platforms.base import (
     ReplyRequest,
     SentReply,
 )
-from webcare.platforms.errors import NeedsReauth, PermanentError, garbled_answer, reset_from_headers
+from webcare.platforms.errors import NeedsReauth, PermanentError, garbled_answer
 from webcare.platforms.token_renewal import RenewsThroughClient
-from webcare.platforms.x_http import N_, XClient
+from webcare.platforms.x_http import N_, XClient, quota_reset
 
 ACCOUNT_CHECK = timedelta(hours=1)
 DEFAULT_OPTIONS = {"timeout": 15.0, "max_pages": 5, "dm_max_pages": 3, "page_size": 100, "backfill_hours": 72,
@@ -199,10 +199,8 @@ class XAdapter(RenewsThroughClient, PlatformAdapter):
         return known
 
     def _throttle_until(self) -> datetime | None:
-        remaining = self.client.last_headers.get("x-rate-limit-remaining")
-        if remaining is not None and remaining.isdigit() and int(remaining) <= self.options["throttle_below"]:
-            return reset_from_headers(self.client.last_headers)
-        return None
+        """The reset of the 15-minute window or a 24-hour cap that has `throttle_below` or fewer calls left."""
+        return quota_reset(self.client.last_headers, self.options["throttle_below"])
 
     def replies_wait_until(self) -> datetime | None:
         """Posting has its own budget per endpoint: replies stop just before it is used up."""

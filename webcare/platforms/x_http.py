@@ -13,6 +13,8 @@ always an authorisation problem on X (a refused reply or DM is one too), so 403s
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 import requests
@@ -30,6 +32,8 @@ from webcare.platforms.token_renewal import TokenRenewal, expires_at
 
 DEFAULT_BASE_URL = "https://api.x.com"
 USAGE_CAPPED = "usage-capped"
+# The 15-minute window and the 24-hour caps X adds on some endpoints (posts, DM sends) [PLATFORMS.md §3.6]
+QUOTAS = ("x-rate-limit", "x-user-limit-24hour", "x-app-limit-24hour")
 _AUTH_PROBLEMS = ("unsupported-authentication", "oauth1-permissions", "client-forbidden", "not-authorized-for")
 
 
@@ -118,14 +122,24 @@ class XClient:
                 "expires_at": expires_at(token.get("expires_in") or 7200)}
 
 
+def quota_reset(headers: Mapping[str, str], below: int = 0) -> datetime | None:
+    """When X lets us call again if a quota has `below` or fewer calls left: the latest reset among the
+    15-minute window and the 24-hour caps that are (nearly) used up; None when none is."""
+    lowered = {key.lower(): value for key, value in headers.items()}
+    resets = [reset_from_headers({"x-rate-limit-reset": lowered.get(f"{quota}-reset") or ""})
+              for quota in QUOTAS if str(lowered.get(f"{quota}-remaining", "")).isdigit()
+              and int(lowered[f"{quota}-remaining"]) <= below]
+    return max(resets) if resets else None
+
+
 def x_error(response: requests.Response) -> PlatformError:
     """An X error answer in our taxonomy, with X's own words."""
     status, message, problem = response.status_code, _message(response), _problem_type(response)
     if status == 429 or USAGE_CAPPED in problem:
         if USAGE_CAPPED in problem:
             message = f"X usage cap reached: {message} (top up the credit or raise the spending limit)"
-        return RateLimited(message or "rate limited by X", reset_at=reset_from_headers(response.headers),
-                           status=status)
+        reset = max(reset_from_headers(response.headers), quota_reset(response.headers) or datetime.now(UTC))
+        return RateLimited(message or "rate limited by X", reset_at=reset, status=status)
     if status == 403:
         return _forbidden(message, problem)
     return error_for_status(status, message, response.headers)
