@@ -27,7 +27,7 @@ from webcare.platforms.errors import PlatformError
 
 SECRET = "app-secret"
 
-# (name, a realistic body, parse(body, headers)); pushing platforms add theirs here.
+# (name, a realistic body, parse(body, headers, credentials)); pushing platforms add theirs here.
 _META_COMMENT = json.dumps({"object": "page", "entry": [{"id": "104123456789012", "time": 1795250043, "changes": [
     {"field": "feed", "value": {"item": "comment", "verb": "add", "comment_id": "1_2", "post_id": "104123456789012_1",
                                 "parent_id": "104123456789012_1", "created_time": 1795250040, "message": "Lamp kapot",
@@ -107,7 +107,7 @@ def test_webhook_parsers_take_any_body(name, sample, parse):
     @given(st.one_of(bodies, st.just(sample)))
     def run(body):
         try:
-            messages = parse(body, {})
+            messages = parse(body, {}, {})
         except PlatformError:
             return
         assert all(checked(m) == m for m in messages)

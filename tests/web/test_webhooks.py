@@ -18,7 +18,7 @@ from webcare.services import webhooks
 SECRET = "app-secret"
 
 
-def _parse(body: bytes, headers) -> list[InboundMessage]:
+def _parse(body: bytes, headers, credentials) -> list[InboundMessage]:
     """A platform's payload shape, as a pushing platform's adapter would parse it."""
     return [InboundMessage(external_id=item["id"], thread_key=f"post:{item['post']}", kind="comment",
                            visibility="public", text=item["text"], author_id=item["from"]["id"],

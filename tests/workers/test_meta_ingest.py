@@ -121,6 +121,19 @@ def test_a_facebook_delivery_to_an_instagram_channel_is_ignored(client, redis, s
     assert tickets(session) == []
 
 
+def test_batched_entries_of_another_page_of_the_same_app_are_not_this_channels(client, redis, session, meta,  # noqa: F811
+                                                                                facebook):
+    """Meta calls one callback URL per app: a batch can hold entries of every Page the app is installed on.
+    Only this channel's Page's entries are its messages (a reply would otherwise go out as the wrong Page)."""
+    post = meta.announce("Werk aan de weg")
+    ours = meta.comment("jan", post["id"], "Hoe lang duurt het?")
+    other = meta.dm("fatima", "Bericht aan een andere Pagina")
+    other["entry"][0]["id"] = other["entry"][0]["messaging"][0]["recipient"]["id"] = "104999999999999"
+    ours["entry"] += other["entry"]
+    deliver(client, redis, meta, "facebook", facebook, ours)
+    assert [t.kind for t in tickets(session)] == ["comment"]
+
+
 def test_backfill_after_downtime_reads_comments_and_conversations_once(runtime, redis, session, meta, facebook):  # noqa: F811
     post = meta.announce("Afvalkalender 2027")
     meta.comment("jan", post["id"], "Waar vind ik de afvalkalender?")  # webhooks missed: we were down

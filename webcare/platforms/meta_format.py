@@ -17,6 +17,7 @@ media, conversations) raises a `TransientError` (`garbled_answer`), as the other
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -24,6 +25,7 @@ from typing import Any
 from webcare.platforms.base import InboundMessage, checked
 from webcare.platforms.errors import PermanentError, garbled_answer
 
+log = logging.getLogger(__name__)
 FB_WEB = "https://www.facebook.com"
 MAX_TEXT = 20_000
 POST_ITEMS = frozenset({"post", "status", "photo", "video", "share"})
@@ -44,8 +46,10 @@ def load(body: bytes) -> dict[str, Any]:
     return data
 
 
-def parse_delivery(body: bytes, platform: str) -> list[InboundMessage]:
-    """All citizens' messages in one delivery (deliveries are batched: many entries, changes, events)."""
+def parse_delivery(body: bytes, platform: str, account: str | None = None) -> list[InboundMessage]:
+    """All citizens' messages in one delivery (deliveries are batched: many entries, changes, events).
+    With `account` (the channel's Page or Instagram account id) only that account's entries count: Meta
+    sends every Page of an app to the app's one callback URL, and another Page's entry is not ours."""
     data = load(body)
     expected = "page" if platform == "facebook" else "instagram"
     if data.get("object") != expected:
@@ -55,6 +59,9 @@ def parse_delivery(body: bytes, platform: str) -> list[InboundMessage]:
         if not isinstance(entry, dict) or not entry.get("id"):
             continue
         own = str(entry["id"])
+        if account and own != account:
+            log.warning("%s webhook entry for account %s skipped: this channel is account %s", platform, own, account)
+            continue
         for change in dicts(entry.get("changes")):
             value = change.get("value")
             if isinstance(value, dict):

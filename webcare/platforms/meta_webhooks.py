@@ -10,7 +10,8 @@ with the channel's verify token).
   body with the app secret>`; the raw bytes as received are hashed (Meta escapes non-ASCII as
   `\\u00e4` before signing, so a re-serialised body would not match). A missing app secret never verifies.
 - A signed body that is not a JSON object with an `entry` list is refused at once (400, not stored).
-- Parsing: `meta_format.parse_delivery`.
+- Parsing: `meta_format.parse_delivery`, with the channel's account (Page id, Instagram account id): Meta
+  calls one callback URL per app, so a batch can hold entries of other Pages the app is installed on.
 """
 
 from __future__ import annotations
@@ -44,9 +45,10 @@ def check(body: bytes) -> None:
     meta_format.load(body)
 
 
-def parser(platform: str) -> Callable[[bytes, Mapping[str, str]], list[InboundMessage]]:
-    def parse(body: bytes, headers: Mapping[str, str]) -> list[InboundMessage]:
-        return meta_format.parse_delivery(body, platform)
+def parser(platform: str) -> Callable[[bytes, Mapping[str, str], dict[str, Any]], list[InboundMessage]]:
+    def parse(body: bytes, headers: Mapping[str, str], credentials: dict[str, Any]) -> list[InboundMessage]:
+        account = credentials.get("ig_user_id" if platform == "instagram" else "page_id")
+        return meta_format.parse_delivery(body, platform, account=str(account) if account else None)
 
     parse.__name__ = f"parse_{platform}"
     return parse

@@ -42,7 +42,7 @@ _PRIVATE_HEADERS = {"authorization", "cookie", "proxy-authorization"}
 class WebhookHandler:
     platform: str
     verify: Callable[[Mapping[str, str], bytes, dict[str, Any]], bool]  # headers, body, credentials
-    parse: Callable[[bytes, Mapping[str, str]], list[InboundMessage]]  # body, headers
+    parse: Callable[[bytes, Mapping[str, str], dict[str, Any]], list[InboundMessage]]  # body, headers, credentials
     challenge: Callable[[Mapping[str, str], dict[str, Any]], str | None] | None = None  # query, credentials
     check: Callable[[bytes], object] | None = None  # raises ValueError for a body that is no notification
 
@@ -137,7 +137,9 @@ def process_delivery(session: Session, delivery_id: int) -> ingest.IngestResult:
         raise NotFound(f"webhook delivery {delivery_id} not found")
     if delivery.processed_at is not None:
         return ingest.IngestResult()
-    messages = _handler(delivery.platform).parse(delivery.body, delivery.headers or {})
+    channel = session.get(Channel, delivery.channel_id)
+    credentials = _credentials(session, channel) if channel is not None else {}
+    messages = _handler(delivery.platform).parse(delivery.body, delivery.headers or {}, credentials)
     result = ingest.ingest_batch(session, delivery.channel_id, messages) if messages else ingest.IngestResult()
     delivery.processed_at, delivery.error = utcnow(), None
     return result
