@@ -5,7 +5,8 @@ start_time, pagination_token/next_token, expansions into `includes.users` and `i
 `/2/users/:id/tweets`, `/2/tweets?ids=`, `/2/dm_events` (newest first, no since_id),
 `/2/dm_conversations/with/:id/dm_events`, `POST /2/tweets`, `POST /2/dm_conversations/with/:id/messages`
 and `POST /2/oauth2/token` (refresh tokens work once). Both `tweet.fields` and `post.fields` are
-accepted; asked with `post.fields` it answers with the renamed keys (`includes.posts`,
+accepted; a post over 280 characters comes cut off in `text` with the whole in `note_tweet` (when asked
+for that field), as X sends long posts; asked with `post.fields` it answers with the renamed keys (`includes.posts`,
 `referenced_posts`) of X's 2.167 OpenAPI document. Errors are RFC 7807 problems, with X's real
 "summoned replies" refusal (403) and `x-rate-limit-*` headers (epoch seconds) on every answer, plus
 the 24-hour cap's `x-user-limit-24hour-*` headers on the endpoints given a daily cap (`daily`).
@@ -281,7 +282,9 @@ class FakeX(FakeServer):
             mentions = [{"start": m.start(), "end": m.end(), "username": names[m.group(1).lower()]["username"],
                          "id": names[m.group(1).lower()]["id"]}
                         for m in _MENTION.finditer(text) if m.group(1).lower() in names]
-            post = {"id": post_id, "text": text, "author_id": author, "created_at": _now(), "lang": "nl",
+            long = {"note_tweet": {"text": text}} if len(text) > 280 else {}  # X: `text` cut, the whole in note_tweet
+            post = {"id": post_id, "text": text[:279] + "…" if long else text, **long, "author_id": author,
+                    "created_at": _now(), "lang": "nl",
                     "conversation_id": target["conversation_id"] if target else post_id,
                     "edit_history_tweet_ids": [post_id], **({"entities": {"mentions": mentions}} if mentions else {}),
                     **({"referenced_tweets": refs} if refs else {}),

@@ -90,6 +90,14 @@ def test_second_messages_join_their_tickets(runtime, redis, session, x, channel)
     assert "message_in" in events(session, public.id) and "message_in" in events(session, private.id)
 
 
+def test_a_long_post_arrives_whole_not_cut_off_at_280_characters(runtime, redis, session, x, channel):  # noqa: F811
+    text = "De stoep in de Kerkstraat 🚧 is al weken opgebroken, " + "echt onbegaanbaar voor rolstoelen. " * 9 + "Einde."
+    x.post("jan", text)
+    poll_now(runtime, redis, channel.id)
+    [message] = citizen_messages(tickets(session)[0])
+    assert len(text) > 280 and message.text == f"@GemVoorbeeld {text}"
+
+
 def test_replies_under_our_own_post_are_a_comment_thread_per_citizen(runtime, redis, session, x, channel):  # noqa: F811
     announcement = x.announce("Vanaf maandag is de Dorpsstraat afgesloten.")
     x.post("jan", "Hoe lang duurt dat?", in_reply_to=announcement["id"])
