@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from rq.job import Job
@@ -113,6 +113,23 @@ def test_a_long_backlog_is_read_page_by_page_and_continues_where_it_stopped(runt
     assert {p["uri"] for p in posts} <= stored and inbound(session) == 13
     cursor = reload(runtime, channel.id).cursor
     assert "notifications_pending" not in cursor and cursor["notifications_seen"]["uris"] == [posts[-1]["uri"]]
+
+
+def test_a_chat_history_longer_than_one_poll_keeps_the_72_hour_window(runtime, redis, session, bluesky, channel):  # noqa: F811
+    """The chat log is read from its start: a history that takes several polls must not become tickets."""
+    with runtime.transaction() as s:
+        s.get(Channel, channel.id).settings = {"adapter": {"max_pages": 2}}  # 2 x 100 log entries a poll
+    old = (datetime.now(UTC) - timedelta(days=10)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    for n in range(230):
+        bluesky.chat("jan", f"Oud bericht {n}")
+    for entry in bluesky.logs:
+        if "message" in entry:
+            entry["message"]["sentAt"] = old
+    new = bluesky.chat("fatima", "Wanneer komt de grofvuilwagen?")
+    for _ in range(3):
+        poll_now(runtime, redis, channel.id)
+    assert [m.external_id for m in citizen_messages(tickets(session)[0])] == [new["id"]]
+    assert count(session, Ticket) == 1
 
 
 def test_the_session_is_created_once_and_reused(runtime, redis, session, bluesky, channel):  # noqa: F811

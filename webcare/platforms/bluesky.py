@@ -6,7 +6,8 @@ Fetching (docs/PLATFORMS.md):
   backlog longer than `max_pages` continues next poll from the stored cursor before moving the mark.
 - chats: `chat.bsky.convo.getLog` from the stored cursor (what is new: `logCreateMessage` entries),
   through the chat proxy; the sender's handle comes from `getConvo` (once per conversation per poll).
-- The first poll of a channel reads only the last `backfill_hours` (72).
+- The first poll of a channel reads only the last `backfill_hours` (72); for chats, whose log is read from
+  its start, until the polls have read the log to its end.
 Replying: an `app.bsky.feed.post` record with `reply.root` and `reply.parent` strong refs and a mention
 facet, created with a record key derived from our idempotency key (a repeat finds the record instead
 of creating a second post); chats with `chat.bsky.convo.sendMessage` (repeats are looked up first).
@@ -127,7 +128,10 @@ class BlueskyAdapter(PlatformAdapter):
 
     def _read_chats(self, state: dict[str, Any]) -> tuple[list[InboundMessage], bool]:
         convo = self.session.chat.chat.bsky.convo
-        log_cursor, first_poll, created, more = state.get("chat_cursor"), not state.get("chat_cursor"), [], False
+        log_cursor, created, more = state.get("chat_cursor"), [], False
+        # the log is read from its start: the backfill window holds until a poll has read it to the end
+        cutoff = (datetime.now(UTC) - timedelta(hours=self.options["backfill_hours"]) if not log_cursor
+                  else fmt.parse_time(state.get("chat_backfill_from")))
         for number in range(self.options["max_pages"]):
             answer = self.session.call(convo.get_log, {"cursor": log_cursor} if log_cursor else {})
             logs = [get_model_as_dict(entry) for entry in answer.logs]
@@ -138,8 +142,10 @@ class BlueskyAdapter(PlatformAdapter):
             log_cursor, more = answer.cursor, number + 1 == self.options["max_pages"]
         if log_cursor:
             state["chat_cursor"] = log_cursor
+        state.pop("chat_backfill_from", None)
+        if more and cutoff:
+            state["chat_backfill_from"] = cutoff.isoformat()
         own = state["did"]
-        cutoff = datetime.now(UTC) - timedelta(hours=self.options["backfill_hours"]) if first_poll else None
         messages = []
         for entry in created:
             message = entry.get("message") or {}
