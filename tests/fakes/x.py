@@ -3,7 +3,8 @@
 Speaks the v2 wire format our adapter uses: `GET /2/users/me`, `/2/users/:id/mentions` (since_id,
 start_time, pagination_token/next_token, expansions into `includes.users` and `includes.tweets`),
 `/2/users/:id/tweets`, `/2/tweets?ids=`, `/2/dm_events` (newest first, no since_id),
-`/2/dm_conversations/with/:id/dm_events`, `POST /2/tweets`, `POST /2/dm_conversations/with/:id/messages`
+`/2/dm_conversations/with/:id/dm_events`, `/2/dm_conversations/:id/dm_events`, `POST /2/tweets`,
+`POST /2/dm_conversations/with/:id/messages`, `POST /2/dm_conversations/:id/messages` (group DMs, numeric ids)
 and `POST /2/oauth2/token` (refresh tokens work once). Both `tweet.fields` and `post.fields` are
 accepted; a post over 280 characters comes cut off in `text` with the whole in `note_tweet` (when asked
 for that field), as X sends long posts; asked with `post.fields` it answers with the renamed keys (`includes.posts`,
@@ -53,6 +54,7 @@ class FakeX(FakeServer):
         self.tokens = {TOKEN: time.time() + 7200}
         self.refresh_tokens = {REFRESH}
         self.quota: dict[str, int] = {}  # path regex -> x-rate-limit-remaining
+        self.groups: dict[str, list[str]] = {}  # group DM conversation id (numeric) -> participant ids
         self.daily: dict[str, int] = {}  # path regex -> x-user-limit-24hour-remaining (a 24-hour cap)
         self.daily_reset = int(time.time()) + 20 * 3600
         self._ids = itertools.count(1992345678901234567, 7919)
@@ -60,7 +62,9 @@ class FakeX(FakeServer):
             ("GET", "/2/users/me", self._me), ("GET", r"/2/users/(\d+)/mentions", self._mentions),
             ("GET", r"/2/users/(\d+)/tweets", self._timeline), ("GET", "/2/tweets", self._lookup),
             ("GET", "/2/dm_events", self._dm_events), ("GET", r"/2/dm_conversations/with/(\d+)/dm_events", self._dm_with),
+            ("GET", r"/2/dm_conversations/(\d+)/dm_events", self._dm_in),
             ("POST", "/2/tweets", self._create_post), ("POST", r"/2/dm_conversations/with/(\d+)/messages", self._send_dm),
+            ("POST", r"/2/dm_conversations/(\d+)/messages", self._send_in_conversation),
             ("POST", "/2/oauth2/token", self._token)]:
             self.route(method, pattern, self._authorised(handler) if "oauth2" not in pattern else handler)
 
@@ -81,6 +85,16 @@ class FakeX(FakeServer):
         with self.lock:
             self.dm_events.append(event)
         return event
+
+    def group_dm(self, names: list[str], text: str, conversation: str | None = None) -> dict:
+        """The first of `names` writes in a group DM with them and the municipality (ids are numeric)."""
+        with self.lock:
+            conversation = conversation or str(next(self._ids))
+            self.groups.setdefault(conversation, [CITIZENS[n] for n in names] + [MUNICIPALITY["id"]])
+            event = {"id": str(next(self._ids)), "event_type": "MessageCreate", "text": text,
+                     "sender_id": CITIZENS[names[0]], "dm_conversation_id": conversation, "created_at": _now()}
+            self.dm_events.append(event)
+            return event
 
     def replies_to(self, post_id: str) -> list[dict]:
         return [p for p in self.posts.values() if p["author_id"] == MUNICIPALITY["id"]
@@ -184,12 +198,25 @@ class FakeX(FakeServer):
         return 200, body, {}
 
     def _dm_events(self, request) -> tuple:
-        mine = [e for e in self.dm_events if MUNICIPALITY["id"] in e["dm_conversation_id"].split("-")]
+        mine = [e for e in self.dm_events if MUNICIPALITY["id"] in e["dm_conversation_id"].split("-")
+                or MUNICIPALITY["id"] in self.groups.get(e["dm_conversation_id"], [])]
         return self._event_page(request, mine)
 
     def _dm_with(self, request, participant: str) -> tuple:
         conversation = _conversation(participant, MUNICIPALITY["id"])
         return self._event_page(request, [e for e in self.dm_events if e["dm_conversation_id"] == conversation])
+
+    def _dm_in(self, request, conversation: str) -> tuple:
+        return self._event_page(request, [e for e in self.dm_events if e["dm_conversation_id"] == conversation])
+
+    def _send_in_conversation(self, request, conversation: str) -> tuple:
+        if MUNICIPALITY["id"] not in self.groups.get(conversation, []):
+            return 403, problem(403, "Forbidden", "You are not a participant of this conversation."), {}
+        event = {"id": str(next(self._ids)), "event_type": "MessageCreate", "sender_id": MUNICIPALITY["id"],
+                 "text": str((request.get_json(silent=True) or {}).get("text") or ""), "created_at": _now(),
+                 "dm_conversation_id": conversation}
+        self.dm_events.append(event)
+        return 201, {"data": {"dm_conversation_id": conversation, "dm_event_id": event["id"]}}, {}
 
     def _event_page(self, request, events: list[dict]) -> tuple:
         kinds = request.args.get("event_types", "MessageCreate,ParticipantsJoin,ParticipantsLeave").split(",")

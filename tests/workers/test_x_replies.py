@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories as f
-from tests.fakes.x import NOT_SUMMONED, TOKEN, problem, x  # noqa: F401  (fixture)
+from tests.fakes.x import MUNICIPALITY, NOT_SUMMONED, TOKEN, problem, x  # noqa: F401  (fixture)
 from tests.workers.pipeline import (
     as_if_the_commit_was_lost,
     automatic_ids,
@@ -83,6 +83,20 @@ def test_private_reply_to_a_dm_is_a_dm_in_that_conversation(runtime, redis, sess
     assert sent_dm["text"] == "De grofvuilwagen komt donderdag bij u langs."
     session.expire_all()
     assert session.get(Message, message.id).external_id == sent_dm["id"]
+
+
+def test_private_reply_in_a_group_dm_goes_to_that_group_conversation(runtime, redis, session, x, channel, agent):  # noqa: F811
+    """A group DM (numeric id) is answered in that conversation, not in a new 1:1 one with the sender
+    (where the citizen's answer would become another ticket)."""
+    ticket, event = ticket_from(runtime, redis, session, channel,
+                                lambda: x.group_dm(["jan", "fatima"], "Wij wonen samen op Lindelaan 4: wanneer komt de wagen?"))
+    assert ticket.thread_key == f"dm:{event['dm_conversation_id']}"
+    message = reply(session, ticket, agent, "De wagen komt donderdag.", "private")
+    work(redis)
+    sent = [e for e in x.dm_events if e["sender_id"] == MUNICIPALITY["id"] and e["text"] == "De wagen komt donderdag."]
+    assert [e["dm_conversation_id"] for e in sent] == [event["dm_conversation_id"]]
+    session.expire_all()
+    assert session.get(Message, message.id).external_id == sent[0]["id"]
 
 
 def test_private_reply_to_a_public_mention_is_a_dm_to_its_author(runtime, redis, session, x, channel, agent):  # noqa: F811

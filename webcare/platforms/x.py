@@ -9,8 +9,9 @@ Fetching (docs/PLATFORMS.md, docs/INGEST.md):
   so DMs are read at most every `dm_poll_seconds` (90) and wait for the reset when the quota runs low.
 - The first poll of a channel reads only the last `backfill_hours` (72).
 Replying: `POST /2/tweets` with `reply.in_reply_to_tweet_id`; DMs `POST /2/dm_conversations/with/
-:participant_id/messages`. X has no idempotency key: a repeated attempt first looks for our post in
-reply to the same post with the same text (`find_sent_reply`), so a retry never posts twice.
+:participant_id/messages`, in a group DM `POST /2/dm_conversations/:dm_conversation_id/messages`. X has
+no idempotency key: a repeated attempt first looks for our post in reply to the same post with the same
+text (`find_sent_reply`), so a retry never posts twice.
 """
 
 from __future__ import annotations
@@ -220,13 +221,22 @@ class XAdapter(RenewsThroughClient, PlatformAdapter):
         return self._sent_post(post, request.in_reply_to)
 
     def _send_dm(self, request: ReplyRequest) -> SentReply:
-        participant = self._participant(request)
-        body = self.client.post(f"/2/dm_conversations/with/{participant}/messages", {"text": request.text.strip()})
+        participant, path = self._dm_path(request)
+        body = self.client.post(f"{path}/messages", {"text": request.text.strip()})
         data = body["data"]
         return SentReply(external_id=str(data["dm_event_id"]), url=None, created_at=datetime.now(UTC),
                          raw={"dm_event_id": str(data["dm_event_id"]),
                               "dm_conversation_id": str(data.get("dm_conversation_id") or ""),
                               "participant_id": participant})
+
+    def _dm_path(self, request: ReplyRequest) -> tuple[str | None, str]:
+        """(participant, conversation path): a group DM (a numeric id; 1:1 ids are `<id>-<id>`) is answered
+        in that conversation, anything else in the 1:1 conversation with the citizen."""
+        group = (request.thread_key or "").removeprefix("dm:")
+        if (request.thread_key or "").startswith("dm:") and group.isdigit():
+            return None, f"/2/dm_conversations/{group}"
+        participant = self._participant(request)
+        return participant, f"/2/dm_conversations/with/{participant}"
 
     def _participant(self, request: ReplyRequest) -> str:
         context = request.context or {}
@@ -240,8 +250,8 @@ class XAdapter(RenewsThroughClient, PlatformAdapter):
     def find_sent_reply(self, request: ReplyRequest) -> SentReply | None:
         own = str(self._account()["id"])
         if request.visibility == "private":
-            participant = self._participant(request)
-            body = self.client.get(f"/2/dm_conversations/with/{participant}/dm_events",
+            participant, path = self._dm_path(request)
+            body = self.client.get(f"{path}/dm_events",
                                    {"max_results": 100, "event_types": "MessageCreate",
                                     "dm_event.fields": fmt.DM_EVENT_FIELDS})
             for event in body.get("data") or []:
