@@ -75,6 +75,17 @@ class FakeX(FakeServer):
         body = f"@{MUNICIPALITY['username']} {text}" if mention else text
         return self._add_post(CITIZENS.get(name, name), body, in_reply_to, quote)
 
+    def edit(self, post: dict, text: str) -> dict:
+        """The citizen edits a post: X makes a new post id with the chain in `edit_history_tweet_ids`, and
+        timelines show only the newest version."""
+        with self.lock:
+            new_id = str(next(self._ids))
+            edited = {**post, "id": new_id, "text": text, "created_at": _now(),
+                      "edit_history_tweet_ids": [*post["edit_history_tweet_ids"], new_id]}
+            self.posts[post["id"]]["superseded"] = True
+            self.posts[new_id] = edited
+            return edited
+
     def announce(self, text: str) -> dict:
         return self._add_post(MUNICIPALITY["id"], text, None, None)
 
@@ -160,7 +171,8 @@ class FakeX(FakeServer):
         return 200, {"data": {k: MUNICIPALITY[k] for k in ("id", "username", "name")}}, {}
 
     def _mentions(self, request, user_id: str) -> tuple:
-        found = [p for p in self.posts.values() if p["author_id"] != user_id and self._mentions_user(p, user_id)]
+        found = [p for p in self.posts.values() if p["author_id"] != user_id and self._mentions_user(p, user_id)
+                 and not p.get("superseded")]
         if request.args.get("start_time"):
             found = [p for p in found if p["created_at"] >= request.args["start_time"].replace("Z", ".000Z")]
         return self._post_page(request, found)

@@ -98,6 +98,21 @@ def test_a_long_post_arrives_whole_not_cut_off_at_280_characters(runtime, redis,
     assert len(text) > 280 and message.text == f"@GemVoorbeeld {text}"
 
 
+def test_an_edited_post_keeps_the_text_we_received_and_an_unseen_one_arrives_once(runtime, redis, session, x,  # noqa: F811
+                                                                                   channel):
+    """X gives every edit a new post id (`edit_history_tweet_ids`: the chain, oldest first) and the mentions
+    timeline returns the newest version: an edit of a post we read is not a new message."""
+    seen = x.post("jan", "De lantaarnpaal in de Dorpstraat is kapot.")
+    poll_now(runtime, redis, channel.id)
+    x.edit(seen, f"{seen['text']} (Dorpsstraat, sorry)")
+    unseen = x.post("fatima", "Er ligt glas op het fietspad.")
+    edited = x.edit(unseen, f"{unseen['text']} Bij de brug.")  # edited before we read it
+    poll_now(runtime, redis, channel.id)
+    session.expire_all()
+    texts = sorted(session.scalars(select(Message.text).where(Message.direction == "in")))
+    assert texts == sorted([seen["text"], edited["text"]])
+
+
 def test_replies_under_our_own_post_are_a_comment_thread_per_citizen(runtime, redis, session, x, channel):  # noqa: F811
     announcement = x.announce("Vanaf maandag is de Dorpsstraat afgesloten.")
     x.post("jan", "Hoe lang duurt dat?", in_reply_to=announcement["id"])

@@ -3,7 +3,8 @@
 Fetching (docs/PLATFORMS.md, docs/INGEST.md):
 - mentions: `GET /2/users/:id/mentions` with `since_id`, following `meta.next_token` as `pagination_token`
   until it is absent, then storing the first page's `meta.newest_id`. A poll that stops early (page
-  limit) keeps its place (`mentions_pending`) and continues next time before moving `since_id`.
+  limit) keeps its place (`mentions_pending`) and continues next time before moving `since_id`. An edit
+  (a new post id, the chain in `edit_history_tweet_ids`) of a post read before is not a new message.
 - DMs: `GET /2/dm_events` has no `since_id`: pages come newest first and we stop at the last event id we
   saw (ids are snowflakes); ingest drops repeats by event id. The endpoint allows 15 calls per 15 minutes,
   so DMs are read at most every `dm_poll_seconds` (90) and wait for the reset when the quota runs low.
@@ -73,8 +74,9 @@ class XAdapter(RenewsThroughClient, PlatformAdapter):
     # -- fetching ---------------------------------------------------------------------------------
     def fetch(self, cursor: dict[str, Any], *, max_messages: int = 1000) -> FetchResult:
         state = self._checked_account(dict(cursor or {}))
-        me, own = self._account(), state["user_id"]
+        me, own, since = self._account(), state["user_id"], state.get("mentions_since_id")
         posts, includes, more = self._read_mentions(state, max_messages)
+        posts = [p for p in posts if not fmt.edit_of_seen(p, since)]
         throttle = self._throttle_until()
         events, dm_includes = self._read_dms(state) if self._dms_due(state) else ([], fmt.Includes())
         roots = self._root_authors(posts, includes)

@@ -60,6 +60,15 @@ def is_retweet(post: dict[str, Any]) -> bool:
     return any(r.get("type") == "retweeted" for r in referenced(post))
 
 
+def edit_of_seen(post: dict[str, Any], since_id: str | None) -> bool:
+    """Is `post` an edited version of a post we read before? X gives every edit a new id and the chain in
+    `edit_history_tweet_ids` (oldest first); an original at or before `since_id` was read by an earlier
+    poll, and an edited post keeps the text it was received with. An original we never saw (edited before
+    we read it) is not: timelines return only the newest version."""
+    chain = post.get("edit_history_tweet_ids") or post.get("edit_history_post_ids") or []
+    return bool(since_id) and len(chain) > 1 and id_key(str(chain[0])) <= id_key(since_id)
+
+
 def id_key(value: str | None) -> int:
     """X ids are snowflakes: numbers that grow with time (sent as strings)."""
     return int(value) if value and str(value).isdigit() else 0
