@@ -121,17 +121,23 @@ def test_a_facebook_delivery_to_an_instagram_channel_is_ignored(client, redis, s
     assert tickets(session) == []
 
 
-def test_batched_entries_of_another_page_of_the_same_app_are_not_this_channels(client, redis, session, meta,  # noqa: F811
-                                                                                facebook):
+def test_batched_entries_of_another_page_of_the_same_app_go_to_that_pages_channel(client, redis, session, meta,  # noqa: F811
+                                                                                   facebook):
     """Meta calls one callback URL per app: a batch can hold entries of every Page the app is installed on.
-    Only this channel's Page's entries are its messages (a reply would otherwise go out as the wrong Page)."""
+    Each Page's entries are its own channel's messages (a reply would otherwise go out as the wrong Page); a
+    Page of another app (another app secret) or without a channel gets nothing."""
+    other_page = meta.channel(session, "facebook", name="Gemeente afval", extra={"page_id": "104999999999999"})
+    other_app = meta.channel(session, "facebook", name="Ander app", extra={"page_id": "104888888888888",
+                                                                           "app_secret": "een-ander-geheim"})
     post = meta.announce("Werk aan de weg")
     ours = meta.comment("jan", post["id"], "Hoe lang duurt het?")
-    other = meta.dm("fatima", "Bericht aan een andere Pagina")
-    other["entry"][0]["id"] = other["entry"][0]["messaging"][0]["recipient"]["id"] = "104999999999999"
-    ours["entry"] += other["entry"]
+    for page, citizen in (("104999999999999", "fatima"), ("104888888888888", "piet"), ("104777777777777", "jan")):
+        entry = meta.dm(citizen, f"Bericht aan Pagina {page}")["entry"][0]
+        entry["id"] = entry["messaging"][0]["recipient"]["id"] = page
+        ours["entry"].append(entry)
     deliver(client, redis, meta, "facebook", facebook, ours)
-    assert [t.kind for t in tickets(session)] == ["comment"]
+    assert [(t.channel_id, t.kind) for t in tickets(session)] == [(facebook.id, "comment"), (other_page.id, "dm")]
+    assert other_app.id not in {t.channel_id for t in tickets(session)}
 
 
 def test_backfill_after_downtime_reads_comments_and_conversations_once(runtime, redis, session, meta, facebook):  # noqa: F811

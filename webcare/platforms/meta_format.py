@@ -60,7 +60,7 @@ def parse_delivery(body: bytes, platform: str, account: str | None = None) -> li
             continue
         own = str(entry["id"])
         if account and own != account:
-            log.warning("%s webhook entry for account %s skipped: this channel is account %s", platform, own, account)
+            log.debug("%s webhook entry for account %s is not for channel account %s", platform, own, account)
             continue
         for change in dicts(entry.get("changes")):
             value = change.get("value")

@@ -11,7 +11,8 @@ with the channel's verify token).
   `\\u00e4` before signing, so a re-serialised body would not match). A missing app secret never verifies.
 - A signed body that is not a JSON object with an `entry` list is refused at once (400, not stored).
 - Parsing: `meta_format.parse_delivery`, with the channel's account (Page id, Instagram account id): Meta
-  calls one callback URL per app, so a batch can hold entries of other Pages the app is installed on.
+  calls one callback URL per app, so a batch can hold entries of other Pages the app is installed on;
+  `services.webhooks` parses a delivery for each channel of the app and each keeps its own entries.
 """
 
 from __future__ import annotations

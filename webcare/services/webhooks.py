@@ -137,12 +137,40 @@ def process_delivery(session: Session, delivery_id: int) -> ingest.IngestResult:
         raise NotFound(f"webhook delivery {delivery_id} not found")
     if delivery.processed_at is not None:
         return ingest.IngestResult()
-    channel = session.get(Channel, delivery.channel_id)
-    credentials = _credentials(session, channel) if channel is not None else {}
-    messages = _handler(delivery.platform).parse(delivery.body, delivery.headers or {}, credentials)
-    result = ingest.ingest_batch(session, delivery.channel_id, messages) if messages else ingest.IngestResult()
+    handler, result = _handler(delivery.platform), ingest.IngestResult()
+    for channel_id, credentials in _receiving_channels(session, delivery):
+        messages = handler.parse(delivery.body, delivery.headers or {}, credentials)
+        if messages:
+            _add(result, ingest.ingest_batch(session, channel_id, messages))
     delivery.processed_at, delivery.error = utcnow(), None
     return result
+
+
+def _receiving_channels(session: Session, delivery: WebhookDelivery) -> list[tuple[int, dict[str, Any]]]:
+    """The channel the platform called, then the other channels of its platform that share its app secret:
+    Meta calls one callback URL per app, so one delivery can hold entries of every Page the app is installed
+    on, and each Page's entries belong to that Page's channel (the parser keeps only a channel's own)."""
+    called = session.get(Channel, delivery.channel_id)
+    if called is None:
+        return [(delivery.channel_id, {})]
+    credentials = _credentials(session, called)
+    receiving = [(called.id, credentials)]
+    secret = credentials.get("app_secret")
+    if not secret:
+        return receiving
+    siblings = session.scalars(select(Channel).where(Channel.platform == called.platform, Channel.id != called.id)
+                               .order_by(Channel.id))
+    for sibling in siblings:
+        sibling_credentials = _credentials(session, sibling)
+        if sibling_credentials.get("app_secret") == secret:
+            receiving.append((sibling.id, sibling_credentials))
+    return receiving
+
+
+def _add(total: ingest.IngestResult, part: ingest.IngestResult) -> None:
+    for name in ("received", "duplicates", "created", "joined", "reopened"):
+        setattr(total, name, getattr(total, name) + getattr(part, name))
+    total.ticket_ids.extend(part.ticket_ids)
 
 
 def record_failure(session: Session, delivery_id: int, error: str) -> None:
