@@ -199,3 +199,19 @@ def test_the_help_says_which_bad_lines_import_nothing_and_which_keep_the_lines_b
            "department): exit 2 with its number and nothing imported" in text
     assert "A line the services refuse while applying (a move the workflow does not allow, a thread without a " \
            "message): exit 2 with its number; the lines before it are imported, nothing of it is" in text
+
+
+def test_an_import_a_line_stops_still_sets_the_clocks_of_the_lines_before_it_as_they_stand_now(session, cli, world):
+    """Public mention Thu 3 Jul 2025 16:00, never answered: first response due Fri 4 Jul 11:30 (1 h + 3 h), long
+    past. The refused line after it must not leave the ticket's clocks as they stood at 16:00 (on time, nothing
+    breached): a `GET /tickets?sla=breached` right after the import would miss it until the sweep came by."""
+    path = write(world, [msg("s1", "2025-07-03T16:00:00+02:00"),
+                         {"type": "status", "thread": "s1", "status": "with_department", "text": "x", "agent": AGENT,
+                          "at": "2025-07-03T16:10:00+02:00"}])  # refused: a hand-off is the way there
+    result = cli("import", path)
+    assert result.exit_code == 2 and "line 2:" in result.output
+    ticket = session.scalar(select(Ticket))
+    session.refresh(ticket)
+    due = datetime(2025, 7, 4, 9, 30, tzinfo=UTC)
+    assert (ticket.first_response_due_at, ticket.first_response_breached_at) == (due, due)
+    assert ticket.sla_level == "late_3x"
