@@ -93,6 +93,15 @@ def test_first_response(session, world, why, created, events, now, expected):
     check(ticket, "first_response", now, *expected)
 
 
+def test_a_clock_read_after_its_due_time_shows_it_breached_before_the_sweep_came_by(session, world):
+    """The level is read at the moment asked; `breached_at` (the due time once the clock went past it) must say
+    the same, not wait for the next recompute."""
+    ticket = make(session, world, "2025-03-07T16:00+01:00")
+    sla.recompute(session, ticket, t("2025-03-07T16:00+01:00"))
+    check(ticket, "first_response", "2025-03-10T11:30+01:00", "2025-03-10T11:30+01:00", None,
+          "2025-03-10T11:30+01:00", "breached")
+
+
 @pytest.mark.parametrize("created, category, due", [
     ("2025-03-10T16:30+01:00", None, "2025-03-11T09:00+01:00"),        # DM: 1 business hour
     ("2025-03-10T10:00+01:00", "bedreiging", "2025-03-10T11:00+01:00"),  # threat category: 1 business hour

@@ -81,12 +81,14 @@ def clocks_of(ticket: Ticket, now: datetime | None = None) -> dict[str, dict]:
     result = {}
     for clock, (due_column, met_column, breached_column) in COLUMNS.items():
         due, met = getattr(ticket, due_column), getattr(ticket, met_column)
+        level = _level(ticket, clock, due, met, now)
         result[clock] = {
             "target": _target(ticket, clock, due),
             "due_at": due,
             "met_at": met,
-            "breached_at": getattr(ticket, breached_column),
+            # stored at the last recompute; a running clock that went past its due time since is breached now
+            "breached_at": getattr(ticket, breached_column) or (due if level in ("breached", "late_3x") else None),
             "paused": clock == "handling" and ticket.handling_paused_at is not None,
-            "level": _level(ticket, clock, due, met, now),
+            "level": level,
         }
     return result
