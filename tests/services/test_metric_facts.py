@@ -102,6 +102,22 @@ def test_reopen_counts_and_starts_a_wait(session, world):
     assert (found["next_response", 0].result, found["next_response", 0].started_at) == ("open", t("2025-03-11T09:00+01:00"))
 
 
+def test_an_agents_reopen_counts_as_a_reopen_and_starts_a_wait(session, world):
+    """resolved -> open by an agent is a reopen as much as a citizen's message: counted (as reopen_count is)
+    and waiting for our next response (SLA.md: the wait starts at every reopen)."""
+    ticket = make(session, world, "2025-03-10T09:00+01:00", [
+        ("reply_sent", "2025-03-10T09:30+01:00", REPLY, "agent", None),
+        ("status_changed", "2025-03-10T10:00+01:00", {"from": "open", "to": "resolved", "text": "x"}, "agent", None),
+        ("status_changed", "2025-03-11T09:00+01:00", {"from": "resolved", "to": "open", "text": "y"}, "agent", None),
+    ])
+    ticket.status = "open"
+    sla.recompute(session, ticket, t("2025-03-11T10:00+01:00"))
+    found = facts(session, ticket)
+    assert (found["ticket", 0].result, found["ticket", 0].reopens, found["ticket", 0].ended_at) == ("open", 1, None)
+    assert (found["next_response", 0].result, found["next_response", 0].started_at) == ("open", t("2025-03-11T09:00+01:00"))
+    assert found["handling", 0].result == "open"  # its original deadline runs again
+
+
 @pytest.mark.parametrize(("events", "now", "result", "late_3x"), [
     ([], "2025-03-10T12:00+01:00", "open", False),                       # due 13:00, running
     ([], "2025-03-10T13:00+01:00", "late", False),                       # due now: breached while running

@@ -155,6 +155,9 @@ class Timeline:
     def _status_changed(self, event: EventLike, members: Mapping[int, set[int]], department_id: int | None) -> None:
         at, data = event.at, event.data or {}
         previous, target = data.get("from") or self.status, data.get("to") or self.status
+        if previous in CLOSED and target == "open":  # an agent's reopen counts as a citizen's message's does
+            self._reopen(at)
+            return
         self.status = target
         if self.feedback_open and previous == "with_department" and target != "with_department":
             if self._speaks_for_department(event, members):
