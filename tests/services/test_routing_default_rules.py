@@ -162,3 +162,17 @@ def test_the_demo_feeds_threats_are_flagged_and_only_those(session):
         if decision.threat and not row.get("threat"):
             false_alarms.append(row["text"])
     assert not missed and not false_alarms
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("overlast van een verwarde man bij het station, scheldt iedereen uit", "overlast-personen"),
+    ("overlast van hangjongeren bij de supermarkt", "overlast-personen"),
+    ("graffiti op de muur bij de school", "overlast-openbare-ruimte.graffiti"),
+    ("bijennest in de spouwmuur bij ons, kan iemand kijken?", "overlast-dieren.wespen"),
+    ("zwerm bijen bij de speeltuin", "overlast-dieren.wespen"),
+])
+def test_the_preposition_bij_is_not_a_bee(session, text, category):
+    """"bij" ("at") is not the insect: "overlast ... bij het station" is no bee swarm."""
+    f.seeded(session)
+    session.commit()
+    assert routing.decide(session, routing.RouteInput(text=text)).category == category

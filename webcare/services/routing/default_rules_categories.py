@@ -27,7 +27,7 @@ VEHICLES = ["fiets", "fietsen", "*fiets", "scooter*", "brommer*", "auto", "auto 
             "bestelbus*", "motor", "boot", "bootje", "car", "cars", "bike", "bikes"]
 PEOPLE = ["jongeren", "jongens", "jongelui", "jeugd", "tieners", "pubers", "jochies", "groepje*", "hangjongeren",
           "*jongens", "*jongeren", "mannen", "figuren", "toeristen", "feestgangers", "dronkaards", "brommers", "scooters", "scooterrijders",
-          "youths", "teenagers", "lads"]
+          "verward*", "youths", "teenagers", "lads"]
 BEHAVIOUR = ["overlast", "herrie", "lawaai", "geschreeuw", "schreeuwen", "brullen", "rondhangen", "hangen rond",
              "hangen er", "hangen elke", "hangen hier", "intimider*", "lastigvallen", "lastig vallen", "drinken",
              "blowen", "vechten", "dealen", "gedeald", "muziek", "tot laat", "s nachts", "elke avond", "vernielen",
@@ -53,8 +53,8 @@ CATEGORY_RULES = [
             W("eik", "eiken", "eikenboom", "*eiken", "brandharen", "jeuk", "uitslag", "nest*", "bult*", "oak")))),
     _cat("wespen", "Wespen en hoornaars", "overlast-dieren.wespen", "DIER", ANY(W(
         "wesp*", "*wespen", "*wespennest*", "hoornaar*", "*hoornaar", "*hoornaars", "bijenzwerm", "zwerm bijen",
-        "zwerm wespen", "wasp*", "hornet*"),
-        ALL(W("bijen", "bij", "hommels", "bees"),
+        "bijennest*", "zwerm wespen", "wasp*", "hornet*"),
+        ALL(W("bijen", "*bijen", "hommels", "bees"),
             W("nest*", "zwerm", "schoorsteen", "muur", "spouwmuur", "dak", "gevel", "overlast", "nest", "swarm")))),
     _cat("plaagdieren", "Ratten en plaagdieren", "overlast-dieren.ratten-plaagdieren", "DIER", ANY(
         W(*v.PLAGUE),
