@@ -176,3 +176,18 @@ def test_the_preposition_bij_is_not_a_bee(session, text, category):
     f.seeded(session)
     session.commit()
     assert routing.decide(session, routing.RouteInput(text=text)).category == category
+
+
+@pytest.mark.parametrize(("text", "department"), [
+    ("wanneer wordt grofvuil opgehaald?", "KCC"),
+    ("hoe kan ik grofvuil laten ophalen?", "KCC"),
+    ("kan ik mijn grofvuil laten ophalen of moet ik zelf naar de milieustraat? wat kost dat?", "KCC"),
+    ("grofvuil staat al 10 dagen aan de straat, is een afspraak gemaakt maar niemand is gekomen", "AFV"),
+    ("wanneer wordt de bank die al een week op de stoep staat opgehaald?", "AFV"),
+    ("iemand heeft grofvuil gedumpt achter de garages, hoe lang blijft dat liggen?", "AFV"),
+])
+def test_a_question_about_bulky_waste_is_answered_by_webcare(session, text, department):
+    """A service question (when is bulky waste collected) stays with KCC; bulky waste on the street goes to AFV."""
+    f.seeded(session)
+    session.commit()
+    assert routing.decide(session, routing.RouteInput(text=text)).department == department

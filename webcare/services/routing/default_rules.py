@@ -48,6 +48,11 @@ SERVICES = [
 ]
 TAX = ["belasting*", "*belasting", "*belastingen", "ozb", "heffing", "*heffing", "woz*", "betalen", "bedrag", "euro",
        "klopt niet", "bezwaar", "ontvangen", "gekregen", "kwijtschelding", "termijn*", "incasso"]
+BULKY_WASTE = ["grofvuil", "grof vuil", "grofafval", "bulky waste"]
+BULKY_QUESTION = ["wanneer", "hoe", "welke dag", "kan ik", "kunnen jullie", "moet ik", "mag ik", "waar kan", "waar moet",
+                  "wat kost*", "kosten", "aanmelden", "afspraak maken", "laten ophalen", "when", "how"]
+NOT_A_BULKY_QUESTION = ["staat", "staan", "stond", "stonden", "al dagen", "al weken", "niemand", "gekomen",
+                        "op de stoep", "aan de straat", "naast"]
 NOT_A_QUESTION = ["kapot*", "stuk", "vol", "overvol", "propvol", "bomvol", "puilt uit", "geparkeerd", "parkeert",
                   "gedumpt", "ligt", "liggen", "gat", "gaten", "niet opgehaald", "vergeten", "overgeslagen",
                   "verstopt", "stinkt", "lekt", "donker", "gevaarlijk*"]
@@ -69,7 +74,7 @@ FIRST_RULES = [
     _rule("compliment", "Compliment", ALL(W(*COMPLIMENTS), NONE(W(*NOT_A_COMPLIMENT))),
           description="Complimenten en bedankjes: webcare reageert zelf.",
           category=defaults.FALLBACK_CATEGORY, department="KCC", priority="low", labels=["compliment"]),
-    _rule("vraag", "Vraag over dienstverlening", ALL(ANY(
+    _rule("vraag", "Vraag over dienstverlening", ANY(ALL(ANY(
         W(*SERVICES),
         ALL(W("aanslag", "aanslagen"), W(*TAX)),
         ALL(W("boete", "bekeuring", "parkeerboete", "fine"), W("bezwaar", "onterecht", "beroep", "klopt niet")),
@@ -78,6 +83,7 @@ FIRST_RULES = [
         ALL(W("wanneer wordt", "wanneer worden", "wanneer komt", "welke dag", "hoe laat", "when is", "when are"),
             W("opgehaald", "ophalen", "geleegd", "inzameling", "collected", "collection"))),
         NONE(W(*NOT_A_QUESTION, *v.BULKY, *v.DUMPED, "op de stoep"))),
+        ALL(W(*BULKY_WASTE), W(*BULKY_QUESTION), NONE(W(*NOT_A_QUESTION, *v.DUMPED, *NOT_A_BULKY_QUESTION)))),
           description="Vragen die webcare zelf beantwoordt (paspoort, belastingen, vergunning aanvragen, ...).",
           category=defaults.FALLBACK_CATEGORY, department="KCC", labels=["vraag"]),
 ]
