@@ -191,3 +191,19 @@ def test_a_question_about_bulky_waste_is_answered_by_webcare(session, text, depa
     f.seeded(session)
     session.commit()
     assert routing.decide(session, routing.RouteInput(text=text)).department == department
+
+
+@pytest.mark.parametrize(("text", "threat"), [
+    ("jullie kinderen zitten toch op de Montessorischool? zou zonde zijn als er iets gebeurt", True),
+    ("adres van de wethouder: Lindelaan 4. wie gaat er even langs om het uit te leggen 😉", True),
+    ("Die wethouder van financien moet je gewoon afschieten, net als een hond", True),
+    ("de raad heeft het voorstel van de wethouder afgeschoten", False),
+    ("die burgemeester gaat bij de verkiezingen afgeschoten worden door de kiezer", False),
+    ("mijn kinderen zitten op de Montessorischool en de oversteek ervoor is gevaarlijk", False),
+    ("wat is het adres van het stadskantoor? ik wil langs voor mijn paspoort", False),
+])
+def test_veiled_threats_and_shot_down_proposals(session, text, threat):
+    """Children's school and an official's address are threats (ROUTING.md); a proposal "afgeschoten" is politics."""
+    f.seeded(session)
+    session.commit()
+    assert routing.decide(session, routing.RouteInput(text=text)).threat is threat

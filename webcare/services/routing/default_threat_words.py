@@ -25,7 +25,7 @@ THIRD_PERSON = ["hem", "haar", "hen", "die vent", "die gast", "die kerel", "die 
 GROUP_TARGETS = ["allemaal", "iedereen", "stuk voor stuk", "everyone", "everybody", "all of you", "all of them"]
 FAMILY_NOUNS = ["kinderen", "kids", "kind", "kindje", "dochter", "dochtertje", "zoon", "zoontje", "vrouw",
                 "gezin", "familie", "kleinkinderen", "kleinzoon", "kleindochter", "ouders"]
-FAMILY = unique(phrases(["je", "jouw", "uw"], FAMILY_NOUNS),
+FAMILY = unique(phrases(["je", "jouw", "uw", "jullie"], FAMILY_NOUNS),
                 phrases(["your"], ["family", "kids", "children", "wife", "husband", "daughter", "son"]))
 FAMILY_THIRD = phrases(["zijn", "z n", "zn", "haar", "hun"], FAMILY_NOUNS)
 BUILDINGS = [
@@ -95,7 +95,7 @@ FINISH_IN_WORDS = ["debat*", "oppositie", "krant*", "pers", "media", "journalist
                    "raadsvergadering*", "in de raad", "in de gemeenteraad", "twitter", "facebook", "instagram", "tiktok",
                    "sociale media", "online", "reacties", "woorden"]
 VIOLENCE = [  # unambiguous acts against a person (present, infinitive, nouns)
-    "vermoord", "vermoorden", "vermoordt", "afschiet*", "afgeschoten", "afransel*", "aframmel*", "aftuig*",
+    "vermoord", "vermoorden", "vermoordt", "afransel*", "aframmel*", "aftuig*",
     "doodsla*", "doodschiet*", "neerschiet*", "neerste*", "doodste*", "toetakel*", "mishandel*", "wurg*", "doodmaken", "dood maken", "executeren", "liquideren",
     "onthoofden", "lynchen", "wurgen", "wurg", "wurgt", "keel doorsnijden", "kelen", "neerschieten",
     "doodschieten", "overhoop schieten", "overhoop knallen", "neerknallen", "afknallen", "kogel", "kogels",
@@ -114,6 +114,12 @@ VIOLENCE = [  # unambiguous acts against a person (present, infinitive, nouns)
     "beat up", "bullet", "bullets", "slit", "torture", "strung up", "string up", "string him up", "break every bone",
     "break his", "break your", "bash your", "smash your face", "kick your",
 ]
+# "afschieten" is also what a council does to a proposal ("het voorstel van de wethouder afgeschoten")
+SHOOT_DOWN = ["afschiet*", "afgeschoten"]
+SHOT_DOWN_THINGS = ["voorstel*", "*voorstel", "plan", "plannen", "*plan", "idee*", "motie*", "amendement*", "raad",
+                    "gemeenteraad", "kiezer*", "verkiezing*", "oppositie", "coalitie", "begroting", "besluit"]
+# an address with a house number ("adres van de wethouder: Lindelaan 4")
+HOUSE_NUMBER = {"regex": r"\b[a-z]+(straat|laan|weg|plein|singel|kade|hof|dreef|gracht|pad|dijk|ring|park)\s+\d+"}
 VIOLENCE_WEAK = [  # violence only when an official is named ("die klantmanager kapot maken")
     "kapot maken", "kapotmaken", "bekogelen", "opwachten", "opgewacht", "uitjagen", "laten bloeden", "bloeden",
     "in het kanaal", "in de gracht", "in de sloot", "in een zak", "sleuren", "afrekenen", "lesje leren",
