@@ -207,3 +207,13 @@ def test_veiled_threats_and_shot_down_proposals(session, text, threat):
     f.seeded(session)
     session.commit()
     assert routing.decide(session, routing.RouteInput(text=text)).threat is threat
+
+
+@pytest.mark.parametrize("text", [
+    "ons tuin loopt elke keer onder sinds de nieuwe bestrating",
+    "de achtertuin loopt bij elke bui onder",
+])
+def test_a_garden_that_floods_is_for_the_sewer_department(session, text):
+    f.seeded(session)
+    session.commit()
+    assert routing.decide(session, routing.RouteInput(text=text)).category == "riolering.wateroverlast"

@@ -139,7 +139,8 @@ CATEGORY_RULES = [
     _cat("wateroverlast", "Wateroverlast", "riolering.wateroverlast", "RIO", ANY(
         W(*v.FLOODING),
         ALL(W(*v.WATER), W(*v.WATER_STAYS)),
-        ALL(W(*v.WATER, "straat", "kelder", "tunnel*", "weg"), W("blijft", "blijven", "loopt", "lopen", "liep"),
+        ALL(W(*v.WATER, "straat", "kelder", "tunnel*", "weg", "tuin", "*tuin", "garage", "souterrain", "schuur"),
+            W("blijft", "blijven", "loopt", "lopen", "liep"),
             W("staan", "liggen", "onder", "vol")))),
     # --- water and trees
     _cat("drijfvuil-oever", "Drijfvuil en oevers", "groen.drijfvuil-oever", "GRN", ANY(
