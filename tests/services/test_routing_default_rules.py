@@ -217,3 +217,15 @@ def test_a_garden_that_floods_is_for_the_sewer_department(session, text):
     f.seeded(session)
     session.commit()
     assert routing.decide(session, routing.RouteInput(text=text)).category == "riolering.wateroverlast"
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("de leuning van de brug over de singel is kapot", "wegen.brug"),
+    ("het bankje in het park is kapot, de planken zijn eruit getrapt", "wegen.straatmeubilair"),
+    ("een uitgebrande auto staat al 2 weken op de parkeerplaats", "overlast-openbare-ruimte.wrak"),
+])
+def test_the_sub_category_with_its_own_handling_target(session, text, category):
+    """A bridge (21 days) is not street furniture (5 working days); a burnt-out car is a wreck, not parking."""
+    f.seeded(session)
+    session.commit()
+    assert routing.decide(session, routing.RouteInput(text=text)).category == category

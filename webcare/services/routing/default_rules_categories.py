@@ -76,7 +76,7 @@ CATEGORY_RULES = [
     _cat("wrak", "Fiets- of autowrak", "overlast-openbare-ruimte.wrak", "HH", ANY(
         W("fietswrak*", "*wrak", "wrak", "wrakken", "*wrakken", "weesfiets*", "zonder kenteken*", "geen kenteken",
           "zonder nummerplaat*", "abandoned bike*", "abandoned car*", "abandoned scooter*", "bike wreck*"),
-        ALL(W(*VEHICLES), W("verlaten", "achtergelaten", "verroest*", "roest", "zonder zadel", "zonder wielen",
+        ALL(W(*VEHICLES), W("verlaten", "achtergelaten", "uitgebrand*", "verroest*", "roest", "zonder zadel", "zonder wielen",
                             "zonder wiel", "geen zadel", "zonder banden", "geen banden", "roestig*", "staat al weken", "staat al maanden", "staan al weken",
                             "staan al maanden", "staat hier al", "banden lek", "lekke banden", "abandoned", "rusty",
                             "rusting")),
@@ -155,7 +155,7 @@ CATEGORY_RULES = [
     # --- play equipment, broken street furniture: before the litter around them
     _cat("speelvoorziening", "Speelvoorziening", "wegen.speelvoorziening", "OW", W(*v.PLAY)),
     _cat("straatmeubilair-kapot", "Straatmeubilair kapot", "wegen.straatmeubilair", "OW", ALL(
-        W(*v.FURNITURE), W(*v.BROKEN))),
+        W(*v.FURNITURE), W(*v.BROKEN), NONE(ALL(W("leuning*", "reling", "railing*"), W(*v.BRIDGES))))),
     # --- building and demolition before waste (building sites make waste too)
     _cat("bouwoverlast", "Bouw- en sloopoverlast", "overlast-openbare-ruimte.bouw-sloopoverlast", "VTH", ALL(
         W(*v.BUILDING), NONE(W("gedumpt", "gedropt", "achtergelaten", "illegaal gestort", "dumping", "dumped")))),
