@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, DateTime, MetaData, create_engine, event
+from sqlalchemy import JSON, DateTime, MetaData, create_engine, event, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -119,6 +119,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def lock_for_writing(session: Session) -> None:
+    """SQLite: take the write lock as the transaction's first act (a write that changes nothing), so what the
+    transaction reads next is what the last committed writer left and no other writer comes in between, as
+    `SELECT ... FOR UPDATE` gives on PostgreSQL (SQLite ignores FOR UPDATE, and pysqlite reads outside a
+    transaction until the first write: two requests would both read a ticket's old status and both move it)."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("DELETE FROM imported_lines WHERE key = ''"))
 
 
 def _postgres_session_settings(dbapi_connection, _record) -> None:

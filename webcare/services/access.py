@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import Select, false, or_, select
 from sqlalchemy.orm import Session
 
+from webcare.db import lock_for_writing
 from webcare.errors import NotFound
 from webcare.models import Ticket, User
 
@@ -29,8 +30,11 @@ def visible_tickets(user: User, statement: Select | None = None) -> Select:
 
 
 def get_ticket_for(session: Session, user: User, ticket_id: int, *, lock: bool = False) -> Ticket:
+    """The ticket if `user` may see it, else NotFound; `lock` for a change: the row stays locked until the
+    transaction ends (SQLite: the database's write lock, taken before the read)."""
     statement = visible_tickets(user).where(Ticket.id == ticket_id)
     if lock:
+        lock_for_writing(session)
         statement = statement.with_for_update()
     ticket = session.scalar(statement)
     if ticket is None:

@@ -34,7 +34,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webcare.db import effective_at, utcnow
+from webcare.db import effective_at, lock_for_writing, utcnow
 from webcare.errors import DomainError, NotFound, ValidationFailed
 from webcare.models import Channel, Department, ImportedLine, Message, Ticket, User
 from webcare.platforms.base import InboundMessage, SentReply
@@ -171,7 +171,7 @@ def import_lines(transaction: Transaction, lines: list[Line], warn: Warn | None 
 def _recompute(transaction: Transaction, importer: Importer) -> None:
     """The clocks as they stand now, after the replayed past."""
     with _replaying(transaction, importer.broker) as session:
-        import_retry.lock_for_writing(session)
+        lock_for_writing(session)
         for ticket_id in sorted(importer.touched):
             sla.recompute(session, session.get(Ticket, ticket_id), utcnow())
 
@@ -209,7 +209,7 @@ def _apply_chunk(transaction: Transaction, importer: Importer, chunk: list[Line]
 
 def _try_chunk(transaction: Transaction, importer: Importer, chunk: list[Line]) -> LineError | None:
     with _replaying(transaction, importer.broker) as session:
-        import_retry.lock_for_writing(session)
+        lock_for_writing(session)
         importer.session = session
         done = already_imported(session, chunk)  # by another import since this one started
         importer.skipped += len(done)

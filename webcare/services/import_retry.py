@@ -5,7 +5,7 @@ The loser's transaction is rolled back whole (nothing of it stays, the winner's 
 again: it then finds the winner's lines in the ledger or the channel's messages and skips them. Collisions are
 `ingest.ConcurrentIngest` and unique violations (PostgreSQL: the loser waited for the winner's rows), lock errors
 ("database is locked" on SQLite, a deadlock or serialization failure on PostgreSQL). On SQLite each transaction
-takes the write lock before it reads (`lock_for_writing`), so it waits for the other import's transaction
+takes the write lock before it reads (`db.lock_for_writing`), so it waits for the other import's transaction
 (busy_timeout) instead of failing on a stale read. After `ATTEMPTS` tries: `ImportCollided`.
 """
 
@@ -15,9 +15,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session
 
 from webcare.errors import DomainError
 from webcare.services.ingest import ConcurrentIngest
@@ -40,12 +38,6 @@ def collided(exc: Exception) -> bool:
     if isinstance(exc, OperationalError):
         return "database is locked" in str(exc.orig) or getattr(exc.orig, "sqlstate", None) in _LOCK_STATES
     return False
-
-
-def lock_for_writing(session: Session) -> None:
-    """SQLite: take the write lock as the transaction's first act (a write that changes nothing)."""
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(text("DELETE FROM imported_lines WHERE key = ''"))
 
 
 def retrying(attempt: Callable[[], T], undo: Callable[[], None], what: str) -> T:
