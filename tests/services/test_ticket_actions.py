@@ -138,6 +138,19 @@ def test_handoff_feedback_cycle_notifies_agent(session, world):
     assert session.scalar(select(Notification).where(Notification.user_id == people["agent"].id)).kind == "feedback"
 
 
+def test_handoff_elsewhere_unassigns_an_owner_who_can_no_longer_see_the_ticket(session, world):
+    people, ticket = world
+    dept.handoff(session, ticket, people["agent"], "OW", "Is dit van jullie?")
+    actions.assign(session, ticket, people["ow"], people["ow"])  # OW took it (API: assign to oneself)
+    dept.handoff(session, ticket, people["agent"], "AFV", "Dan van Afval?")
+    assert ticket.department.code == "AFV" and ticket.assignee_id is None
+    assert events(session, ticket, "assigned")[-1].data == {"from_user_id": people["ow"].id, "to_user_id": None}
+    assert events(session, ticket, "assigned")[-1].actor_id == people["agent"].id
+    actions.claim(session, ticket, people["agent"])
+    dept.handoff(session, ticket, people["agent"], "OW", "Toch van OW")
+    assert ticket.assignee_id == people["agent"].id  # webcare sees every ticket: it keeps its owner
+
+
 def test_handoff_to_external_or_unknown_is_refused(session, world):
     people, ticket = world
     for code in ("EXT", "NOPE"):

@@ -19,6 +19,7 @@ from webcare.db import utcnow
 from webcare.errors import Conflict, Forbidden, ValidationFailed
 from webcare.models import Department, Note, Ticket, TicketEvent, User
 from webcare.services import notifications, routing, sla
+from webcare.services.access import can_see_ticket
 from webcare.services.events import record_event
 from webcare.services.ticket_actions import (
     _move,
@@ -62,6 +63,7 @@ def handoff(session: Session, ticket: Ticket, actor: User, department_code: str,
                  data={"from_department": previous, "to_department": target.code, "question": question,
                        "note_id": note.id})
     ticket.department_id, ticket.department = target.id, target
+    _unassign_out_of_scope(session, ticket, actor, at)
     _start_feedback_clock(ticket, at)
     if ticket.status != "with_department":
         _move(session, ticket, actor, "with_department", "", at)
@@ -71,6 +73,16 @@ def handoff(session: Session, ticket: Ticket, actor: User, department_code: str,
                                     f"Ticket {ticket.id}: {question[:200]}", ticket=ticket)
     touch(session, ticket, at)
     return ticket
+
+
+def _unassign_out_of_scope(session: Session, ticket: Ticket, actor: User, at: datetime) -> None:
+    """An owner who cannot see the ticket in its new department (a member of the previous one) no longer owns
+    it: nobody is assigned a ticket they cannot see (`ticket_actions.assign` refuses that too)."""
+    owner = ticket.assignee
+    if owner is None or can_see_ticket(owner, ticket):
+        return
+    record_event(session, ticket, "assigned", actor=actor, at=at, data={"from_user_id": owner.id, "to_user_id": None})
+    ticket.assignee_id, ticket.assignee = None, None
 
 
 def _start_feedback_clock(ticket: Ticket, at: datetime) -> None:
