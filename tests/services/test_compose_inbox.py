@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tests import factories as f
 from webcare.db import utcnow
 from webcare.errors import ValidationFailed
-from webcare.models import Message, Ticket
+from webcare.models import Message, Ticket, TicketEvent
 from webcare.platforms.base import SentReply
 from webcare.services import compose, inbox, presence, realtime, replies, ticket_actions
 from webcare.services.replies import PersonalDataInPublicReply
@@ -33,6 +33,9 @@ def test_reply_is_queued_and_ticket_moves(session, people, redis):
     assert message.delivery_state == "queued" and ticket.status == "open" and ticket.activity_seq == 1
     assert ticket.assignee_id == people["agent"].id and ticket.awaiting == "citizen"
     assert Queue("replies", connection=redis).count == 1
+    history = session.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id))
+    assert [(e.type, e.actor_id, e.data.get("to_user_id")) for e in history if e.type != "reply_queued"] == [
+        ("assigned", people["agent"].id, people["agent"].id), ("status_changed", people["agent"].id, None)]
 
 
 @pytest.mark.parametrize(("platform", "limit"), [("x", 280), ("mastodon", 500), ("bluesky", 300),

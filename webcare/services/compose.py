@@ -24,8 +24,9 @@ from webcare.db import utcnow
 from webcare.errors import Conflict, ValidationFailed
 from webcare.models import CannedResponse, Category, Message, Ticket, User
 from webcare.services import channels, sla
+from webcare.services.events import record_event
 from webcare.services.replies import queue_reply
-from webcare.services.ticket_actions import _move, require_worker, touch
+from webcare.services.ticket_actions import _move, acting_department, require_worker, touch
 
 DEFAULT_LIMIT = channels.DEFAULT_REPLY_LIMIT  # a platform without an adapter (yet): the platform decides
 
@@ -135,12 +136,14 @@ def last_message_id(session: Session, ticket: Ticket) -> int:
 
 
 def after_reply(session: Session, ticket: Ticket, actor: User, at: datetime) -> None:
-    """What a person's reply does to the ticket: it is claimed by them when nobody has it, a new ticket
-    is in progress (In behandeling), the citizen's move is next, and the clocks are recomputed. Also for
-    replies recorded by `webcare import`, so an answered conversation looks answered."""
+    """What a person's reply does to the ticket: it is claimed by them when nobody has it (an `assigned` event),
+    a new ticket is in progress (In behandeling), the citizen's move is next, and the clocks are recomputed.
+    Also for replies recorded by `webcare import`, so an answered conversation looks answered."""
     ticket.activity_seq += 1
     ticket.last_outbound_at = at
-    if ticket.assignee_id is None:
+    if ticket.assignee_id is None:  # in the history as a claim is (`ticket_actions.assign`)
+        record_event(session, ticket, "assigned", actor=actor, at=at, department_id=acting_department(actor, ticket),
+                     data={"from_user_id": None, "to_user_id": actor.id})
         ticket.assignee_id, ticket.assignee = actor.id, actor
     if ticket.status == "new":
         _move(session, ticket, actor, "open", "", at)
