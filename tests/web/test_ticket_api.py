@@ -164,6 +164,18 @@ def test_notes_handoff_status_assign(api):
     assert call("POST", f"/tickets/{tickets[0].id}/assign", json={}).status_code == 400
 
 
+def test_the_agent_reads_the_question_and_the_feedback_in_the_ticket(api):
+    call, people, tickets = api
+    ticket = tickets[3]  # AFV
+    call("POST", f"/tickets/{ticket.id}/handoff", json={"department": "OW", "question": "Wanneer is het gemaakt?"})
+    call("POST", f"/tickets/{ticket.id}/notes", "ow", json={"text": "Donderdag gerepareerd", "feedback": True})
+    detail = call("GET", f"/tickets/{ticket.id}").get_json()
+    assert [(n["text"], n["is_feedback"]) for n in detail["notes"]] == [
+        ("Wanneer is het gemaakt?", False), ("Donderdag gerepareerd", True)]
+    feedback = next(e for e in detail["events"] if e["type"] == "feedback")
+    assert feedback["data"]["note_id"] == detail["notes"][1]["id"] and feedback["actor_id"] == people["ow"].id
+
+
 def test_department_cannot_act_outside_scope(api):
     call, _, tickets = api
     assert call("GET", f"/tickets/{tickets[3].id}", "ow").status_code == 404

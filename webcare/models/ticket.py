@@ -132,6 +132,7 @@ class Ticket(Base):
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     messages: Mapped[list[Message]] = relationship(order_by="Message.id", viewonly=True)
     events: Mapped[list[TicketEvent]] = relationship(order_by="TicketEvent.id", viewonly=True)
+    notes: Mapped[list[Note]] = relationship(order_by="Note.id", viewonly=True)  # hand-off questions, feedback
     labels: Mapped[list[TicketLabel]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="TicketLabel.label"
     )

@@ -1,9 +1,10 @@
-"""Tickets, messages and events as the API shows them (see API.md for the promised shape)."""
+"""Tickets, messages, notes and events as the API shows them (see API.md for the promised shape)."""
 
 from __future__ import annotations
 
 from marshmallow import Schema, fields, missing
 
+from webcare.schemas.ticket_input import NoteOutputSchema
 from webcare.services.sla_state import clocks_of
 
 
@@ -117,4 +118,6 @@ class EventSchema(Schema):
 
 class TicketDetailSchema(TicketSchema):
     messages = fields.List(fields.Nested(MessageSchema))
+    notes = fields.List(fields.Nested(NoteOutputSchema), metadata={
+        "description": "internal notes, oldest first: hand-off questions, department feedback (is_feedback)"})
     events = fields.List(fields.Nested(EventSchema))
