@@ -51,6 +51,7 @@ def test_department_user_cannot_assign_others(session, world):
 
 @pytest.mark.parametrize(("target", "text", "error"), [
     ("resolved", "", ValidationFailed), ("cancelled", None, ValidationFailed), ("nonsense", "x", ValidationFailed),
+    ("resolved", "\u200b\u00a0\u2060", ValidationFailed),  # zero-width and no-break spaces: nothing to read
     ("with_department", "x", Conflict),  # only a hand-off moves a ticket there (409, API.md)
 ])
 def test_status_needs_rules(session, world, target, text, error):
@@ -117,6 +118,8 @@ def test_note_is_internal(session, world):
     assert events(session, ticket, "note")[0].data == {"note_id": note.id}
     with pytest.raises(ValidationFailed):
         actions.add_note(session, ticket, people["agent"], "   ")
+    with pytest.raises(ValidationFailed):
+        actions.add_note(session, ticket, people["agent"], "\u200b \ufeff")
 
 
 def test_handoff_feedback_cycle_notifies_agent(session, world):

@@ -12,6 +12,7 @@ of a ticket their department took over (assigned to one of them).
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -79,7 +80,11 @@ def touch(session: Session, ticket: Ticket, at: datetime, event_type: str = "tic
 
 
 def clean_text(text: str | None, field: str = "text", *, required: bool = True, limit: int = MAX_NOTE_LENGTH) -> str:
+    """The text without surrounding white space; empty when nobody could read anything in it (only white space
+    and invisible format characters such as a zero-width space): a closing text, reason or question is required."""
     text = (text or "").strip()
+    if not any(not c.isspace() and unicodedata.category(c) != "Cf" for c in text):
+        text = ""
     if required and not text:
         raise ValidationFailed(f"a {field} is required", fields={field: "required"})
     if len(text) > limit:
