@@ -251,3 +251,18 @@ def test_the_department_that_took_a_ticket_over_changes_its_status(api, session)
         == 404
     done = call("POST", f"/tickets/{ticket.id}/status", "ow", json={"status": "resolved", "text": "Gemaakt"})
     assert done.status_code == 200 and done.get_json()["status"] == "resolved"
+
+
+def test_a_department_member_assigning_themselves_takes_the_ticket_over_as_on_the_page(api):
+    call, people, tickets = api
+    ticket = tickets[3]  # AFV
+    call("POST", f"/tickets/{ticket.id}/handoff", json={"department": "OW", "question": "Nemen jullie dit over?"})
+    taken = call("POST", f"/tickets/{ticket.id}/assign", "ow", json={"user": people["ow"].email})
+    assert taken.status_code == 200
+    assert (taken.get_json()["status"], taken.get_json()["awaiting"]) == ("open", "department")
+    assert taken.get_json()["sla"]["department_feedback"]["level"] == "met"  # the department reacted
+    detail = call("GET", f"/tickets/{ticket.id}").get_json()
+    moves = [e for e in detail["events"] if e["type"] == "status_changed"]
+    assert (moves[-1]["actor_id"], moves[-1]["data"]["to"]) == (people["ow"].id, "open")
+    again = call("POST", f"/tickets/{ticket.id}/assign", "ow", json={"user": people["ow"].email})
+    assert again.status_code == 200 and again.get_json()["assignee"] == people["ow"].email

@@ -127,6 +127,6 @@ def post_assign(ticket_id: int):
     session = db()
     ticket = access.get_ticket_for(session, current(), ticket_id, lock=True)
     assignee = None if args["user"] is None else ticket_actions.user_by_email(session, args["user"])
-    ticket_actions.assign(session, ticket, current(), assignee)
+    department_actions.assign_or_take_over(session, ticket, current(), assignee)
     session.commit()
     return jsonify(TicketSchema().dump(ticket))

@@ -141,6 +141,14 @@ def take_over(session: Session, ticket: Ticket, actor: User, *, at: datetime | N
     return ticket
 
 
+def assign_or_take_over(session: Session, ticket: Ticket, actor: User, assignee: User | None) -> Ticket:
+    """`POST /tickets/{id}/assign`: a department member who assigns themselves takes the ticket over, as the
+    page's "Take over" (their only way to own it there); again is no change. Anyone else: `assign`."""
+    if assignee is not None and assignee.id == actor.id and is_department_member(actor, ticket):
+        return ticket if ticket.assignee_id == actor.id else take_over(session, ticket, actor)
+    return assign(session, ticket, actor, assignee)
+
+
 def send_back(session: Session, ticket: Ticket, actor: User, reason: str, *, at: datetime | None = None) -> Ticket:
     """Not for this department: back to the front office with a reason; webcare's move again."""
     _require_member(actor, ticket)
