@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import tempfile
 import threading
 from collections import deque
 from dataclasses import dataclass
@@ -60,7 +61,9 @@ def citizen_token(username: str) -> str:
     return f"demo-{username}-token"
 
 
-def mock_config(corpus: list[dict[str, Any]]):
+def mock_config(corpus: list[dict[str, Any]], media: str):
+    """The simulated server: the municipality and the corpus's citizens; media files in `media` (a folder
+    that lives as long as the run)."""
     from mastodon_mock.config import DatabaseConfig, MastodonMockConfig, SeedAccount, SeedConfig
 
     citizens = {row["author"]: row["name"] for row in corpus}
@@ -68,7 +71,8 @@ def mock_config(corpus: list[dict[str, Any]]):
     accounts += [SeedAccount(username=user, display_name=name, access_token=citizen_token(user))
                  for user, name in sorted(citizens.items())]
     return MastodonMockConfig(domain=DOMAIN, url_scheme="http", title="Voorbeeldstad Social (demo)",
-                              database=DatabaseConfig(path=":memory:"), seed=SeedConfig(accounts=accounts))
+                              database=DatabaseConfig(path=":memory:"), seed=SeedConfig(accounts=accounts),
+                              media_storage_path=media)
 
 
 def ensure_demo_channel(session: Session, base_url: str, poll_interval_seconds: int = 5) -> Channel:
@@ -128,7 +132,8 @@ def run_feed(runtime: Runtime, stop: threading.Event, *, interval: float, echo=p
     from mastodon_mock.testing import MockServer
 
     corpus = feed_order(load_corpus())
-    with MockServer(config=mock_config(corpus)) as server:
+    with tempfile.TemporaryDirectory(prefix="webcare-demo-media-") as media, \
+            MockServer(config=mock_config(corpus, media)) as server:
         municipality = Mastodon(access_token=MUNICIPALITY_TOKEN, api_base_url=server.base_url,
                                 version_check_mode="none")
         municipality.update_notifications_policy(for_private_mentions="filter")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -71,9 +72,16 @@ def seed() -> SeedConfig:
     return SeedConfig(accounts=accounts)
 
 
+def server_config(media: Path, **settings) -> MastodonMockConfig:
+    """An in-memory server with our accounts; media files (and the empty folder the server would otherwise make
+    under /tmp for every test) in `media`, a test's own temporary directory."""
+    return MastodonMockConfig(database=DatabaseConfig(path=":memory:"), seed=seed(), media_storage_path=str(media),
+                              **settings)
+
+
 @pytest.fixture
-def mastodon() -> Iterator[Fediverse]:
-    with MockServer(seed=seed()) as server:
+def mastodon(tmp_path: Path) -> Iterator[Fediverse]:
+    with MockServer(config=server_config(tmp_path / "mastodon-media")) as server:
         fediverse = Fediverse(server)
         fediverse.municipality.update_notifications_policy(for_private_mentions="filter")
         yield fediverse
@@ -83,10 +91,10 @@ RATE_LIMIT = 300  # calls per token and window, as a real server's default
 
 
 @pytest.fixture
-def rate_limited_mastodon() -> Iterator[Fediverse]:
+def rate_limited_mastodon(tmp_path: Path) -> Iterator[Fediverse]:
     """The same server with its rate limit on (`X-RateLimit-*` on every answer, 429 beyond the limit), counted
     per token over a window longer than any test."""
-    config = MastodonMockConfig(database=DatabaseConfig(path=":memory:"), seed=seed(),
-                                ratelimit=RateLimitConfig(enabled=True, limit=RATE_LIMIT, window_seconds=3600))
+    config = server_config(tmp_path / "mastodon-media",
+                           ratelimit=RateLimitConfig(enabled=True, limit=RATE_LIMIT, window_seconds=3600))
     with MockServer(config=config) as server:
         yield Fediverse(server)

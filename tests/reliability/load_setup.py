@@ -14,7 +14,7 @@ from sqlalchemy import func, select, text
 
 from bench.inbox_under_ingest import login
 from tests import factories as f
-from tests.fakes.mastodon import Fediverse, seed
+from tests.fakes.mastodon import Fediverse, server_config
 from tests.reliability import checks
 from tests.reliability.conftest import Harness, make_harness
 from tests.reliability.servers import PrivateRedis
@@ -102,7 +102,7 @@ def load_stack(database_url: str, tmp: Path, clients: int, wipe: bool) -> Iterat
         "demo_feed": False, "two_factor_required_roles": []})
     redis_server = PrivateRedis(tmp / "redis")
     redis_server.start()
-    with MockServer(seed=seed()) as server:
+    with MockServer(config=server_config(tmp / "mastodon-media")) as server:
         harness = make_harness(settings, database_url, redis_server, Fediverse(server), tmp / "logs")
         try:
             yield prepare_load(harness, clients)
