@@ -24,9 +24,8 @@ from webcare.db import utcnow
 from webcare.errors import Conflict, ValidationFailed
 from webcare.models import CannedResponse, Category, Message, Ticket, User
 from webcare.services import channels, sla
-from webcare.services.events import record_event
 from webcare.services.replies import queue_reply
-from webcare.services.ticket_actions import _move, acting_department, require_worker, touch
+from webcare.services.ticket_actions import _move, acting_department, record_assignment, require_worker, touch
 
 DEFAULT_LIMIT = channels.DEFAULT_REPLY_LIMIT  # a platform without an adapter (yet): the platform decides
 
@@ -142,9 +141,7 @@ def after_reply(session: Session, ticket: Ticket, actor: User, at: datetime) -> 
     ticket.activity_seq += 1
     ticket.last_outbound_at = at
     if ticket.assignee_id is None:  # in the history as a claim is (`ticket_actions.assign`)
-        record_event(session, ticket, "assigned", actor=actor, at=at, department_id=acting_department(actor, ticket),
-                     data={"from_user_id": None, "to_user_id": actor.id})
-        ticket.assignee_id, ticket.assignee = actor.id, actor
+        record_assignment(session, ticket, actor, actor, at, department_id=acting_department(actor, ticket))
     if ticket.status == "new":
         _move(session, ticket, actor, "open", "", at)
     if ticket.awaiting == "webcare":

@@ -26,6 +26,7 @@ from webcare.services.ticket_actions import (
     assign,
     clean_text,
     is_department_member,
+    record_assignment,
     require_webcare,
     touch,
 )
@@ -81,8 +82,7 @@ def _unassign_out_of_scope(session: Session, ticket: Ticket, actor: User, at: da
     owner = ticket.assignee
     if owner is None or can_see_ticket(owner, ticket):
         return
-    record_event(session, ticket, "assigned", actor=actor, at=at, data={"from_user_id": owner.id, "to_user_id": None})
-    ticket.assignee_id, ticket.assignee = None, None
+    record_assignment(session, ticket, actor, None, at)
 
 
 def _start_feedback_clock(ticket: Ticket, at: datetime) -> None:
@@ -159,9 +159,7 @@ def send_back(session: Session, ticket: Ticket, actor: User, reason: str, *, at:
     at = at or utcnow()
     people = _webcare_people(session, ticket)
     if _department_owns(ticket):
-        record_event(session, ticket, "assigned", actor=actor, at=at, department_id=ticket.department_id,
-                     data={"from_user_id": ticket.assignee_id, "to_user_id": None})
-        ticket.assignee_id, ticket.assignee = None, None
+        record_assignment(session, ticket, actor, None, at, department_id=ticket.department_id)
     if ticket.status == "with_department":
         _move(session, ticket, actor, "open", reason, at)
     _reroute(session, ticket, front, reason, actor, at)

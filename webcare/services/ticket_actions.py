@@ -104,14 +104,19 @@ def assign(session: Session, ticket: Ticket, actor: User, assignee: User | None,
         raise Forbidden("only webcare staff can unassign a ticket")
     if ticket.assignee_id == (assignee.id if assignee else None):
         return ticket
-    record_event(session, ticket, "assigned", actor=actor, at=at, department_id=acting_department(actor, ticket),
-                 data={"from_user_id": ticket.assignee_id, "to_user_id": assignee.id if assignee else None})
-    ticket.assignee_id = assignee.id if assignee else None
-    ticket.assignee = assignee
+    record_assignment(session, ticket, actor, assignee, at, department_id=acting_department(actor, ticket))
     if assignee is not None and ticket.status == "new":
         _move(session, ticket, actor, "open", "", at)
     touch(session, ticket, at)
     return ticket
+
+
+def record_assignment(session: Session, ticket: Ticket, actor: User | None, assignee: User | None, at: datetime, *,
+                      department_id: int | None = None) -> None:
+    """The ticket's owner becomes `assignee` (None: nobody), in its history as an `assigned` event."""
+    record_event(session, ticket, "assigned", actor=actor, at=at, department_id=department_id,
+                 data={"from_user_id": ticket.assignee_id, "to_user_id": assignee.id if assignee else None})
+    ticket.assignee_id, ticket.assignee = (assignee.id if assignee else None), assignee
 
 
 def claim(session: Session, ticket: Ticket, actor: User, *, at: datetime | None = None) -> Ticket:
