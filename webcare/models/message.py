@@ -43,7 +43,7 @@ class Message(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
     channel_id: Mapped[int] = mapped_column()  # no foreign key: migration ingest_0002
-    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
+    contact_id: Mapped[int | None] = mapped_column()  # no foreign key: migration ingest_0004
     direction: Mapped[str] = mapped_column(String(3))
     platform: Mapped[str] = mapped_column(String(16))
     external_id: Mapped[str | None] = mapped_column(String(255))

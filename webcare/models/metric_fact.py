@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from webcare.db import Base
@@ -50,7 +50,7 @@ class MetricFact(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    ticket_id: Mapped[int] = mapped_column()  # no foreign key: a derived copy (migration ingest_0004)
     kind: Mapped[str] = mapped_column(String(20))
     seq: Mapped[int] = mapped_column(default=0)
     started_at: Mapped[datetime] = mapped_column()
@@ -73,7 +73,8 @@ class MetricFact(Base):
     agent_id: Mapped[int | None] = mapped_column()
 
     ticket: Mapped[Ticket] = relationship(
-        backref=backref("metric_facts", cascade="all, delete-orphan", passive_deletes=True))
+        primaryjoin="foreign(MetricFact.ticket_id) == Ticket.id",
+        backref=backref("metric_facts", cascade="all, delete-orphan"))
 
     def __repr__(self) -> str:
         return f"<MetricFact {self.ticket_id} {self.kind}#{self.seq} {self.result}>"

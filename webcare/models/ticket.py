@@ -68,7 +68,7 @@ class Ticket(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel_id: Mapped[int] = mapped_column()  # no foreign keys to configuration rows: migration ingest_0002
-    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
+    contact_id: Mapped[int | None] = mapped_column()  # no foreign key: migration ingest_0004
     thread_key: Mapped[str] = mapped_column(String(255))
     current_thread_key: Mapped[str | None] = mapped_column(String(255))
     kind: Mapped[str] = mapped_column(String(8))
@@ -126,7 +126,7 @@ class Ticket(Base):
 
     # No foreign keys to the shared configuration rows (migration ingest_0002): joined on these conditions.
     channel: Mapped[Channel] = relationship(primaryjoin="foreign(Ticket.channel_id) == Channel.id")
-    contact: Mapped[Contact | None] = relationship()
+    contact: Mapped[Contact | None] = relationship(primaryjoin="foreign(Ticket.contact_id) == Contact.id")
     department: Mapped[Department | None] = relationship(primaryjoin="foreign(Ticket.department_id) == Department.id")
     category: Mapped[Category | None] = relationship(primaryjoin="foreign(Ticket.category_id) == Category.id")
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
