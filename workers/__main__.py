@@ -12,11 +12,15 @@ import logging
 import pkgutil
 import sys
 
+from sqlalchemy.exc import SQLAlchemyError
+
 import workers
 from webcare.config import Settings, load_settings
 from webcare.logs import ContextFilter, configure_logging
 from webcare.memory import freeze_startup_objects
-from webcare.runtime import build_runtime
+from webcare.queue import QUEUE_INGEST
+from webcare.runtime import Runtime, build_runtime
+from webcare.services.routing.store import current_ruleset
 from workers import context
 from workers.heartbeat import BeatingWorker
 
@@ -35,10 +39,23 @@ def run_worker(settings: Settings, queues, *, burst: bool = False, name: str | N
     for handler in logging.getLogger().handlers:
         handler.addFilter(ContextFilter())
     _import_jobs()
+    if QUEUE_INGEST in queues:
+        warm_up(runtime)
     freeze_startup_objects()
     log.info("worker %s listening on %s", worker.name, ", ".join(queues))
     worker.work(burst=burst, with_scheduler=True, logging_level=settings.log_level.upper())
     return 0
+
+
+def warm_up(runtime: Runtime) -> None:
+    """Compile the routing rules now rather than in the first batch (about 0.2 s for the default rule set),
+    so they are frozen with the start-up objects. A database that is not reachable or not migrated yet leaves
+    it to the first batch, which compiles them (or fails and is retried) as it always could."""
+    try:
+        with runtime.transaction() as session:
+            current_ruleset(session)
+    except SQLAlchemyError as exc:
+        log.warning("routing rules not compiled at start-up: %s", exc.__class__.__name__)
 
 
 def _import_jobs() -> None:

@@ -1,0 +1,36 @@
+"""An ingest worker compiles the routing rules at start-up, before it takes its first batch."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+
+from webcare.runtime import build_runtime
+from webcare.services import seed
+from webcare.services.routing import store
+from workers.__main__ import warm_up
+
+
+def test_the_rules_are_compiled_before_the_first_batch(runtime):
+    with runtime.transaction() as session:
+        seed.seed_defaults(session)
+    store._cache.clear()
+
+    warm_up(runtime)
+
+    with runtime.transaction() as session:
+        stamp = store.read_stamp(session)
+        (cached_stamp, ruleset), = store._cache.values()
+        assert cached_stamp == stamp and ruleset.rules
+        assert store.current_ruleset(session) is ruleset  # the first batch uses it, no second compile
+
+
+def test_a_database_that_is_not_there_leaves_it_to_the_first_batch(settings, caplog, tmp_path):
+    missing = build_runtime(dataclasses.replace(
+        settings, database_url=f"sqlite:///{tmp_path / 'no-such-folder' / 'webcare.db'}"))
+    try:
+        with caplog.at_level(logging.WARNING, logger="workers.__main__"):
+            warm_up(missing)  # no exception: the worker starts and listens
+    finally:
+        missing.dispose()
+    assert "routing rules not compiled at start-up" in caplog.text
