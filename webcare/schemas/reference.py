@@ -22,6 +22,10 @@ class CategorySchema(Schema):
     department = fields.Function(lambda c: c.department.code if c.department else None, allow_none=True)
     handling_target = fields.Integer(allow_none=True)
     handling_unit = fields.String()
+    first_response_business_minutes = fields.Integer(allow_none=True, metadata={
+        "description": "the category's own first-response target; null: the SLA policy's (DM or public)"})
+    default_priority = fields.String(allow_none=True, metadata={"enum": ["urgent", "high", "normal", "low", None]})
+    is_threat = fields.Boolean(metadata={"description": "routed here, a ticket is flagged as a threat"})
     active = fields.Boolean()
 
 
