@@ -5,15 +5,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from datetime import timedelta
 
 import pytest
 from rq import Queue, SimpleWorker
 from sqlalchemy import select
 
 from tests import factories as f
+from tests.workers.pipeline import run_scheduled_now
+from webcare.db import utcnow
 from webcare.models import Ticket, WebhookDelivery
 from webcare.platforms.base import InboundMessage
-from webcare.services import webhooks
+from webcare.services import deadletters, webhooks
+from workers.webhooks import recover_lost_deliveries
 
 SECRET = "app-secret"
 
@@ -82,3 +86,26 @@ def test_subscription_handshake(client, channel):
     ok = client.get(f"/webhooks/facebook/{channel.id}?hub.mode=subscribe&hub.verify_token=vt&hub.challenge=42")
     assert ok.status_code == 200 and ok.get_data(as_text=True) == "42"
     assert client.get(f"/webhooks/facebook/{channel.id}?hub.verify_token=nee&hub.challenge=42").status_code == 403
+
+
+def test_a_discarded_dead_letter_of_a_delivery_stays_discarded(client, session, runtime, redis, channel):
+    """The recovery sweep puts back the job of an unprocessed delivery that has none; it must not bring back
+    a job that an administrator discarded on the dead-letter page (it did, every minute, for two days)."""
+    body = json.dumps({"entries": [{"id": "c-2"}]}).encode()  # no post and no author: the parser fails
+    assert client.post(f"/webhooks/facebook/{channel.id}", data=body, headers=signed(body)).status_code == 200
+    for _ in range(6):  # the first try and rq's five retries
+        SimpleWorker(["ingest"], connection=redis).work(burst=True)
+        run_scheduled_now(redis, "ingest")
+    [letter] = deadletters.dead_letters(redis)
+    admin = f.user(session, "admin")
+    session.commit()
+    f.login(client, admin.email)
+    f.form_post(client, f"/admin/dead-letters/{letter.job_id}/discard", page="/admin/dead-letters/")
+    assert deadletters.dead_letters(redis) == []
+    with runtime.transaction() as s:  # long enough ago to count as lost, were it not discarded
+        s.scalars(select(WebhookDelivery)).one().received_at = utcnow() - timedelta(minutes=5)
+    assert recover_lost_deliveries()["webhook_deliveries_requeued"] == []
+    assert Queue("ingest", connection=redis).job_ids == []
+    session.expire_all()
+    delivery = session.scalars(select(WebhookDelivery)).one()
+    assert delivery.processed_at is not None and delivery.error.startswith("discarded by an administrator")

@@ -19,9 +19,11 @@ from rq.executions import Execution, ExecutionRegistry
 from rq.job import Job
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 from rq.utils import as_text, parse_composite_key
+from sqlalchemy.orm import Session
 
 from webcare.errors import Conflict, NotFound
 from webcare.queue import ALL_QUEUES
+from webcare.services import webhooks
 
 PREVIEW_CHARS = 2000
 
@@ -68,11 +70,15 @@ def retry(redis: Redis, job_id: str) -> Job:
         raise Conflict(f"job {job_id} is not a failed job", code="not_failed") from exc
 
 
-def discard(redis: Redis, job_id: str) -> None:
+def discard(session: Session, redis: Redis, job_id: str) -> None:
+    """Delete a failed job for good. A webhook delivery's job also gives up its stored delivery: else the
+    recovery sweep, which puts back the job of an unprocessed delivery that has none, would bring it back."""
     job = _fetch(redis, job_id)
     registry = FailedJobRegistry(job.origin, connection=redis)
     if job.id not in registry.get_job_ids(cleanup=False):
         raise Conflict(f"job {job_id} is not a failed job", code="not_failed")
+    if job.func_name == webhooks.PROCESS_JOB:
+        webhooks.give_up(session, *job.args)
     registry.remove(job, delete_job=True)
 
 

@@ -179,6 +179,15 @@ def record_failure(session: Session, delivery_id: int, error: str) -> None:
         delivery.error = error[:2000]
 
 
+def give_up(session: Session, delivery_id: int) -> None:
+    """An administrator discarded the delivery's failed job: the delivery counts as done (not recovered,
+    its body cleared by retention like a processed one's), with the reason on it."""
+    delivery = session.get(WebhookDelivery, delivery_id)
+    if delivery is not None and delivery.processed_at is None:
+        delivery.processed_at = utcnow()
+        delivery.error = f"discarded by an administrator; last error: {delivery.error or '-'}"[:2000]
+
+
 def _handler(platform: str) -> WebhookHandler:
     handler = _HANDLERS.get(platform)
     if handler is None:

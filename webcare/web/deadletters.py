@@ -31,7 +31,7 @@ def act(job_id: str, action: str):
         deadletters.retry(runtime().redis, job_id)
         flash(_("The job is queued again."), "success")
     else:
-        deadletters.discard(runtime().redis, job_id)
+        deadletters.discard(db(), runtime().redis, job_id)
         flash(_("The job is discarded."), "success")
     audit.record(db(), current(), f"deadletter.{action}", origin(), target=("job", job_id))
     db().commit()
