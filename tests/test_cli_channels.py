@@ -49,6 +49,8 @@ def test_bad_input_exits_2(cli):
     assert cli("channels", "test", "999").exit_code == 2
     assert cli("channels", "add", "--platform", "mastodon", "--name", "N", "--base-url", "ftp://x",
                "--token-stdin", input="t\n").exit_code == 2
+    invisible = cli(*base[:5], "Z", *base[6:], "--token-stdin", input="gemeente-token\u200b\n")  # copied along
+    assert invisible.exit_code == 2 and "token contains a character" in invisible.stderr
     bad_handle = cli("channels", "add", "--platform", "mastodon", "--name", "H", "--base-url", "https://a.example",
                      "--handle", "@@@ ###", "--token-stdin", input="t\n")
     assert bad_handle.exit_code == 2 and "handle" in bad_handle.output

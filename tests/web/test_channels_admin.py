@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from rq import Queue, SimpleWorker
 from sqlalchemy import select
@@ -222,3 +224,25 @@ def test_a_malformed_handle_is_refused_in_dutch(client, session, admin):
         channel = channels.create_channel(session, platform="mastodon", name=handle, base_url="https://a.example",
                                           handle=handle, token="t")
         assert channel.handle == handle
+
+
+def test_a_refused_token_or_account_is_said_at_its_field(client, session, admin):
+    """The credentials' refusals (no token, an invisible character copied along with it, no LinkedIn organisation,
+    no Page ID, ...) come at their field in the user's language; they were flashed above the form as "Dit kan niet:"
+    with the service's English words."""
+    data = {"platform": "mastodon", "name": "M", "base_url": "https://a.example", "poll_interval_seconds": "60"}
+    cases = [({"token": ""}, "token"), ({"token": "gemeente-token\u200b"}, "token"),
+             ({"platform": "x", "base_url": "", "token": "{nope"}, "token"),
+             ({"platform": "x", "base_url": "", "token": "t", "x_refresh_token": "r"}, "x_client_id"),
+             ({"platform": "linkedin", "base_url": "", "token": "t", "oauth_refresh_token": "r",
+               "account_id": "1"}, "oauth_client_id"),
+             ({"platform": "linkedin", "base_url": "", "token": "t"}, "account_id"),
+             ({"platform": "facebook", "base_url": "", "token": "t"}, "meta_page_id"),
+             ({"platform": "bluesky", "base_url": "", "token": "t"}, "handle")]
+    for given, name in cases:
+        response = f.form_post(client, "/admin/channels/new", {**data, **given})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 400, given
+        assert re.search(rf'<div class="field has-error">\s*<label for="{name}"', html), given
+        assert "Dit kan niet" not in html and "flash-error" not in html, given
+    assert session.scalars(select(Channel)).all() == []

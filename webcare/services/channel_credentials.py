@@ -41,7 +41,11 @@ def build(platform: str, token: str, extra: dict[str, str] | None = None, *, han
     """The credentials to store for `platform`; raises ValidationFailed with a clear message."""
     token = (token or "").strip()
     if not token:
-        raise ValidationFailed("an access token is needed", fields={"token": "required"})
+        raise ValidationFailed("an access token is needed", fields={"token": "required"}, code="channel_token_required")
+    if not (token.isascii() and token.isprintable()):  # e.g. a zero-width space copied along: no HTTP header takes it
+        raise ValidationFailed("the token contains a character that is not in any platform's tokens (an invisible "
+                               "or non-ASCII character copied along?)", fields={"token": "characters"},
+                               code="channel_token_characters")
     extra = {key: str(value).strip() for key, value in (extra or {}).items() if value and str(value).strip()}
     return BUILDERS.get(platform, _access_token)(token, extra, handle, previous or {})
 
@@ -56,14 +60,15 @@ def _x(token: str, extra: dict[str, str], handle: str, previous: dict[str, Any])
     given.update({key: value for key, value in extra.items() if key in X_FIELDS})
     credentials = {"access_token": given.get("access_token", "").strip()}
     if not credentials["access_token"]:
-        raise ValidationFailed("the X token answer has no access_token", fields={"token": "access_token"})
+        raise ValidationFailed("the X token answer has no access_token", fields={"token": "access_token"},
+                               code="channel_token_json")
     for key in X_FIELDS:  # the app's client id and secret stay when only a new token is entered
         value = given.get(key) or (previous.get(key) if key != "refresh_token" else None)
         if value:
             credentials[key] = str(value)
     if credentials.get("refresh_token") and not credentials.get("client_id"):
         raise ValidationFailed("renewing an X token needs the app's OAuth 2.0 client ID",
-                               fields={"client_id": "required"})
+                               fields={"client_id": "required"}, code="channel_x_client")
     expires_in = given.get("expires_in")
     credentials["expires_at"] = int(time.time()) + int(expires_in) if str(expires_in or "").isdigit() else None
     return credentials
@@ -73,9 +78,11 @@ def _x_token_json(token: str, label: str = "X") -> dict[str, Any]:
     try:
         data = json.loads(token)
     except ValueError as exc:
-        raise ValidationFailed(f"the {label} token looks like JSON but cannot be read", fields={"token": "json"}) from exc
+        raise ValidationFailed(f"the {label} token looks like JSON but cannot be read", fields={"token": "json"},
+                               code="channel_token_json") from exc
     if not isinstance(data, dict):
-        raise ValidationFailed(f"the {label} token JSON must be an object", fields={"token": "json"})
+        raise ValidationFailed(f"the {label} token JSON must be an object", fields={"token": "json"},
+                               code="channel_token_json")
     return dict(data)
 
 
@@ -84,7 +91,7 @@ def _bluesky(token: str, extra: dict[str, str], handle: str, previous: dict[str,
     identifier = (extra.get("identifier") or handle or previous.get("identifier") or "").strip().lstrip("@")
     if not identifier:
         raise ValidationFailed("a Bluesky channel needs the account's handle, e.g. voorbeeldstad.nl",
-                               fields={"handle": "required"})
+                               fields={"handle": "required"}, code="channel_handle_required")
     return {"identifier": identifier, "app_password": token}
 
 
@@ -97,14 +104,15 @@ def _oauth(label: str, token: str, extra: dict[str, str],
     given.update({key: value for key, value in extra.items() if key in X_FIELDS})
     credentials: dict[str, Any] = {"access_token": str(given.get("access_token") or "").strip()}
     if not credentials["access_token"]:
-        raise ValidationFailed(f"the {label} token answer has no access_token", fields={"token": "access_token"})
+        raise ValidationFailed(f"the {label} token answer has no access_token", fields={"token": "access_token"},
+                               code="channel_token_json")
     for key in X_FIELDS:  # the app's client id and secret stay when only a new token is entered
         value = given.get(key) or (previous.get(key) if key != "refresh_token" else None)
         if value:
             credentials[key] = str(value)
     if credentials.get("refresh_token") and not (credentials.get("client_id") and credentials.get("client_secret")):
         raise ValidationFailed(f"renewing a {label} token needs the app's client id and client secret",
-                               fields={"client_id": "required"})
+                               fields={"client_id": "required"}, code="channel_oauth_client")
     expires_in = given.get("expires_in")
     credentials["expires_at"] = int(time.time()) + int(expires_in) if str(expires_in or "").isdigit() else None
     return credentials, given
@@ -117,7 +125,8 @@ def _linkedin(token: str, extra: dict[str, str], handle: str, previous: dict[str
         org = f"urn:li:organization:{org}"
     if not org.startswith("urn:li:organization:") or not org.rsplit(":", 1)[-1].isdigit():
         raise ValidationFailed("a LinkedIn channel needs the organisation, e.g. urn:li:organization:2414183 "
-                               "(the number in the Page's admin URL)", fields={"account_id": "required"})
+                               "(the number in the Page's admin URL)", fields={"account_id": "required"},
+                               code="channel_account_required")
     return {**credentials, "organization": org}
 
 
@@ -127,7 +136,7 @@ def _tiktok(token: str, extra: dict[str, str], handle: str, previous: dict[str, 
                    or previous.get("business_id") or "").strip()
     if not business:
         raise ValidationFailed("a TikTok channel needs the business account id (open_id of the authorisation)",
-                               fields={"account_id": "required"})
+                               fields={"account_id": "required"}, code="channel_account_required")
     return {**credentials, "business_id": business}
 # -- Meta (Facebook Page + Messenger, Instagram) ---------------------------------------------------
 META_FIELDS = ("page_id", "app_secret", "verify_token", "ig_user_id")
@@ -144,7 +153,7 @@ def _meta(platform: str) -> Builder:
         missing = [key for key in required if not credentials.get(key)]
         if missing:
             raise ValidationFailed(f"a {platform.capitalize()} channel needs: {', '.join(missing)}",
-                                   fields={key: "required" for key in missing})
+                                   fields={key: "required" for key in missing}, code="channel_meta_required")
         credentials.setdefault("verify_token", secrets.token_urlsafe(24))
         return credentials
 

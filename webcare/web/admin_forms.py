@@ -37,7 +37,10 @@ REFUSAL_FIELDS = {"email_taken": "email", "password_too_simple": "password", "de
                   "channel_url": "base_url", "channel_url_required": "base_url", "duplicate_name": "name",
                   "department_code": "code", "department_taken": "code",
                   "calendar_zone": "timezone", "calendar_taken": "name", "policy_taken": "name",
-                  "channel_handle": "handle"}
+                  "channel_handle": "handle", "channel_token_required": "token", "channel_token_characters": "token",
+                  "channel_token_json": "token", "channel_x_client": "x_client_id",
+                  "channel_oauth_client": "oauth_client_id", "channel_handle_required": "handle",
+                  "channel_account_required": "account_id", "channel_meta_required": "meta_page_id"}
 
 
 def show_refusal(form: FlaskForm, exc: DomainError) -> None:

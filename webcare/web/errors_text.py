@@ -41,6 +41,18 @@ BY_CODE = {
     "duplicate_name": _l("There is already a channel with this name."),
     "channel_handle": _l("An account handle is a name such as @gemeente, or @gemeente@social.example.nl on "
                          "Mastodon: letters, digits, _ . and -."),
+    "channel_token_required": _l("Enter the access token."),
+    "channel_token_characters": _l("The token contains a character that tokens never have, such as an invisible "
+                                   "character copied along with it. Copy the token again."),
+    "channel_token_json": _l("The token looks like the platform's JSON answer, but it cannot be read or has no "
+                             "access_token."),
+    "channel_x_client": _l("To renew the token, Webcare also needs the app's OAuth 2.0 client ID."),
+    "channel_oauth_client": _l("To renew the token, Webcare also needs the app's client ID and client secret."),
+    "channel_handle_required": _l("A Bluesky channel needs the account handle, e.g. voorbeeldstad.nl."),
+    "channel_account_required": _l("Enter the account the token acts for: the LinkedIn organisation (e.g. "
+                                   "urn:li:organization:2414183) or the TikTok business account ID."),
+    "channel_meta_required": _l("A Facebook or Instagram channel needs the Page ID and the Meta app secret; "
+                                "Instagram also the Instagram account ID."),
     "department_code": _l("A department code is letters and digits only, at most 16, e.g. OW."),
     "department_taken": _l("There is already a department with this code."),
     "calendar_time": _l("'%(value)s' is not a time of day: write HH:MM, from 00:00 to 24:00."),
