@@ -208,6 +208,16 @@ def test_oversized_bodies_are_refused(client, session, meta, facebook):  # noqa:
     assert session.scalars(select(WebhookDelivery)).all() == []
 
 
+def test_a_signed_body_nested_too_deep_is_refused_with_400(client, session, meta, facebook):  # noqa: F811
+    """The JSON parser gives up on a body nested some 100,000 levels deep (RecursionError, no ValueError): it
+    was a 500; it is a malformed body like any other."""
+    body = b'{"object": "page", "entry": [], "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    headers = {"X-Hub-Signature-256": "sha256=" + hmac.new(APP_SECRET.encode(), body, hashlib.sha256).hexdigest()}
+    response = client.post(f"/webhooks/facebook/{facebook.id}", data=body, headers=headers)
+    assert response.status_code == 400 and "nests too deep" in response.json["error"]["message"]
+    assert session.scalars(select(WebhookDelivery)).all() == []
+
+
 def test_a_delivery_whose_job_was_lost_is_processed_once(runtime, client, redis, session, meta, facebook):  # noqa: F811
     """Redis lost the processing job of a stored delivery: the recovery sweep puts it back, once."""
     post = meta.announce("De markt gaat door.")

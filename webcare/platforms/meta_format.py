@@ -41,6 +41,8 @@ def load(body: bytes) -> dict[str, Any]:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadDelivery("the webhook body is not JSON") from exc
+    except RecursionError:  # nested deeper than the parser goes (not a ValueError: it was a 500)
+        raise BadDelivery("the webhook body nests too deep to be a Meta notification") from None
     if not isinstance(data, dict) or not isinstance(data.get("entry", []), list):
         raise BadDelivery("the webhook body is not a Meta notification (no entry list)")
     return data
