@@ -108,6 +108,9 @@ def test_dead_letters_can_be_inspected_retried_and_discarded(client, session, ad
     page = client.get("/admin/dead-letters/").get_data(as_text=True)
     assert "workers.ingest.ingest_batch" in page and "channel 424242 not found" in page and "424242" in page
 
+    discard_form = re.search(rf'<form [^>]*action="/admin/dead-letters/{job.id}/discard"[^>]*>', page).group(0)
+    assert "data-confirm=" in discard_form  # it cannot be undone: the page asks first, as for deleting a rule
+
     f.form_post(client, f"/admin/dead-letters/{job.id}/retry", page="/admin/dead-letters/")
     assert queue.job_ids == [job.id]
     SimpleWorker(["ingest"], connection=redis).work(burst=True)
