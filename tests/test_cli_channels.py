@@ -47,8 +47,10 @@ def test_bad_input_exits_2(cli):
     duplicate = cli(*base, "--token-stdin", input="t\n")
     assert duplicate.exit_code == 2 and "already exists" in duplicate.output
     assert cli("channels", "test", "999").exit_code == 2
-    assert cli("channels", "add", "--platform", "mastodon", "--name", "N", "--base-url", "ftp://x",
-               "--token-stdin", input="t\n").exit_code == 2
+    for url in ("ftp://x", "http://[::1", "https://a.example:99999"):  # the second was a traceback (ValueError)
+        bad_url = cli("channels", "add", "--platform", "mastodon", "--name", "N", "--base-url", url,
+                      "--token-stdin", input="t\n")
+        assert bad_url.exit_code == 2 and "http(s) URL" in bad_url.stderr
     invisible = cli(*base[:5], "Z", *base[6:], "--token-stdin", input="gemeente-token\u200b\n")  # copied along
     assert invisible.exit_code == 2 and "token contains a character" in invisible.stderr
     bad_handle = cli("channels", "add", "--platform", "mastodon", "--name", "H", "--base-url", "https://a.example",

@@ -288,8 +288,13 @@ def _valid_base_url(platform: str, base_url: str | None) -> str | None:
             raise ValidationFailed("a Mastodon channel needs the server's address, e.g. https://social.example.nl",
                                    fields={"base_url": "required"}, code="channel_url_required")
         return None
-    parts = urlparse(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > 1024:
+    try:
+        parts = urlparse(url)
+        valid = (parts.scheme in ("http", "https") and bool(parts.hostname) and len(url) <= 1024
+                 and (parts.port is None or parts.port > 0) and url.isprintable() and " " not in url)
+    except ValueError:  # an unclosed IPv6 address ("http://[::1"), a port beyond 65535
+        valid = False
+    if not valid:
         raise ValidationFailed("the server address must be an http(s) URL", fields={"base_url": url},
                                code="channel_url")
     return url
