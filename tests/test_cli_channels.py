@@ -51,6 +51,10 @@ def test_bad_input_exits_2(cli):
         bad_url = cli("channels", "add", "--platform", "mastodon", "--name", "N", "--base-url", url,
                       "--token-stdin", input="t\n")
         assert bad_url.exit_code == 2 and "http(s) URL" in bad_url.stderr
+    with_password = cli("channels", "add", "--platform", "mastodon", "--name", "N", "--base-url",
+                        "https://beheer:geheim@social.example", "--token-stdin", input="t\n")
+    assert with_password.exit_code == 2 and "user name or password" in with_password.stderr
+    assert "geheim" not in with_password.output  # it was stored and printed, and shown on the admin pages
     invisible = cli(*base[:5], "Z", *base[6:], "--token-stdin", input="gemeente-token\u200b\n")  # copied along
     assert invisible.exit_code == 2 and "token contains a character" in invisible.stderr
     bad_handle = cli("channels", "add", "--platform", "mastodon", "--name", "H", "--base-url", "https://a.example",

@@ -190,6 +190,9 @@ def test_a_refused_channel_keeps_the_form_and_says_why_in_dutch(client, session,
         assert response.status_code == 400
         assert "Het serveradres begint met http:// of https://" in html and "http(s) URL" not in html
         assert f'value="{base_url}"' in html and 'value="Mastodon nieuw"' in html and 'value="@gemeente"' in html
+    response = f.form_post(client, "/admin/channels/new", {**data, "base_url": "https://beheer:geheim@a.example"})
+    assert response.status_code == 400  # was stored, and the password shown on the channel pages
+    assert "Het serveradres mag geen gebruikersnaam of wachtwoord bevatten" in response.get_data(as_text=True)
     channels.create_channel(session, platform="mastodon", name="Mastodon (demo)", base_url="https://a.example",
                             token="t")
     session.commit()

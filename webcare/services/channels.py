@@ -297,6 +297,9 @@ def _valid_base_url(platform: str, base_url: str | None) -> str | None:
     if not valid:
         raise ValidationFailed("the server address must be an http(s) URL", fields={"base_url": url},
                                code="channel_url")
+    if parts.username is not None or parts.password is not None:  # it would be shown on pages and in the CLI
+        raise ValidationFailed("the server address must not hold a user name or password; the token is the "
+                               "credential", fields={"base_url": "credentials"}, code="channel_url_credentials")
     return url
 
 

@@ -37,6 +37,8 @@ BY_CODE = {
     "canned_field": _l("A canned response may only use {naam}, {afdeling} and {termijn}."),
     "canned_braces": _l("The text has a brace without its partner; write fields as {naam}."),
     "channel_url": _l("The server address must start with http:// or https://, e.g. https://social.example.nl."),
+    "channel_url_credentials": _l("The server address must not contain a user name or password; Webcare signs "
+                                  "in with the access token."),
     "channel_url_required": _l("A Mastodon channel needs the server address, e.g. https://social.example.nl."),
     "duplicate_name": _l("There is already a channel with this name."),
     "channel_handle": _l("An account handle is a name such as @gemeente, or @gemeente@social.example.nl on "
