@@ -107,6 +107,19 @@ def test_private_reply_is_a_direct_message_to_the_citizen(runtime, redis, sessio
                for n in mastodon.citizen("fatima").notifications(types=["mention"]))
 
 
+def test_a_private_reply_mentions_the_citizen_whatever_lookalikes_the_text_holds(runtime, redis, session, mastodon,  # noqa: F811
+                                                                                    channel, agent):
+    """A direct status reaches only the accounts it mentions: `@jan` inside an e-mail address or a longer name is
+    no mention of jan, so the reply still starts with one."""
+    ticket, status = ticket_from(runtime, redis, session, mastodon, channel, name="jan", text="Vraag over bouwafval.",
+                                 visibility="direct")
+    reply(session, ticket, agent, "Mail de foto's naar afval@jansen-bouw.nl, of stuur ze aan @jansen.", "private")
+    work(redis)
+
+    [posted] = our_replies(mastodon, status, session)
+    assert posted["visibility"] == "direct" and "jan" in [m["acct"] for m in posted["mentions"]]
+
+
 def test_a_job_that_died_after_posting_does_not_post_twice(runtime, redis, session, mastodon, channel, agent):  # noqa: F811
     """Posted, then the worker died before committing `sent`: the rerun finds the same post."""
     ticket, status = ticket_from(runtime, redis, session, mastodon, channel, name="jan", text="Hondenpoep overal!")

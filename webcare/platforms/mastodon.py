@@ -12,6 +12,7 @@ private mentions once, or `ignore` both (then filtered DMs are missed). See docs
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -252,11 +253,13 @@ class MastodonAdapter(PlatformAdapter):
 
 
 def _with_mention(request: ReplyRequest) -> str:
-    """Mastodon notifies only mentioned accounts (and a DM reaches only them): mention the citizen."""
+    """Mastodon notifies only mentioned accounts (and a DM reaches only them): mention the citizen, unless
+    the text already does. Only a mention as Mastodon reads one counts: `@jan` in `afval@jansen.nl` or in
+    `@jansen` is none, and `@jan` alone is not `jan@mastodon.nl` (the server would take a local `jan`)."""
     text = request.text.strip()
     if request.recipient:
         mention = "@" + request.recipient.lstrip("@")
-        if mention.lower() not in text.lower():
+        if not re.search(rf"(?<![\w/@]){re.escape(mention)}(?![\w@]|[.-]\w)", text, re.IGNORECASE):
             text = f"{mention} {text}"
     return text
 
