@@ -31,14 +31,24 @@ def latest_raw(session, ticket, raw: dict) -> None:
 @pytest.mark.parametrize("platform", platforms.supported_platforms())
 def test_every_adapter_sets_the_composers_limit(session, agent, platform):
     ticket = f.ticket(session, f.channel(session, platform), department_code="KCC")
-    assert compose.rules_for(ticket).limit == platforms.capabilities(platform).max_reply_length
+    added = platforms.adapter_class(platform).reply_overhead(compose.reply_context(ticket))
+    assert compose.rules_for(ticket).limit == platforms.capabilities(platform).max_reply_length - added
 
 
 def test_a_channel_setting_overrides_the_limit(session, agent):
-    ticket = f.ticket(session, f.channel(session, "mastodon", settings={"max_chars": 5000}), department_code="KCC")
+    ticket = f.ticket(session, f.channel(session, "x", settings={"max_chars": 5000}), department_code="KCC")
     compose.send_reply(session, ticket, agent, "a" * 5000, "public")
     with pytest.raises(ValidationFailed):
         compose.send_reply(session, ticket, agent, "a" * 5001, "public")
+
+
+def test_the_limit_leaves_room_for_the_mention_mastodon_puts_in_front(session, agent):
+    ticket = f.ticket(session, f.channel(session, "mastodon", settings={"max_chars": 5000}), department_code="KCC")
+    latest_raw(session, ticket, {"acct": "jan@mastodon.nl"})
+    assert compose.rules_for(ticket).limit == 5000 - len("@jan@mastodon.nl ")
+    latest_raw(session, ticket, {})  # e.g. an imported conversation: the author's handle is mentioned
+    handle = compose.reply_context(ticket)["author_handle"]
+    assert handle and compose.rules_for(ticket).limit == 5000 - len("@" + handle.lstrip("@") + " ")
 
 
 def test_private_replies_follow_the_adapter_for_this_thread(session, agent):

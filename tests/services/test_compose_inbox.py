@@ -9,6 +9,7 @@ from rq import Queue
 from sqlalchemy import select
 
 from tests import factories as f
+from webcare import platforms
 from webcare.db import utcnow
 from webcare.errors import ValidationFailed
 from webcare.models import Message, Ticket, TicketEvent
@@ -42,6 +43,7 @@ def test_reply_is_queued_and_ticket_moves(session, people, redis):
                                                  ("linkedin", 1250)])
 def test_length_limit_per_platform(session, people, platform, limit):
     ticket = f.ticket(session, f.channel(session, platform), department_code="KCC")
+    limit -= platforms.adapter_class(platform).reply_overhead(compose.reply_context(ticket))  # Mastodon's @mention
     compose.send_reply(session, ticket, people["agent"], "a" * limit, "public")
     with pytest.raises(ValidationFailed) as caught:
         compose.send_reply(session, ticket, people["agent"], "a" * (limit + 1), "public")

@@ -15,9 +15,10 @@ from sqlalchemy import select
 from tests import factories as f
 from tests.fakes.mastodon import MUNICIPALITY_TOKEN, RATE_LIMIT, mastodon, rate_limited_mastodon  # noqa: F401
 from webcare.db import utcnow
+from webcare.errors import ValidationFailed
 from webcare.models import Channel, Message, Notification, Ticket, TicketEvent
 from webcare.queue import QUEUE_REPLIES
-from webcare.services import polling, replies
+from webcare.services import compose, polling, replies
 from workers.heartbeat import BeatingWorker
 from workers.replies import recover_stuck_replies
 
@@ -118,6 +119,23 @@ def test_a_private_reply_mentions_the_citizen_whatever_lookalikes_the_text_holds
 
     [posted] = our_replies(mastodon, status, session)
     assert posted["visibility"] == "direct" and "jan" in [m["acct"] for m in posted["mentions"]]
+
+
+def test_a_reply_as_long_as_the_composer_allows_fits_on_the_server_with_its_mention(runtime, redis, session,
+                                                                                      mastodon, channel, agent):  # noqa: F811
+    """The @mention in front counts against the server's 500 characters: the composer leaves room for it."""
+    ticket, status = ticket_from(runtime, redis, session, mastodon, channel, name="fatima", text="Vraag over afval.")
+    limit = compose.rules_for(ticket).limit
+    with pytest.raises(ValidationFailed):
+        compose.send_reply(session, ticket, agent, "a" * (limit + 1), "public")
+    message = compose.send_reply(session, ticket, agent, "a" * limit, "public")
+    session.commit()
+    work(redis)
+
+    session.expire_all()
+    assert session.get(Message, message.id).delivery_state == "sent"
+    [posted] = our_replies(mastodon, status, session)
+    assert "@fatima" in posted["content"]
 
 
 def test_a_job_that_died_after_posting_does_not_post_twice(runtime, redis, session, mastodon, channel, agent):  # noqa: F811

@@ -167,10 +167,18 @@ class PlatformAdapter(ABC):
 
         `context` (built by `services.compose.reply_context`) is the raw payload of the citizen's latest
         message in the thread (`InboundMessage.raw`, e.g. X's `receives_your_dm`) plus:
-        `kind` (the ticket's kind), `visibility` (public | private) and `last_inbound_at` (ISO 8601 time,
-        UTC, of the citizen's latest message, or None: for windows such as Messenger's 24 hours).
+        `kind` (the ticket's kind), `visibility` (public | private), `last_inbound_at` (ISO 8601 time,
+        UTC, of the citizen's latest message, or None: for windows such as Messenger's 24 hours) and
+        `author_handle` (that message's author).
         A class method: the composer asks without building an adapter (no credentials, no HTTP)."""
         return cls.private_replies
+
+    @classmethod
+    def reply_overhead(cls, context: dict[str, Any]) -> int:
+        """Characters `send_reply` adds to the author's text in this thread, which the platform counts
+        against `max_reply_length` (Mastodon: the citizen's @mention); `context` as for `can_reply_privately`.
+        The composer leaves room for them."""
+        return 0
 
     @abstractmethod
     def verify(self) -> AccountInfo:

@@ -75,6 +75,13 @@ class MastodonAdapter(PlatformAdapter):
                                session=self.http, user_agent="Webcare")
         self._ancestors: dict[str, list[dict]] = {}
 
+    @classmethod
+    def reply_overhead(cls, context: dict[str, Any]) -> int:
+        """The citizen's @mention and a space, which `send_reply` puts in front of the text (counted in
+        full: a real server counts a remote address without its domain, the mock every character)."""
+        recipient = context.get("acct") or (context.get("author_handle") or "").lstrip("@")
+        return len(recipient) + 2 if recipient else 0
+
     # -- account ----------------------------------------------------------------------------------
     def verify(self) -> AccountInfo:
         account = self._call(self.client.account_verify_credentials)

@@ -44,8 +44,9 @@ class PlatformRules:
 
 
 def rules_for(ticket: Ticket) -> PlatformRules:
-    """The platform's rules for this ticket, from its adapter (`platforms.capabilities` and
-    `can_reply_privately`); a channel's `settings.max_chars` overrides the length (e.g. a Mastodon
+    """The platform's rules for this ticket, from its adapter (`platforms.capabilities`,
+    `can_reply_privately` and `reply_overhead`, what the adapter adds to the text, such as Mastodon's
+    @mention); a channel's `settings.max_chars` overrides the platform's length (e.g. a Mastodon
     instance's own limit). A platform without an adapter: the default limit, and a private reply only
     in a private conversation."""
     channel = ticket.channel
@@ -58,22 +59,25 @@ def rules_for(ticket: Ticket) -> PlatformRules:
     limit = channels.reply_limit(channel)
     if caps is None:
         return PlatformRules(channel.platform, limit, ticket.visibility == "private", public_allowed)
-    allowed = caps.private_replies and platforms.adapter_class(channel.platform).can_reply_privately(
-        ticket.kind, reply_context(ticket))
-    return PlatformRules(channel.platform, limit, bool(allowed), public_allowed, caps.private_reply_note)
+    adapter, context = platforms.adapter_class(channel.platform), reply_context(ticket)
+    allowed = caps.private_replies and adapter.can_reply_privately(ticket.kind, context)
+    return PlatformRules(channel.platform, limit - adapter.reply_overhead(context), bool(allowed), public_allowed,
+                         caps.private_reply_note)
 
 
 def reply_context(ticket: Ticket) -> dict[str, Any]:
     """What `can_reply_privately` decides on (base.PlatformAdapter): the raw payload of the citizen's
-    latest message, with `kind`, `visibility` and `last_inbound_at` (ISO time of that message)."""
+    latest message, with `kind`, `visibility`, `last_inbound_at` (ISO time of that message) and
+    `author_handle` (its author)."""
     session = object_session(ticket)
-    raw = None
+    latest = None
     if session is not None and ticket.id is not None:
-        raw = session.scalar(select(Message.raw).where(Message.ticket_id == ticket.id, Message.direction == "in")
-                             .order_by(Message.id.desc()).limit(1))
+        latest = session.execute(select(Message.raw, Message.author_handle).where(
+            Message.ticket_id == ticket.id, Message.direction == "in").order_by(Message.id.desc()).limit(1)).first()
     last = ticket.last_inbound_at
-    return {**(raw or {}), "kind": ticket.kind, "visibility": ticket.visibility,
-            "last_inbound_at": last.replace(tzinfo=last.tzinfo or UTC).isoformat() if last else None}
+    return {**((latest.raw if latest else None) or {}), "kind": ticket.kind, "visibility": ticket.visibility,
+            "last_inbound_at": last.replace(tzinfo=last.tzinfo or UTC).isoformat() if last else None,
+            "author_handle": latest.author_handle if latest else None}
 
 
 def default_visibility(ticket: Ticket) -> str:
