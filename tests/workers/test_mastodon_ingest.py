@@ -13,7 +13,7 @@ from tests import factories as f
 from tests.fakes.mastodon import mastodon  # noqa: F401  (fixture)
 from webcare.db import utcnow
 from webcare.models import Channel, Contact, Message, Ticket, TicketEvent
-from webcare.services import polling
+from webcare.services import polling, replies
 from workers.heartbeat import BeatingWorker
 
 
@@ -179,6 +179,37 @@ def test_second_message_in_a_thread_joins_its_ticket(runtime, redis, session, ma
     assert without_ack(private) == ["created", "routed", "message_in", "message_in"]
     ours = len([m for m in public.messages if m.direction == "out" and m.delivery_state == "sent"])
     assert public.activity_seq == 2 + ours and public.last_inbound_at >= public.created_at
+
+
+def test_a_citizen_answering_our_private_reply_stays_in_the_ticket_of_their_post(runtime, redis, session, mastodon,  # noqa: F811
+                                                                                    channel):
+    """Asked privately for an address under a public post, or acknowledged with a direct status under a
+    followers-only one, the citizen answers with a DM in that thread: it joins the post's ticket, not a new one."""
+    agent = f.user(session, "agent")
+    session.commit()
+    mastodon.post("jan", "De lantaarnpaal bij de school is kapot.")
+    mastodon.post("piet", "Alleen voor volgers: de stoep bij nummer 5 ligt open.", visibility="private")
+    poll_now(runtime, redis, channel.id)
+    work(redis)  # the acknowledgements (public to jan, direct to piet)
+    public, private = tickets(session)
+    replies.queue_reply(session, public, agent, "Bij welk huisnummer staat de paal?", "private")
+    session.commit()
+    work(redis)
+    for name in ("jan", "piet"):
+        [ours] = [s for s in mastodon.statuses_by_municipality()
+                  if s["visibility"] == "direct" and s["mentions"][0]["acct"] == name]
+        mastodon.citizen(name).status_post("@gemeente Bij nummer 5.", visibility="direct", in_reply_to_id=ours["id"])
+    poll_now(runtime, redis, channel.id)
+
+    assert count(session, Ticket) == 2 and inbound(session) == 4
+    for ticket in tickets(session):
+        [_, answer] = [m for m in ticket.messages if m.direction == "in"]
+        assert (answer.text, answer.visibility) == ("@gemeente Bij nummer 5.", "private")
+
+    [to_jan] = [s for s in mastodon.statuses_by_municipality() if s["content"].endswith("staat de paal?</p>")]
+    mastodon.post("fatima", "Die paal staat voor mijn deur.", visibility="direct", in_reply_to=to_jan["id"])
+    poll_now(runtime, redis, channel.id)
+    assert tickets(session)[-1].thread_key.startswith("dm:")  # another citizen's DM: not in jan's ticket
 
 
 def test_a_reply_under_our_own_post_is_a_comment_thread_of_its_own(runtime, redis, session, mastodon, channel):  # noqa: F811

@@ -3,7 +3,9 @@
 Thread keys (see docs/INGEST.md):
 - a DM (`visibility=direct`) belongs to the private conversation with its participants:
   `dm:<sorted account ids other than ours>`; Mastodon's own conversation id is not stable on every
-  server and two DMs of one citizen are one conversation for a municipality;
+  server and two DMs of one citizen are one conversation for a municipality; but a DM in reply within
+  the thread of the writer's own post that is no DM (an answer to our private reply there) belongs to that
+  thread;
 - a public (or followers-only) post belongs to the thread rooted at the first post in its reply chain that
   is not ours:
   `status:<id>`. A citizen replying under one of our own posts gets their own thread (kind `comment`),
@@ -76,6 +78,20 @@ def dm_thread_key(status: dict[str, Any], own_id: str) -> str:
     return "dm:" + ",".join(sorted(participants))
 
 
+def direct_thread(status: dict[str, Any], own_id: str,
+                  ancestors_of: Callable[[str], list[dict[str, Any]]]) -> tuple[str, str]:
+    """(thread key, kind) of a DM: its private conversation, unless it answers within the thread of the same
+    citizen's post that is no DM (our private answer to a public post, our direct acknowledgement of a
+    followers-only one): then it belongs to that post's ticket, as their public replies do. A DM within
+    another citizen's thread stays in the writer's private conversation."""
+    if status.get("in_reply_to_id"):
+        ancestors = ancestors_of(str(status["id"]))
+        root = next((a for a in ancestors if str(a["account"]["id"]) != own_id), None)
+        if root and root.get("visibility") != "direct" and str(root["account"]["id"]) == str(status["account"]["id"]):
+            return f"status:{root['id']}", "dm"
+    return dm_thread_key(status, own_id), "dm"
+
+
 def public_thread(status: dict[str, Any], ancestors: list[dict[str, Any]], own_id: str) -> tuple[str, str]:
     """(thread key, kind) of a public post given its ancestors, oldest first."""
     if not ancestors:
@@ -128,7 +144,7 @@ def parse_notification(notification: dict[str, Any], own_id: str, default_host: 
         return None
     status = notification["status"]
     if status.get("visibility") == "direct":
-        thread = (dm_thread_key(status, own_id), "dm")
+        thread = direct_thread(status, own_id, ancestors_of)
     elif status.get("in_reply_to_id"):
         thread = public_thread(status, ancestors_of(str(status["id"])), own_id)
     else:
