@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
+import struct
 import time
+import zlib
 from datetime import timedelta
 
 import pytest
@@ -109,6 +112,29 @@ def _published(pubsub) -> list[dict]:
             event = json.loads(item["data"])  # an event, or a batch's events
             found.extend(event if isinstance(event, list) else [event])
     return found
+
+
+def test_a_poll_s_options_and_the_descriptions_of_media_are_in_the_text(runtime, redis, session, mastodon, channel):  # noqa: F811
+    """Neither is in a status's HTML content: the agent should see what the citizen asks to choose from, and
+    what a photo shows without opening it."""
+    jan = mastodon.citizen("jan")
+    jan.status_post("@gemeente Welke oversteek moet eerst veiliger?",
+                    poll=jan.make_poll(["Kerkstraat", "Stationsweg"], expires_in=3600))
+    photo = jan.media_post(io.BytesIO(_png()), mime_type="image/png", description="Omgevallen lantaarnpaal")
+    jan.status_post("@gemeente Zie foto.", media_ids=[photo["id"]])
+    poll_now(runtime, redis, channel.id)
+
+    texts = sorted(session.scalars(select(Message.text).where(Message.direction == "in")))
+    assert texts == ["@gemeente Welke oversteek moet eerst veiliger?\n\n- Kerkstraat\n- Stationsweg",
+                     f"@gemeente Zie foto.\n\nOmgevallen lantaarnpaal ({photo['url']})"]
+
+
+def _png() -> bytes:
+    """A 1x1 PNG image."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
 
 
 def test_filtered_dm_becomes_one_ticket_and_the_request_is_accepted(runtime, redis, session, mastodon, channel):  # noqa: F811

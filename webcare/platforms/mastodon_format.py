@@ -50,13 +50,18 @@ def qualified_acct(account: dict[str, Any], default_host: str) -> str:
 
 
 def status_text(status: dict[str, Any]) -> str:
-    """The post as plain text: content warning first, links kept, media as links at the end."""
+    """The post as plain text: content warning first, links kept, a poll's options as a list (they are not
+    in the content), media as links at the end, after its description (alt text) when it has one."""
     text = html_to_text(status.get("content"))
     spoiler = (status.get("spoiler_text") or "").strip()
     if spoiler:
         text = f"CW: {spoiler}\n\n{text}"
-    media = [m.get("url") or m.get("remote_url") for m in status.get("media_attachments") or []]
-    media = [url for url in media if url]
+    options = [str(o.get("title") or "").strip() for o in (status.get("poll") or {}).get("options") or []]
+    if any(options):
+        text = text + "\n\n" + "\n".join(f"- {option}" for option in options if option)
+    media = [(m.get("url") or m.get("remote_url"), (m.get("description") or "").strip())
+             for m in status.get("media_attachments") or []]
+    media = [f"{about} ({url})" if about else url for url, about in media if url]  # as html_to_text writes a link
     if media:
         text = text + "\n\n" + "\n".join(media)
     return text[:MAX_TEXT]
