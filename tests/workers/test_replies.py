@@ -138,6 +138,22 @@ def test_a_reply_as_long_as_the_composer_allows_fits_on_the_server_with_its_ment
     assert "@fatima" in posted["content"]
 
 
+def test_a_private_reply_to_a_group_dm_goes_to_everyone_in_it(runtime, redis, session, mastodon, channel, agent):  # noqa: F811
+    """A DM to us and a neighbour is one conversation (one ticket): the answer mentions both, as Mastodon's apps
+    do, so the citizen's answer to it, which mentions the same accounts, stays in that ticket."""
+    ticket, status = ticket_from(runtime, redis, session, mastodon, channel, name="jan",
+                                 text="@piet Onze gezamenlijke schutting is omgewaaid.", visibility="direct")
+    reply(session, ticket, agent, "Staat de schutting op gemeentegrond?", "private")
+    work(redis)
+    [posted] = our_replies(mastodon, status, session)
+    assert posted["visibility"] == "direct" and {m["acct"] for m in posted["mentions"]} == {"jan", "piet"}
+
+    answer, _ = ticket_from(runtime, redis, session, mastodon, channel, name="jan", text="@piet Ja, langs het fietspad.",
+                            visibility="direct", in_reply_to=posted["id"])
+    assert answer.id == ticket.id and session.scalars(select(Ticket)).all() == [answer]
+    assert [m.text for m in answer.messages if m.direction == "in"][-1].endswith("fietspad.")
+
+
 def test_a_job_that_died_after_posting_does_not_post_twice(runtime, redis, session, mastodon, channel, agent):  # noqa: F811
     """Posted, then the worker died before committing `sent`: the rerun finds the same post."""
     ticket, status = ticket_from(runtime, redis, session, mastodon, channel, name="jan", text="Hondenpoep overal!")

@@ -77,10 +77,10 @@ class MastodonAdapter(PlatformAdapter):
 
     @classmethod
     def reply_overhead(cls, context: dict[str, Any]) -> int:
-        """The citizen's @mention and a space, which `send_reply` puts in front of the text (counted in
-        full: a real server counts a remote address without its domain, the mock every character)."""
+        """The @mentions and spaces that `send_reply` puts in front of the text (counted in full: a real
+        server counts a remote address without its domain, the mock every character)."""
         recipient = context.get("acct") or (context.get("author_handle") or "").lstrip("@")
-        return len(recipient) + 2 if recipient else 0
+        return sum(len(mention) + 1 for mention in _addressees(recipient, context))
 
     # -- account ----------------------------------------------------------------------------------
     def verify(self) -> AccountInfo:
@@ -260,15 +260,21 @@ class MastodonAdapter(PlatformAdapter):
 
 
 def _with_mention(request: ReplyRequest) -> str:
-    """Mastodon notifies only mentioned accounts (and a DM reaches only them): mention the citizen, unless
-    the text already does. Only a mention as Mastodon reads one counts: `@jan` in `afval@jansen.nl` or in
-    `@jansen` is none, and `@jan` alone is not `jan@mastodon.nl` (the server would take a local `jan`)."""
+    """Mastodon notifies only mentioned accounts (and a DM reaches only them): mention the citizen (and the
+    other participants of their DM), unless the text already does. Only a mention as Mastodon reads one
+    counts: `@jan` in `afval@jansen.nl` or in `@jansen` is none, and `@jan` alone is not `jan@mastodon.nl`
+    (the server would take a local `jan`)."""
     text = request.text.strip()
-    if request.recipient:
-        mention = "@" + request.recipient.lstrip("@")
-        if not re.search(rf"(?<![\w/@]){re.escape(mention)}(?![\w@]|[.-]\w)", text, re.IGNORECASE):
-            text = f"{mention} {text}"
-    return text
+    missing = [mention for mention in _addressees(request.recipient, request.context)
+               if not re.search(rf"(?<![\w/@]){re.escape(mention)}(?![\w@]|[.-]\w)", text, re.IGNORECASE)]
+    return " ".join([*missing, text])
+
+
+def _addressees(recipient: str | None, context: dict[str, Any]) -> list[str]:
+    """The mentions a reply needs: the citizen, and in a DM the others the citizen wrote to (`cc`), as
+    Mastodon's apps do, so the answer stays in the conversation (and the ticket) the citizen started."""
+    names = [recipient or "", *(context.get("cc") or [])]
+    return list(dict.fromkeys("@" + name.lstrip("@") for name in names if name.lstrip("@")))
 
 
 def _sent(status: dict[str, Any]) -> SentReply:

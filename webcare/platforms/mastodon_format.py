@@ -106,8 +106,10 @@ def public_thread(status: dict[str, Any], ancestors: list[dict[str, Any]], own_i
     return f"status:{root['id']}", kind
 
 
-def normalise(notification: dict[str, Any], thread: tuple[str, str], default_host: str) -> InboundMessage:
-    """A mention notification as an `InboundMessage`; `thread` is (thread key, kind)."""
+def normalise(notification: dict[str, Any], thread: tuple[str, str], default_host: str,
+              own_id: str = "") -> InboundMessage:
+    """A mention notification as an `InboundMessage`; `thread` is (thread key, kind). A DM's raw payload
+    lists its other participants (`cc`: their `acct`s, not ours nor the author's), whom a reply mentions too."""
     status = notification["status"]
     account = status["account"]
     direct = status.get("visibility") == "direct"
@@ -135,6 +137,8 @@ def normalise(notification: dict[str, Any], thread: tuple[str, str], default_hos
             "acct": str(account.get("acct") or ""),
             "in_reply_to_account_id": _str_or_none(status.get("in_reply_to_account_id")),
             "filtered": bool(notification.get("filtered")),
+            **({"cc": [str(m["acct"]) for m in status.get("mentions") or []
+                       if m.get("acct") and str(m.get("id")) not in (own_id, str(account["id"]))]} if direct else {}),
         },
     )
 
@@ -154,7 +158,7 @@ def parse_notification(notification: dict[str, Any], own_id: str, default_host: 
         thread = public_thread(status, ancestors_of(str(status["id"])), own_id)
     else:
         thread = public_thread(status, [], own_id)
-    return checked(normalise(notification, thread, default_host))
+    return checked(normalise(notification, thread, default_host, own_id))
 
 
 def is_citizen_mention(notification: dict[str, Any], own_id: str) -> bool:
