@@ -16,7 +16,7 @@ from tests import factories as f
 from tests.fakes.mastodon import mastodon  # noqa: F401  (fixture)
 from webcare.db import utcnow
 from webcare.models import Channel, Contact, Message, Ticket, TicketEvent
-from webcare.services import polling, replies
+from webcare.services import compose, polling, replies
 from workers.heartbeat import BeatingWorker
 
 
@@ -231,6 +231,7 @@ def test_a_citizen_answering_our_private_reply_stays_in_the_ticket_of_their_post
     for ticket in tickets(session):
         [_, answer] = [m for m in ticket.messages if m.direction == "in"]
         assert (answer.text, answer.visibility) == ("@gemeente Bij nummer 5.", "private")
+        assert compose.default_visibility(ticket) == "private"  # a private answer is not answered in public
 
     [to_jan] = [s for s in mastodon.statuses_by_municipality() if s["content"].endswith("staat de paal?</p>")]
     mastodon.post("fatima", "Die paal staat voor mijn deur.", visibility="direct", in_reply_to=to_jan["id"])

@@ -81,7 +81,17 @@ def reply_context(ticket: Ticket) -> dict[str, Any]:
 
 
 def default_visibility(ticket: Ticket) -> str:
-    return "private" if ticket.visibility == "private" else "public"
+    """Private for a private conversation, and for a public ticket whose citizen last wrote privately (on
+    Mastodon a DM that answers our private question under their post joins that post's ticket): what they
+    sent privately is not answered in public unless the agent chooses to."""
+    if ticket.visibility == "private":
+        return "private"
+    session = object_session(ticket)
+    if session is None or ticket.id is None:
+        return "public"
+    latest = session.scalar(select(Message.visibility).where(
+        Message.ticket_id == ticket.id, Message.direction == "in").order_by(Message.id.desc()).limit(1))
+    return "private" if latest == "private" and rules_for(ticket).private_allowed else "public"
 
 
 def send_reply(session: Session, ticket: Ticket, actor: User, text: str, visibility: str, *,
