@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from tests import factories as f
+from webcare.db import utcnow
 from webcare.errors import ValidationFailed
 from webcare.models import AuditEntry, Contact, Message, Note, Ticket, TicketEvent
-from webcare.services import subject_rights
+from webcare.platforms.base import InboundMessage
+from webcare.services import ingest, subject_rights
 
 
 @pytest.fixture
@@ -114,3 +117,31 @@ def test_erase_without_threats_forgets_the_contact(session, world):
 def test_erase_needs_a_reason(session, world):
     with pytest.raises(ValidationFailed):
         subject_rights.erase_contact(session, world["contact"], world["admin"], "  ")
+
+
+def _mention(n: int, text: str) -> InboundMessage:
+    return InboundMessage(external_id=f"erase-{n}", thread_key="status:erase", kind="mention", visibility="public",
+                          text=text, author_id="jan@mock.local", author_handle="@jan@mock.local", author_name="Jan",
+                          created_at=utcnow() - timedelta(minutes=3 - n), raw={"acct": "jan@mock.local"})
+
+
+def test_a_message_after_the_erasure_opens_a_new_ticket_not_the_anonymised_one(runtime, session, world):
+    """Erasure cancels the open ticket; the citizen writing again in the thread within the reopen window must not
+    reopen it: its new texts would sit on an anonymised ticket (retention skips those) of the erased contact."""
+    channel = f.channel(session)
+    session.commit()
+    with runtime.transaction() as s:
+        first = ingest.ingest_batch(s, channel.id, [_mention(1, "@gemeente bel me op 0612345678")]).ticket_ids[0]
+    erased = session.get(Ticket, first)
+    subject_rights.erase_contact(session, session.get(Contact, erased.contact_id), world["admin"], "AVG-2026-7")
+    session.commit()
+    with runtime.transaction() as s:
+        result = ingest.ingest_batch(s, channel.id, [_mention(2, "@gemeente en nu? 0687654321")])
+    assert (result.created, result.reopened) == (1, 0)
+    session.expire_all()
+    new = session.get(Ticket, result.ticket_ids[0])
+    assert new.id != first and new.anonymised_at is None and new.contact_id != erased.contact_id
+    assert (erased.status, erased.current_thread_key) == ("cancelled", None) and erased.anonymised_at is not None
+    assert [m.text for m in session.scalars(select(Message).where(Message.ticket_id == first))] == [""]
+    export = subject_rights.export_contact(session, session.get(Contact, new.contact_id), world["admin"], "json")
+    assert [t["id"] for t in export["tickets"]] == [new.id]

@@ -2,7 +2,8 @@
 
 What goes: message texts, raw payloads, post URLs, the citizen's handle and name on messages, note texts,
 free text in event data (closing texts, hand-off questions, reasons), notification texts, the ticket's
-subject and promise text, and the contact's handle, name, profile URL and platform user id.
+subject and promise text, and the contact's handle, name, profile URL and platform user id. The ticket
+stops being the live ticket of its thread: a later message there opens a new ticket.
 What stays: every time (created, received, resolved, SLA due/met/breached, event times), statuses,
 categories, departments, priorities, labels, channels, staff authors, event types and their ids, and
 the messages' external ids (so a re-poll does not ingest an anonymised post again as a new ticket).
@@ -41,7 +42,10 @@ def anonymise_tickets(session: Session, tickets: list[Ticket], *, cause: str,
     session.execute(update(Note).where(Note.ticket_id.in_(ids)).values(text=""))
     session.execute(update(Notification).where(Notification.ticket_id.in_(ids)).values(text=""))
     _strip_event_texts(session, ids)
-    session.execute(update(Ticket).where(Ticket.id.in_(ids)).values(subject="", promise_text=None, anonymised_at=now))
+    # The thread is retired as well (as ingest does for an old closed ticket): a later message in it opens a new
+    # ticket instead of reopening this one, whose new texts retention would then never reach.
+    session.execute(update(Ticket).where(Ticket.id.in_(ids))
+                    .values(subject="", promise_text=None, anonymised_at=now, current_thread_key=None))
     session.execute(insert(TicketEvent), [
         {"ticket_id": ticket_id, "type": "anonymised", "at": now, "data": {"cause": cause},
          "dedupe_key": f"anonymised:{ticket_id}"} for ticket_id in ids
