@@ -145,3 +145,16 @@ def test_nothing_in_empty_or_plain_text():
 def test_postcode_in_lower_case_apart_unless_a_common_word(text, found):
     findings = [f.text for f in scan(text) if f.kind == "postcode_house_number"]
     assert findings == ([found] if found else [])
+
+
+@pytest.mark.parametrize("text, kind, found", [
+    ("Bel me op 06\u00a012345678", "phone", "06\u00a012345678"),
+    ("Mijn nummer: 06\u202f12\u202f34\u202f56\u202f78", "phone", "06\u202f12\u202f34\u202f56\u202f78"),
+    ("IBAN NL91\u00a0ABNA\u00a00417\u00a01643\u00a000 graag", "iban", "NL91\u00a0ABNA\u00a00417\u00a01643\u00a000"),
+    ("Dorpsstraat\u00a012,\u00a01234\u00a0AB", "postcode_house_number", "12,\u00a01234\u00a0AB"),
+    ("BSN\u00a0111\u00a0222\u00a0333", "bsn", "111\u00a0222\u00a0333"),
+])
+def test_non_breaking_and_other_unicode_spaces_count_as_spaces(text, kind, found):
+    findings = scan(text)
+    assert [(f.kind, f.text) for f in findings] == [(kind, found)]
+    assert all(text[f.start:f.end] == f.text for f in findings)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from webcare.privacy import checks
@@ -237,6 +237,10 @@ def _has_context(text: str, start: int, pattern: re.Pattern, window: int) -> boo
     return pattern.search(text, max(0, start - window), start) is not None
 
 
+# Spaces other than the ASCII one, read as one: "06\u00a012345678" (a non-breaking space keeps a number on one line,
+# as Dutch typography and word processors do) is the same number. One character for one, so positions stay.
+_SPACES = str.maketrans(dict.fromkeys("\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000", " "))
+
 DETECTORS: tuple[Callable[[str], Iterator[Finding]], ...] = (
     _emails, _ibans, _phones, _plates, _birth_dates, _addresses, _bsns,
 )
@@ -253,11 +257,12 @@ def scan(text: str) -> list[Finding]:
         in_url[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     taken = bytearray(len(text))
     kept: list[Finding] = []
+    spaced = text.translate(_SPACES)
     for detector in DETECTORS:
-        for finding in detector(text):
+        for finding in detector(spaced):
             if finding.kind != "email" and any(in_url[finding.start:finding.end]):
                 continue
             if not any(taken[finding.start:finding.end]):
-                kept.append(finding)
+                kept.append(replace(finding, text=text[finding.start:finding.end]))
                 taken[finding.start:finding.end] = b"\x01" * (finding.end - finding.start)
     return sorted(kept, key=lambda f: f.start)
