@@ -145,3 +145,29 @@ def test_a_message_after_the_erasure_opens_a_new_ticket_not_the_anonymised_one(r
     assert [m.text for m in session.scalars(select(Message).where(Message.ticket_id == first))] == [""]
     export = subject_rights.export_contact(session, session.get(Contact, new.contact_id), world["admin"], "json")
     assert [t["id"] for t in export["tickets"]] == [new.id]
+
+
+def test_messages_in_another_citizens_thread_are_exported_and_erased(runtime, session, world):
+    """A reply in someone else's public thread joins that thread's ticket: it is still the replier's data."""
+    channel = f.channel(session)
+    session.commit()
+    fatima = InboundMessage(external_id="erase-9", thread_key="status:erase", kind="mention", visibility="public",
+                            text="@gemeente bij mij ook, bel 0612345678", author_id="fatima@mock.local",
+                            author_handle="@fatima@mock.local", author_name="Fatima",
+                            created_at=utcnow() - timedelta(minutes=1), raw={"acct": "fatima@mock.local"})
+    with runtime.transaction() as s:
+        ticket_id = ingest.ingest_batch(s, channel.id, [_mention(1, "@gemeente de stoep is kapot")]).ticket_ids[0]
+    with runtime.transaction() as s:
+        ingest.ingest_batch(s, channel.id, [fatima])
+    replier = session.scalar(select(Contact).where(Contact.platform_user_id == "fatima@mock.local"))
+    export = subject_rights.export_contact(session, replier, world["admin"], "json")
+    assert [(m["text"], m["ticket_id"]) for m in export["messages_on_others_tickets"]] == \
+        [("@gemeente bij mij ook, bel 0612345678", ticket_id)]
+    assert export["tickets"] == [] and "de stoep is kapot" not in json.dumps(export)  # not the other's thread
+    result = subject_rights.erase_contact(session, replier, world["admin"], "AVG-2026-9")
+    session.commit()
+    assert result["messages_on_others_tickets"] == 1 and result["contact_anonymised"] is True
+    texts = {m.author_handle: m.text for m in session.scalars(select(Message).where(
+        Message.ticket_id == ticket_id, Message.direction == "in"))}
+    assert texts == {"@jan@mock.local": "@gemeente de stoep is kapot", "": ""}  # the other citizen's stays
+    assert session.get(Ticket, ticket_id).anonymised_at is None

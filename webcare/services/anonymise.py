@@ -66,6 +66,12 @@ def anonymise_messages_without_ticket(session: Session, *conditions) -> int:
     return _anonymise_messages(session, Message.ticket_id.is_(None), *conditions)
 
 
+def anonymise_messages_on_tickets(session: Session, ticket_ids, *conditions) -> int:
+    """Messages on the given tickets (ids or a select of them) that match `conditions`; the tickets stay as
+    they are (erasure: a citizen's own messages on another citizen's ticket)."""
+    return _anonymise_messages(session, Message.ticket_id.in_(ticket_ids), *conditions)
+
+
 def _anonymise_messages(session: Session, *conditions) -> int:
     inbound = session.execute(
         update(Message).where(*conditions, Message.direction == "in")

@@ -4,6 +4,8 @@ Both export and erasure are done by an administrator on a citizen's request and 
 (audit `contact.export` / `contact.erase`, an `exported` / `anonymised` event on each ticket).
 Erasure is the same anonymisation as retention; threat tickets are kept as evidence (AVG art. 17(3)(e):
 needed for legal claims), and then the contact itself stays identifiable on those tickets only.
+A citizen's messages on another citizen's ticket (a reply in someone else's public thread) are part of both:
+exported on their own (not the other citizen's thread) and anonymised, that ticket otherwise left as it is.
 """
 
 from __future__ import annotations
@@ -17,7 +19,12 @@ from webcare.db import utcnow
 from webcare.errors import NotFound, ValidationFailed
 from webcare.models import Contact, Message, Note, Ticket, TicketEvent, User
 from webcare.services import audit
-from webcare.services.anonymise import anonymise_contact, anonymise_messages_without_ticket, anonymise_tickets
+from webcare.services.anonymise import (
+    anonymise_contact,
+    anonymise_messages_on_tickets,
+    anonymise_messages_without_ticket,
+    anonymise_tickets,
+)
 from webcare.services.events import record_event
 from webcare.services.ticket_actions import cancel_erased
 
@@ -58,11 +65,15 @@ def export_contact(session: Session, contact: Contact, actor: User | None, fmt: 
     tickets = list(session.scalars(select(Ticket).where(Ticket.contact_id == contact.id).order_by(Ticket.id)))
     loose = session.scalars(select(Message).where(Message.contact_id == contact.id, Message.ticket_id.is_(None))
                             .order_by(Message.id))
+    elsewhere = session.scalars(select(Message).where(Message.contact_id == contact.id,
+                                                      Message.ticket_id.in_(_others_tickets(contact)))
+                                .order_by(Message.id))
     data = {
         "exported_at": now.isoformat(),
         "contact": _contact_json(contact),
         "tickets": [_ticket_json(session, ticket) for ticket in tickets],
         "messages_without_ticket": [_message_json(m) for m in loose],
+        "messages_on_others_tickets": [{**_message_json(m), "ticket_id": m.ticket_id} for m in elsewhere],
     }
     for ticket in tickets:
         record_event(session, ticket, "exported", actor=actor, at=now,
@@ -91,12 +102,24 @@ def erase_contact(session: Session, contact: Contact, actor: User | None, reason
     session.flush()
     erased = anonymise_tickets(session, [t for t in tickets if not t.threat], cause="erasure", now=now)
     messages = anonymise_messages_without_ticket(session, Message.contact_id == contact.id)
+    elsewhere = anonymise_messages_on_tickets(session, _others_tickets(contact, threat=False),
+                                              Message.contact_id == contact.id)
     contact_erased = not kept and anonymise_contact(session, contact, now)
     result = {"contact_id": contact.id, "tickets_anonymised": erased, "threat_tickets_kept": kept,
-              "messages_without_ticket": messages, "contact_anonymised": bool(contact_erased)}
+              "messages_without_ticket": messages, "messages_on_others_tickets": elsewhere,
+              "contact_anonymised": bool(contact_erased)}
     audit.record(session, actor, "contact.erase", target=("contact", contact.id),
                  data={**result, "reason": reason})
     return result
+
+
+def _others_tickets(contact: Contact, *, threat: bool | None = None):
+    """Tickets of other citizens (or of none) that hold messages of this contact: a reply in someone else's
+    public thread joins that thread's ticket. With `threat=False` without threat tickets (evidence)."""
+    statement = select(Ticket.id).where(Ticket.contact_id.is_distinct_from(contact.id))
+    if threat is not None:
+        statement = statement.where(Ticket.threat.is_(threat))
+    return statement
 
 
 def _contact_json(contact: Contact) -> dict:
