@@ -338,3 +338,24 @@ def test_refused_labels_are_kept_in_the_field(client, session, world):
     page = client.get(f"/tickets/{tickets['kcc'].id}").get_data(as_text=True)
     assert "Labels zijn maximaal 64 tekens" in page and f'value="{typed}"' in page
     assert f'value="{typed}"' not in client.get(f"/tickets/{tickets['kcc'].id}").get_data(as_text=True)
+
+
+def test_a_department_cannot_take_over_or_send_back_a_closed_ticket(client, session, world):
+    """A resolved ticket taken over stayed resolved but became the department's move with an owner; sent back,
+    it moved to the front office while closed; feedback on it made it webcare's move."""
+    people, tickets = world
+    ticket = tickets["ow"]
+    ticket.status, ticket.awaiting = "resolved", "nobody"
+    session.commit()
+    f.login(client, people["ow"].email)
+    page = client.get(f"/tickets/{ticket.id}").get_data(as_text=True)
+    assert "/take-over" not in page and "/send-back" not in page and 'id="feedback-form"' in page
+    assert post(client, f"/tickets/{ticket.id}/take-over", {}).status_code == 302
+    assert "flash-error" in client.get(f"/tickets/{ticket.id}").get_data(as_text=True)  # refused, said why
+    assert post(client, f"/tickets/{ticket.id}/send-back", {"reason": "Dit is voor Verkeer"}).status_code == 302
+    assert post(client, f"/tickets/{ticket.id}/feedback", {"text": "De tegel ligt er weer"}).status_code == 302
+    session.expire_all()
+    ticket = session.get(Ticket, ticket.id)
+    assert (ticket.status, ticket.awaiting, ticket.assignee_id, ticket.department.code) == (
+        "resolved", "nobody", None, "OW")
+    assert session.scalar(select(Note).where(Note.ticket_id == ticket.id, Note.is_feedback.is_(True))) is not None

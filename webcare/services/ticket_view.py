@@ -19,6 +19,7 @@ from webcare.services import calendars, compose, safety, sla_left, tickets
 from webcare.services.access import visible_tickets
 from webcare.services.sla_state import clocks_of
 from webcare.services.ticket_actions import is_department_member, is_webcare, may_work
+from webcare.workflow import is_open
 
 
 @dataclass
@@ -40,6 +41,11 @@ class TicketPage:
     departments: list[Department] = field(default_factory=list)
     proposed_replies: list[Note] = field(default_factory=list)
     questions: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def is_open(self) -> bool:
+        """Not resolved or cancelled: a department may still take it over or send it back."""
+        return is_open(self.ticket.status)
 
 
 def build(session: Session, user: User, ticket: Ticket, format_day: Callable[[datetime], str],
