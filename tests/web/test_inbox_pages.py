@@ -359,3 +359,17 @@ def test_a_department_cannot_take_over_or_send_back_a_closed_ticket(client, sess
     assert (ticket.status, ticket.awaiting, ticket.assignee_id, ticket.department.code) == (
         "resolved", "nobody", None, "OW")
     assert session.scalar(select(Note).where(Note.ticket_id == ticket.id, Note.is_feedback.is_(True))) is not None
+
+
+def test_the_ticket_page_shows_what_was_promised_to_the_citizen(client, session, world):
+    people, tickets = world
+    ticket = tickets["ow"]
+    due = utcnow() + timedelta(days=3)
+    ticket.promise_text, ticket.promise_due_at = "U hoort uiterlijk donderdag van ons.", due
+    session.commit()
+    f.login(client, people["agent"].email)
+    html = client.get(f"/tickets/{ticket.id}").get_data(as_text=True)
+    promise = html[html.index('id="promise"'):]
+    assert "Toezegging aan de inwoner" in promise and "U hoort uiterlijk donderdag van ons." in promise
+    assert "Toegezegd voor" in promise
+    assert 'id="promise"' not in client.get(f"/tickets/{tickets['afv'].id}").get_data(as_text=True)
