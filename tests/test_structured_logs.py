@@ -8,10 +8,11 @@ import json
 import logging
 from contextlib import contextmanager
 
-from rq import Queue, SimpleWorker
+from rq import Queue
 
 from tests import factories as f
 from webcare.logs import TEXT_FORMAT, ContextFilter, JsonFormatter, TextFormatter
+from workers.heartbeat import BeatingWorker
 
 
 @contextmanager
@@ -60,7 +61,7 @@ def test_a_jobs_log_lines_carry_its_job_id(redis, runtime):
     queue = Queue("low", connection=redis)
     job = queue.enqueue("workers.retention.anonymise_expired")
     with captured(JsonFormatter(), "workers") as stream:
-        SimpleWorker([queue], connection=redis).work(burst=True)
+        BeatingWorker([queue], connection=redis).work(burst=True)
     lines = [line for line in _json_lines(stream) if line["message"].startswith("retention:")]
     assert len(lines) == 1
     assert lines[0]["job_id"] == job.id and lines[0]["func"] == "workers.retention.anonymise_expired"

@@ -7,7 +7,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from rq import SimpleWorker
 from sqlalchemy import select
 
 from tests import factories as f
@@ -16,6 +15,7 @@ from tests.fakes.mastodon import mastodon  # noqa: F401  (fixture: mastodon-mock
 from webcare.db import utcnow
 from webcare.models import Channel, Message, Ticket
 from webcare.services import polling
+from workers.heartbeat import BeatingWorker
 
 expect = pytest.importorskip("playwright.sync_api", reason=HOW_TO_ENABLE).expect
 
@@ -35,7 +35,7 @@ def wait_for_stream(page) -> None:
 
 
 def run_jobs(runtime, *queues: str) -> None:
-    SimpleWorker(list(queues), connection=runtime.redis).work(burst=True)
+    BeatingWorker(list(queues), connection=runtime.redis).work(burst=True)
 
 
 def ticket_arrives(session, runtime, mastodon, channel, text: str) -> Ticket:  # noqa: F811

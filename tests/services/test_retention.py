@@ -11,7 +11,7 @@ import statistics
 from datetime import timedelta
 
 import pytest
-from rq import Queue, SimpleWorker
+from rq import Queue
 from sqlalchemy import inspect, select
 
 from tests import factories as f
@@ -30,6 +30,7 @@ from webcare.queue import QUEUE_LOW
 from webcare.services import retention
 from webcare.services.events import record_event
 from workers.cron import periodic_jobs
+from workers.heartbeat import BeatingWorker
 
 NOW = utcnow()
 
@@ -131,7 +132,7 @@ def times_snapshot(session) -> dict:
 
 def run_retention_job(redis) -> None:
     Queue(QUEUE_LOW, connection=redis).enqueue("workers.retention.anonymise_expired")
-    SimpleWorker([Queue(QUEUE_LOW, connection=redis)], connection=redis).work(burst=True)
+    BeatingWorker([Queue(QUEUE_LOW, connection=redis)], connection=redis).work(burst=True)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from rq import Queue, SimpleWorker
+from rq import Queue
 from sqlalchemy import func, select
 
 from tests import factories as f
@@ -13,6 +13,7 @@ from webcare.db import utcnow
 from webcare.models import Notification, TicketEvent
 from webcare.queue import QUEUE_DEFAULT
 from webcare.services import safety
+from workers.heartbeat import BeatingWorker
 
 
 @pytest.fixture
@@ -98,7 +99,7 @@ def test_safety_net_job_announces_flagged_tickets_that_were_missed(session, team
     assert safety.unannounced_threat_ids(session) == [missed.id]  # not the old one, not the announced one
     for _ in range(2):  # two runs (or two schedulers) announce once
         Queue(QUEUE_DEFAULT, connection=redis).enqueue("workers.safety.announce_flagged_threats")
-        SimpleWorker([Queue(QUEUE_DEFAULT, connection=redis)], connection=redis).work(burst=True)
+        BeatingWorker([Queue(QUEUE_DEFAULT, connection=redis)], connection=redis).work(burst=True)
     assert sorted(n.user_id for n in _notifications(session, missed.id)) == sorted(m.id for m in members)
     assert len(_notifications(session, announced.id)) == 2
     assert _notifications(session, old.id) == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from rq import Queue, SimpleWorker
+from rq import Queue
 from sqlalchemy import select
 
 from tests import factories as f
@@ -13,6 +13,7 @@ from tests.fakes.mastodon import mastodon  # noqa: F401  (fixture)
 from webcare.errors import ValidationFailed
 from webcare.models import AuditEntry, Channel, Message
 from webcare.services import channels, deadletters
+from workers.heartbeat import BeatingWorker
 
 
 def test_only_admins_see_channels(client, session):
@@ -86,7 +87,7 @@ def test_pause_resume_test_and_poll_now(client, session, admin, mastodon, redis)
     f.form_post(client, f"/admin/channels/{channel.id}/poll", page="/admin/channels/")
     assert Queue("poll", connection=redis).job_ids == [f"poll-channel-{channel.id}"]
     mastodon.post("jan", "Kapotte bank in het park.")
-    SimpleWorker(["poll", "ingest"], connection=redis).work(burst=True)
+    BeatingWorker(["poll", "ingest"], connection=redis).work(burst=True)
     page = client.get("/admin/channels/").get_data(as_text=True)
     assert "<td>1</td>" in page  # messages in the last 24 hours
 
@@ -104,7 +105,7 @@ def test_a_paused_channel_is_not_polled_now(client, session, admin, mastodon, re
 def test_dead_letters_can_be_inspected_retried_and_discarded(client, session, admin, redis):
     queue = Queue("ingest", connection=redis)
     job = queue.enqueue("workers.ingest.ingest_batch", 424242, [])  # a channel that does not exist
-    SimpleWorker(["ingest"], connection=redis).work(burst=True)
+    BeatingWorker(["ingest"], connection=redis).work(burst=True)
     page = client.get("/admin/dead-letters/").get_data(as_text=True)
     assert "workers.ingest.ingest_batch" in page and "channel 424242 not found" in page and "424242" in page
 
@@ -113,7 +114,7 @@ def test_dead_letters_can_be_inspected_retried_and_discarded(client, session, ad
 
     f.form_post(client, f"/admin/dead-letters/{job.id}/retry", page="/admin/dead-letters/")
     assert queue.job_ids == [job.id]
-    SimpleWorker(["ingest"], connection=redis).work(burst=True)
+    BeatingWorker(["ingest"], connection=redis).work(burst=True)
     assert [letter.job_id for letter in deadletters.dead_letters(redis)] == [job.id]
     f.form_post(client, f"/admin/dead-letters/{job.id}/discard", page="/admin/dead-letters/")
     assert deadletters.dead_letters(redis) == []

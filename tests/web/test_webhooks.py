@@ -8,7 +8,7 @@ import json
 from datetime import timedelta
 
 import pytest
-from rq import Queue, SimpleWorker
+from rq import Queue
 from sqlalchemy import select
 
 from tests import factories as f
@@ -17,6 +17,7 @@ from webcare.db import utcnow
 from webcare.models import Ticket, WebhookDelivery
 from webcare.platforms.base import InboundMessage
 from webcare.services import deadletters, webhooks
+from workers.heartbeat import BeatingWorker
 from workers.webhooks import recover_lost_deliveries
 
 SECRET = "app-secret"
@@ -68,7 +69,7 @@ def test_a_signed_delivery_is_stored_answered_and_ingested_once(client, session,
     assert delivery.body == BODY and delivery.processed_at is None
     assert len(Queue("ingest", connection=redis)) == 1
 
-    SimpleWorker(["ingest"], connection=redis).work(burst=True)
+    BeatingWorker(["ingest"], connection=redis).work(burst=True)
     session.expire_all()
     [ticket] = session.scalars(select(Ticket)).all()
     assert ticket.kind == "comment" and ticket.thread_key == "post:p-9"
@@ -94,7 +95,7 @@ def test_a_discarded_dead_letter_of_a_delivery_stays_discarded(client, session, 
     body = json.dumps({"entries": [{"id": "c-2"}]}).encode()  # no post and no author: the parser fails
     assert client.post(f"/webhooks/facebook/{channel.id}", data=body, headers=signed(body)).status_code == 200
     for _ in range(6):  # the first try and rq's five retries
-        SimpleWorker(["ingest"], connection=redis).work(burst=True)
+        BeatingWorker(["ingest"], connection=redis).work(burst=True)
         run_scheduled_now(redis, "ingest")
     [letter] = deadletters.dead_letters(redis)
     admin = f.user(session, "admin")

@@ -9,7 +9,6 @@ from datetime import datetime
 
 import pytest
 from aiosmtpd.controller import Controller
-from rq import SimpleWorker
 from sqlalchemy import func, select
 
 from tests import factories
@@ -18,6 +17,7 @@ from webcare.queue import ALL_QUEUES
 from webcare.runtime import Runtime
 from webcare.services import sla, sla_alerts
 from workers import context as worker_context
+from workers.heartbeat import BeatingWorker
 from workers.sla import sweep_sla
 
 CREATED = datetime.fromisoformat("2025-03-10T09:00+01:00")  # public: due 13:00, at risk 12:12, 3x Tue 12:30
@@ -191,12 +191,12 @@ def test_notifications_are_e_mailed_when_smtp_is_configured(runtime, session, pe
     ticket = open_ticket(session, assignee=people["agent"])
     session.commit()
     sweep_sla(t("2025-03-10T13:05+01:00"))
-    SimpleWorker([q for q in ALL_QUEUES], connection=redis).work(burst=True)
+    BeatingWorker([q for q in ALL_QUEUES], connection=redis).work(burst=True)
     rcpts = sorted(r for rcpt, _ in inbox.messages for r in rcpt)
     assert rcpts == sorted([people["agent"].email, people["kcc"].email])
     body = inbox.messages[0][1]
     assert f"Ticket #{ticket.id}: eerste reactie" in body and f"/tickets/{ticket.id}" in body
-    SimpleWorker([q for q in ALL_QUEUES], connection=redis).work(burst=True)
+    BeatingWorker([q for q in ALL_QUEUES], connection=redis).work(burst=True)
     session.expire_all()
     assert all(n.emailed_at for n in session.scalars(select(Notification)))
     assert len(inbox.messages) == 2

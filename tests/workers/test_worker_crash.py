@@ -16,7 +16,7 @@ import time
 from contextlib import contextmanager
 
 import pytest
-from rq import Queue, SimpleWorker
+from rq import Queue
 from rq.job import Job
 from sqlalchemy import func, select, text
 
@@ -24,6 +24,7 @@ from tests import factories as f
 from tests.fakes.mastodon import mastodon  # noqa: F401  (fixture)
 from webcare.models import Contact, Message, Ticket, TicketEvent
 from webcare.services import deadletters, polling, replies
+from workers.heartbeat import BeatingWorker
 
 LATER = 24 * 3600  # seconds: far beyond any job's heartbeat
 
@@ -100,7 +101,7 @@ def test_ingest_batch_of_a_killed_worker_runs_again(runtime, redis, session, set
     for n, name in enumerate(("jan", "fatima", "piet", "jan", "fatima")):
         mastodon.post(name, f"Melding {n}: de straatverlichting in wijk {n} is uit.")
     polling.sweep(runtime)
-    SimpleWorker(["poll"], connection=redis).work(burst=True)
+    BeatingWorker(["poll"], connection=redis).work(burst=True)
     [job_id] = Queue("ingest", connection=redis).job_ids
     batch = Job.fetch(job_id, connection=redis)
 
@@ -115,12 +116,12 @@ def test_ingest_batch_of_a_killed_worker_runs_again(runtime, redis, session, set
 
     assert deadletters.requeue_abandoned(redis, at=time.time() + LATER) == [job_id]
     assert Job.fetch(job_id, connection=redis).get_status() == "queued"
-    SimpleWorker(["ingest"], connection=redis).work(burst=True)
+    BeatingWorker(["ingest"], connection=redis).work(burst=True)
     assert counts(session) == (5, 5, 3)
 
     # the same batch delivered once more (the finished job itself is deleted: result_ttl=0): nothing doubles
     Queue("ingest", connection=redis).enqueue_call(batch.func_name, args=batch.args)
-    SimpleWorker(["ingest"], connection=redis).work(burst=True)
+    BeatingWorker(["ingest"], connection=redis).work(burst=True)
     assert counts(session) == (5, 5, 3)
     assert session.scalar(select(func.count()).select_from(TicketEvent).where(TicketEvent.type == "created")) == 5
 
@@ -131,7 +132,7 @@ def test_reply_of_a_worker_killed_after_posting_is_not_posted_twice(runtime, red
         pytest.skip("needs row locks to stop the worker between the platform call and its commit")
     status = mastodon.post("jan", "Het fietspad ligt vol glas.")
     polling.sweep(runtime)
-    SimpleWorker(["poll", "ingest", "replies"], connection=redis).work(burst=True)  # incl. the acknowledgement
+    BeatingWorker(["poll", "ingest", "replies"], connection=redis).work(burst=True)  # incl. the acknowledgement
     ticket = session.scalars(select(Ticket)).one()
     agent = f.user(session, "agent")
     message = replies.queue_reply(session, ticket, agent, "We vegen het vandaag nog.", "public")
@@ -156,7 +157,7 @@ def test_reply_of_a_worker_killed_after_posting_is_not_posted_twice(runtime, red
     for scheduled in queue.scheduled_job_registry.get_job_ids():  # its retry back-off has passed
         queue.scheduled_job_registry.remove(scheduled)
         queue.enqueue_job(Job.fetch(scheduled, connection=redis))
-    SimpleWorker(["replies"], connection=redis).work(burst=True)
+    BeatingWorker(["replies"], connection=redis).work(burst=True)
 
     assert len(posted()) == 1
     session.expire_all()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from rq import Queue, SimpleWorker
+from rq import Queue
 from rq.job import Job
 from sqlalchemy import select
 
@@ -17,6 +17,7 @@ from tests.workers.pipeline import automatic_ids
 from tests.workers.test_worker_crash import LATER, holding, kill, real_worker, wait_for
 from webcare.models import Message, Ticket, TicketEvent
 from webcare.services import deadletters, polling, replies
+from workers.heartbeat import BeatingWorker
 
 
 @pytest.fixture(params=["x", "bluesky"])
@@ -36,7 +37,7 @@ def test_reply_of_a_worker_killed_after_posting_is_not_posted_twice(runtime, red
         pytest.skip("needs row locks to stop the worker between the platform call and its commit")
     channel, posted = platform
     polling.sweep(runtime)
-    SimpleWorker(["poll", "ingest", "replies"], connection=redis).work(burst=True)
+    BeatingWorker(["poll", "ingest", "replies"], connection=redis).work(burst=True)
     ticket = session.scalars(select(Ticket)).one()
     message = replies.queue_reply(session, ticket, f.user(session, "agent"), "We vegen het vandaag nog.", "public")
     session.commit()
@@ -55,7 +56,7 @@ def test_reply_of_a_worker_killed_after_posting_is_not_posted_twice(runtime, red
     for scheduled in queue.scheduled_job_registry.get_job_ids():  # its retry back-off has passed
         queue.scheduled_job_registry.remove(scheduled)
         queue.enqueue_job(Job.fetch(scheduled, connection=redis))
-    SimpleWorker(["replies"], connection=redis).work(burst=True)
+    BeatingWorker(["replies"], connection=redis).work(burst=True)
 
     assert len(posted()) == 1
     session.expire_all()
