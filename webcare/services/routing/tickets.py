@@ -29,6 +29,10 @@ from webcare.services.routing.engine import Catalog
 from webcare.services.routing.store import current_ruleset
 from webcare.services.routing.text import guess_language, normalise
 
+# The acknowledgement's {termijn} is a term ("binnen 3 werkdagen"), not a date as in `defaults.DEFAULT_PROMISE`
+# ("uiterlijk donderdag 10 december", the promise an agent gives), so its default sentence has no "uiterlijk".
+DEFAULT_ACKNOWLEDGEMENT = ("Dank voor uw bericht. We hebben het doorgegeven aan {afdeling}. "
+                           "U hoort {termijn} van ons.")
 DEFAULT_PROMISE_EN = ("Thank you for your message. We have passed it on to {afdeling}. "
                       "You will hear from us {termijn}.")
 
@@ -147,7 +151,7 @@ def promise_text(catalog: Catalog, decision: RouteDecision, language: str | None
     department = catalog.departments.get(decision.department or "")
     english = language == "en" and not (category and category.promise_text)
     template = (category.promise_text if category and category.promise_text else
-                DEFAULT_PROMISE_EN if english else defaults.DEFAULT_PROMISE)
+                DEFAULT_PROMISE_EN if english else DEFAULT_ACKNOWLEDGEMENT)
     return defaults.fill_promise(template, afdeling=department.name if department else "",
                                  categorie=category.name if category else "", termijn=_term(category, english))
 
