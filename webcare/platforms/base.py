@@ -168,8 +168,8 @@ class PlatformAdapter(ABC):
         `context` (built by `services.compose.reply_context`) is the raw payload of the citizen's latest
         message in the thread (`InboundMessage.raw`, e.g. X's `receives_your_dm`) plus:
         `kind` (the ticket's kind), `visibility` (public | private), `last_inbound_at` (ISO 8601 time,
-        UTC, of the citizen's latest message, or None: for windows such as Messenger's 24 hours) and
-        `author_handle` (that message's author).
+        UTC, of the citizen's latest message, or None: for windows such as Messenger's 24 hours),
+        `author_handle` (that message's author) and `message_visibility` (that message's own visibility).
         A class method: the composer asks without building an adapter (no credentials, no HTTP)."""
         return cls.private_replies
 

@@ -41,6 +41,10 @@ class PlatformRules:
     private_allowed: bool
     public_allowed: bool
     private_note: str = ""  # why a private reply is limited or impossible (English; translated where shown)
+    # what the composer starts on: private for a private conversation, and for a public ticket whose citizen
+    # last wrote privately (on Mastodon a DM that answers our private question under their post joins that
+    # post's ticket), so what they sent privately is not answered in public unless the agent chooses to
+    default_visibility: str = "public"
 
 
 def rules_for(ticket: Ticket) -> PlatformRules:
@@ -58,40 +62,35 @@ def rules_for(ticket: Ticket) -> PlatformRules:
         caps = None
     limit = channels.reply_limit(channel)
     if caps is None:
-        return PlatformRules(channel.platform, limit, ticket.visibility == "private", public_allowed)
+        private = ticket.visibility == "private"
+        return PlatformRules(channel.platform, limit, private, public_allowed,
+                             default_visibility="private" if private else "public")
     adapter, context = platforms.adapter_class(channel.platform), reply_context(ticket)
-    allowed = caps.private_replies and adapter.can_reply_privately(ticket.kind, context)
-    return PlatformRules(channel.platform, limit - adapter.reply_overhead(context), bool(allowed), public_allowed,
-                         caps.private_reply_note)
+    allowed = bool(caps.private_replies and adapter.can_reply_privately(ticket.kind, context))
+    private = ticket.visibility == "private" or (allowed and context["message_visibility"] == "private")
+    return PlatformRules(channel.platform, limit - adapter.reply_overhead(context), allowed, public_allowed,
+                         caps.private_reply_note, default_visibility="private" if private else "public")
 
 
 def reply_context(ticket: Ticket) -> dict[str, Any]:
     """What `can_reply_privately` decides on (base.PlatformAdapter): the raw payload of the citizen's
-    latest message, with `kind`, `visibility`, `last_inbound_at` (ISO time of that message) and
-    `author_handle` (its author)."""
+    latest message, with `kind`, `visibility` (the ticket's), `last_inbound_at` (ISO time of that message),
+    `author_handle` (its author) and `message_visibility` (its own visibility)."""
     session = object_session(ticket)
     latest = None
     if session is not None and ticket.id is not None:
-        latest = session.execute(select(Message.raw, Message.author_handle).where(
+        latest = session.execute(select(Message.raw, Message.author_handle, Message.visibility).where(
             Message.ticket_id == ticket.id, Message.direction == "in").order_by(Message.id.desc()).limit(1)).first()
     last = ticket.last_inbound_at
     return {**((latest.raw if latest else None) or {}), "kind": ticket.kind, "visibility": ticket.visibility,
             "last_inbound_at": last.replace(tzinfo=last.tzinfo or UTC).isoformat() if last else None,
-            "author_handle": latest.author_handle if latest else None}
+            "author_handle": latest.author_handle if latest else None,
+            "message_visibility": latest.visibility if latest else None}
 
 
 def default_visibility(ticket: Ticket) -> str:
-    """Private for a private conversation, and for a public ticket whose citizen last wrote privately (on
-    Mastodon a DM that answers our private question under their post joins that post's ticket): what they
-    sent privately is not answered in public unless the agent chooses to."""
-    if ticket.visibility == "private":
-        return "private"
-    session = object_session(ticket)
-    if session is None or ticket.id is None:
-        return "public"
-    latest = session.scalar(select(Message.visibility).where(
-        Message.ticket_id == ticket.id, Message.direction == "in").order_by(Message.id.desc()).limit(1))
-    return "private" if latest == "private" and rules_for(ticket).private_allowed else "public"
+    """What the composer starts on (`PlatformRules.default_visibility`)."""
+    return rules_for(ticket).default_visibility
 
 
 def send_reply(session: Session, ticket: Ticket, actor: User, text: str, visibility: str, *,

@@ -53,7 +53,7 @@ def show(ticket_id: int, reply_form: forms.ReplyForm | None = None, held=None, s
 
 def _fresh_reply_form(page) -> forms.ReplyForm:
     form = forms.ReplyForm(formdata=None)
-    form.visibility.data = compose.default_visibility(page.ticket)
+    form.visibility.data = page.rules.default_visibility
     form.seen_seq.data = page.ticket.activity_seq
     form.seen_message_id.data = page.last_message_id
     return form
