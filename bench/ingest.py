@@ -100,7 +100,7 @@ def _arguments() -> argparse.Namespace:
         "WEBCARE_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test_ingest"))
     parser.add_argument("--redis-url", default=os.environ.get("WEBCARE_BENCH_REDIS_URL", "redis://127.0.0.1:6379/1"))
     parser.add_argument("--messages", type=int, default=20000)
-    parser.add_argument("--batch", type=int, default=250)
+    parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--per-thread", type=int, default=1, help="messages per thread (1: every one a new ticket)")
     return parser.parse_args()
