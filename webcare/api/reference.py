@@ -8,11 +8,12 @@ from sqlalchemy import select
 from webcare.api import bp
 from webcare.api.paging import QUERY, page_of
 from webcare.api.spec import endpoint
-from webcare.extensions import db
+from webcare.extensions import db, runtime
 from webcare.models import Category, Channel, Department
 from webcare.schemas.common import page_schema
 from webcare.schemas.reference import CategorySchema, ChannelSchema, DepartmentSchema
 from webcare.services import channels as channel_service
+from webcare.services import webhooks
 
 DepartmentPage = page_schema(DepartmentSchema, "DepartmentPage")
 CategoryPage = page_schema(CategorySchema, "CategoryPage")
@@ -39,7 +40,10 @@ def channels():
     session = db()
     page = page_of(session, select(Channel), (Channel.name,))
     items = ChannelSchema(many=True).dump(page.items)
+    pushed = webhooks.health(session, runtime().redis_or_none(), page.items)
     for item, health in zip(items, channel_service.health_of(session, page.items), strict=True):
-        item.update(messages_24h=health.messages_24h, state=health.state)
+        webhook = pushed.get(health.channel.id)
+        item.update(messages_24h=health.messages_24h, state=health.state,
+                    webhooks=webhook.as_dict() if webhook else None)
     return jsonify(items=items, next_cursor=page.next_cursor)
 

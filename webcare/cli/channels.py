@@ -63,8 +63,10 @@ def add(ctx: Context, platform: str, name: str, base_url: str | None, handle: st
 def list_channels(ctx: Context) -> None:
     """All channels with their health."""
     with ctx.transaction() as session:
-        emit([{**_describe(h.channel), "state": h.state, "messages_24h": h.messages_24h}
-              for h in channels.health(session)])
+        rows = channels.health(session)
+        pushed = webhooks.health(session, ctx.runtime.redis_or_none(), [h.channel for h in rows])
+        emit([{**_describe(h.channel), "state": h.state, "messages_24h": h.messages_24h,
+               "webhooks": pushed[h.channel.id].as_dict() if h.channel.id in pushed else None} for h in rows])
 
 
 @channels_group.command("test")

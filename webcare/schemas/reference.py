@@ -47,3 +47,7 @@ class ChannelSchema(Schema):
     messages_24h = fields.Integer(dump_only=True, metadata={"description": "citizens' messages in the last 24 hours"})
     state = fields.String(dump_only=True, metadata={
         "enum": ["ok", "paused", "needs_reauth", "rate_limited", "error", "never_polled"]})
+    webhooks = fields.Dict(dump_only=True, allow_none=True, metadata={
+        "description": "for a platform that pushes (Meta): last_received_at, failing (deliveries whose processing "
+                       "failed and that are not done, last 30 days), last_failed_at, refused_at, refused_status, "
+                       "refused_reason, refused_count (the last refused call, kept a week); null otherwise"})

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from redis import Redis
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,9 +28,10 @@ from webcare.models import Channel, WebhookDelivery
 from webcare.platforms import meta_webhooks
 from webcare.platforms.base import InboundMessage
 from webcare.queue import QUEUE_INGEST, JobSpec, broker_for
-from webcare.services import ingest
+from webcare.services import ingest, webhook_health
 from webcare.services.bulk import dialect_insert
 from webcare.services.polling import ingest_retry
+from webcare.services.webhook_health import WebhookHealth
 
 PROCESS_JOB = "workers.webhooks.process_delivery"
 DELIVERY_FAILURE_TTL = 30 * 24 * 3600  # a delivery that failed for good stays a dead letter for a month
@@ -90,6 +92,11 @@ def receive(session: Session, platform: str, channel_id: int, headers: Mapping[s
     if delivery_id is not None:
         broker_for(session).enqueue_after_commit(session, delivery_job(delivery_id))
     return delivery_id
+
+
+def health(session: Session, redis: Redis | None, channels: list[Channel]) -> dict[int, WebhookHealth]:
+    """The webhook health (services.webhook_health) of those of these channels whose platform pushes."""
+    return webhook_health.health_of(session, redis, [c for c in channels if c.platform in _HANDLERS])
 
 
 def delivery_job(delivery_id: int) -> JobSpec:

@@ -36,6 +36,9 @@ FAILURE_TEXTS = {  # by the platform error's class (services.channels.run_connec
 FAILURE_OTHER = N_("The connection test with %(host)s failed.")
 STATE_LABELS = {"ok": _l("OK"), "paused": _l("Paused"), "needs_reauth": _l("Needs re-authorisation"),
                 "rate_limited": _l("Rate limited"), "error": _l("Error"), "never_polled": _l("Not polled yet")}
+# What a refused webhook call means, by its HTTP status (services.webhook_health)
+REFUSAL_MEANINGS = {403: _l("The signature or the verify token does not match the channel's app secret."),
+                    400: _l("A signed call that held no notification.")}
 # What the last error means (Channel.last_error_kind); the platform's own words are shown beside it.
 ERROR_MEANINGS = {
     "transient": _l("The platform could not be reached for a moment; Webcare tries again by itself."),
@@ -91,8 +94,10 @@ def meta_credentials(form: ChannelForm) -> dict[str, str]:
 @bp.get("/")
 @roles_required("admin")
 def index():
-    return render_template("channels/index.html", rows=channels.health(db()), labels=STATE_LABELS,
-                           meanings=ERROR_MEANINGS, form=EmptyForm())
+    rows = channels.health(db())
+    pushed = webhooks.health(db(), runtime().redis_or_none(), [row.channel for row in rows])
+    return render_template("channels/index.html", rows=rows, webhooks=pushed, labels=STATE_LABELS,
+                           meanings=ERROR_MEANINGS, refusals=REFUSAL_MEANINGS, form=EmptyForm())
 
 
 @bp.route("/new", methods=["GET", "POST"])
