@@ -158,3 +158,18 @@ def test_non_breaking_and_other_unicode_spaces_count_as_spaces(text, kind, found
     findings = scan(text)
     assert [(f.kind, f.text) for f in findings] == [(kind, found)]
     assert all(text[f.start:f.end] == f.text for f in findings)
+
+
+@pytest.mark.parametrize("text, found", [
+    ("bsn 111-222-333", "111-222-333"),
+    ("Mijn BSN is 123-456-782.", "123-456-782"),
+    ("111-222-333", "111-222-333"),  # as with dots or spaces, the elfproef alone is enough
+    ("ordernummer 111-222-333, bsn 123-456-782", "123-456-782"),
+    ("bsn 111-222-334", None),  # fails the elfproef
+    ("ordernummer 111-222-333", None),  # another label and no "bsn"
+    ("€ 111-222-333", None),
+    ("111-222-333-4", None),
+    ("111-222.333", None),  # mixed separators
+])
+def test_bsn_written_with_dashes_in_groups_of_three(text, found):
+    assert [f.text for f in scan(text) if f.kind == "bsn"] == ([found] if found else [])

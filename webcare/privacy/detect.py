@@ -199,7 +199,7 @@ def _addresses(text: str) -> Iterator[Finding]:
 
 # -- BSN ---------------------------------------------------------------------------------------------
 _BSN = re.compile(
-    r"(?<![\w.,/+€-])(?:\d{4}\.\d{2}\.\d{3}|\d{3}([ .])\d{3}\1\d{3}|\d{9}|\d{8})(?![\w€]|[.,/-]\d)"
+    r"(?<![\w.,/+€-])(?:\d{4}\.\d{2}\.\d{3}|\d{3}([ .-])\d{3}\1\d{3}|\d{9}|\d{8})(?![\w€]|[.,/-]\d)"
 )
 _BSN_CONTEXT = re.compile(r"\b(?:bsn|burger\s?service\s?nummer|burgerservicenr|sofi\s?-?nummer)\b", re.I)
 _OTHER_NUMBER = re.compile(
