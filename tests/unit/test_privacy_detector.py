@@ -173,3 +173,17 @@ def test_non_breaking_and_other_unicode_spaces_count_as_spaces(text, kind, found
 ])
 def test_bsn_written_with_dashes_in_groups_of_three(text, found):
     assert [f.text for f in scan(text) if f.kind == "bsn"] == ([found] if found else [])
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Dorpsstraat 12a, 1234 AB", "12a, 1234 AB"),
+    ("Dorpsstraat 12-A, 1234 AB", "12-A, 1234 AB"),
+    ("Dorpsstraat 12 bis, 1234 AB Dorp", "12 bis, 1234 AB"),
+    ("Dorpsstraat 12-2, 1234 AB", "12-2, 1234 AB"),
+    ("Dorpsstraat 12 hs, 1234 AB", "12 hs, 1234 AB"),
+    ("Dorpsstraat 12 III 1234AB", "12 III 1234AB"),
+    ("1234 AB 12 bis", "1234 AB 12 bis"),
+    ("huisnummer 8 hs postcode 9711 LV", "8 hs postcode 9711 LV"),
+])
+def test_house_number_with_a_suffix(text, found):
+    assert [f.text for f in scan(text) if f.kind == "postcode_house_number"] == [found]

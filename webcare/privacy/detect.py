@@ -170,7 +170,10 @@ _COMMON_PAIRS = ("en|de|op|in|is|te|om|of|na|al|ik|je|we|ze|er|nu|zo|ja|ga|ok|to
 _PC = (r"(?P<pc>[1-9]\d{3}(?: ?(?!SA|SD|SS)[A-Z]{2}|(?!sa|sd|ss)[a-z]{2}"
        rf"| (?!(?i:sa|sd|ss|{_COMMON_PAIRS})(?![\w]))[A-Za-z][a-z]))(?![\w])")
 _PC_NAMED = r"(?i:\bpostcode)\s*(?:is\s*)?:?\s*(?P<pc>[1-9]\d{3} ?(?!(?i:sa|sd|ss))[a-zA-Z]{2})(?![\w])"
-_NUM = r"(?P<num>\d{1,5}(?:[ -]?[a-zA-Z](?![\w])|-\d{1,3})?)"
+# A house number with its suffix ("toevoeging"): a letter (12a, 12-A), a number (12-2), or a word such as bis, hs
+# (huis), bg (begane grond), 2hg (hoog), boven, or a roman floor (12 II).
+_SUFFIX = r"(?:[a-zA-Z]|(?i:bis|hs|bgg?|[1-9]?hg|huis|boven|beneden|zw|rd|ii|iii|iv))"
+_NUM = rf"(?P<num>\d{{1,5}}(?:[ -]?{_SUFFIX}(?![\w])|-\d{{1,3}})?)"
 # A street name starts a word and is at most 60 characters: unbounded `\w+` tried at every position of a long
 # run of letters made the scan quadratic (100,000 zeros took minutes; tests/fuzz/test_parsers.py).
 _STREET = (r"\b(?!Postbus\b|Antwoordnummer\b)(?:[A-Z][\w'.-]{1,60}"
