@@ -187,3 +187,16 @@ def test_bsn_written_with_dashes_in_groups_of_three(text, found):
 ])
 def test_house_number_with_a_suffix(text, found):
     assert [f.text for f in scan(text) if f.kind == "postcode_house_number"] == [found]
+
+
+@pytest.mark.parametrize("text, found", [
+    ("1234 AB Dorpsstraat 5", "1234 AB Dorpsstraat 5"),
+    ("Adres: 1234AB Dorpsstraat 5a.", "1234AB Dorpsstraat 5a"),
+    ("1234 AB, Dorpsstraat 12 bis", "1234 AB, Dorpsstraat 12 bis"),
+    ("1234AB Den Haag, Laan van Meerdervoort 5 graag", "1234AB Den Haag, Laan van Meerdervoort 5"),
+    ("1234 AB Dorpsstraat 5 minuten", None),  # a duration, not a house number
+    ("1234 AB Utrecht is al 3 weken kapot", None),
+    ("2000 AB Postbus 12", None),
+])
+def test_postcode_written_before_the_street(text, found):
+    assert [f.text for f in scan(text) if f.kind == "postcode_house_number"] == ([found] if found else [])

@@ -179,10 +179,16 @@ _NUM = rf"(?P<num>\d{{1,5}}(?:[ -]?{_SUFFIX}(?![\w])|-\d{{1,3}})?)"
 _STREET = (r"\b(?!Postbus\b|Antwoordnummer\b)(?:[A-Z][\w'.-]{1,60}"
            r"|\w{1,60}(?:straat|weg|laan|plein|gracht|kade|dijk|singel|hof|pad|steeg|dreef|markt|park))")
 _ADDRESS_FORWARD = re.compile(rf"{_STREET}\s+{_NUM}\s*,?\s*{_PC}")
-_THEN_NUMBER = (rf"\s*,?\s*(?:(?:en|met)\s+)?(?:(?:het\s+)?(?:huis)?(?:nummer|nr\.?|no\.?)\s*:?\s*)?{_NUM}"
-                r"(?![\w]|[.:,]\d|\s?(?:uur|euro|km|meter|jaar|dagen|weken|minuten|procent|%))")
+# After a number that follows a postcode: not a time, amount, distance or duration ("1234 AB 5 minuten").
+_NUM_END = r"(?![\w]|[.:,]\d|\s?(?:uur|euro|km|meter|jaar|dagen|weken|minuten|procent|%))"
+_THEN_NUMBER = rf"\s*,?\s*(?:(?:en|met)\s+)?(?:(?:het\s+)?(?:huis)?(?:nummer|nr\.?|no\.?)\s*:?\s*)?{_NUM}{_NUM_END}"
 _ADDRESS_BACKWARD = re.compile(_PC + _THEN_NUMBER)
 _ADDRESS_NAMED = re.compile(_PC_NAMED + _THEN_NUMBER)
+# The postcode first, then (a place and) the street: "1234 AB Dorpsstraat 5", "1234AB Den Haag, Laan van
+# Meerdervoort 5". Street words after the first are capitalised or a name particle; a place ends in a comma.
+_PLACE = r"(?:[A-Z][\w'.-]{1,40}(?:[ -][A-Z][\w'.-]{1,40})?\s*,\s*)?"
+_STREET_REST = r"(?:\s(?:van|de|der|den|het|'t|aan|op|[A-Z][\w'.-]{1,40})){0,3}"
+_ADDRESS_PC_FIRST = re.compile(rf"{_PC}\s*,?\s*{_PLACE}{_STREET}{_STREET_REST}\s+{_NUM}{_NUM_END}")
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 _ADDRESS_LABELLED = re.compile(
     rf"\b(?i:(?:huis)?(?:nummer|nr\.?))\s*:?\s*{_NUM}(?![\w])[^\d\n]{{0,30}}?{_PC}"
@@ -191,7 +197,7 @@ _ADDRESS_LABELLED = re.compile(
 
 def _addresses(text: str) -> Iterator[Finding]:
     for pattern, first in ((_ADDRESS_FORWARD, "num"), (_ADDRESS_BACKWARD, "pc"), (_ADDRESS_NAMED, "pc"),
-                           (_ADDRESS_LABELLED, "num")):
+                           (_ADDRESS_LABELLED, "num"), (_ADDRESS_PC_FIRST, "pc")):
         for m in pattern.finditer(text):
             last = "pc" if first == "num" else "num"
             if _YEAR.fullmatch(m.group("num")):
