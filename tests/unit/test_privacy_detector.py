@@ -200,3 +200,17 @@ def test_house_number_with_a_suffix(text, found):
 ])
 def test_postcode_written_before_the_street(text, found):
     assert [f.text for f in scan(text) if f.kind == "postcode_house_number"] == ([found] if found else [])
+
+
+@pytest.mark.parametrize("text, kind, found", [
+    ("Bel me op 06\u200b12345678", "phone", "06\u200b12345678"),
+    ("06-1234\u200c5678 graag", "phone", "06-1234\u200c5678"),
+    ("BSN 1112\u200d22333", "bsn", "1112\u200d22333"),
+    ("IBAN NL91ABNA\u20600417164300", "iban", "NL91ABNA\u20600417164300"),
+    ("\ufeffBel 0612345678", "phone", "0612345678"),
+    ("\u200bx\u200b 06\u00a0\u200b1234\u200b5678\u200b.", "phone", "06\u00a0\u200b1234\u200b5678"),
+])
+def test_zero_width_characters_do_not_hide_a_number(text, kind, found):
+    findings = scan(text)
+    assert [(f.kind, f.text) for f in findings] == [(kind, found)]
+    assert all(text[f.start:f.end] == f.text for f in findings)

@@ -247,8 +247,29 @@ def _has_context(text: str, start: int, pattern: re.Pattern, window: int) -> boo
 
 
 # Spaces other than the ASCII one, read as one: "06\u00a012345678" (a non-breaking space keeps a number on one line,
-# as Dutch typography and word processors do) is the same number. One character for one, so positions stay.
-_SPACES = str.maketrans(dict.fromkeys("\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000", " "))
+# as Dutch typography and word processors do) is the same number. Invisible characters (zero-width space and
+# joiners, word joiner, byte order mark) are read as nothing: "06\u200b12345678" must not hide a number.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+_SPACES = str.maketrans({
+    **dict.fromkeys("\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000", " "),
+    **dict.fromkeys(_INVISIBLE, None),
+})
+
+
+def _normalised(text: str) -> tuple[str, list[int] | None]:
+    """The text as the detectors read it, and where each of its characters is in `text` (None: the same place)."""
+    plain = text.translate(_SPACES)
+    if len(plain) == len(text):
+        return plain, None
+    return plain, [i for i, ch in enumerate(text) if ch not in _INVISIBLE]
+
+
+def _in_original(finding: Finding, places: list[int] | None) -> tuple[int, int]:
+    """The finding's span in the original text (which may hold invisible characters inside it)."""
+    if places is None:
+        return finding.start, finding.end
+    return places[finding.start], places[finding.end - 1] + 1
+
 
 DETECTORS: tuple[Callable[[str], Iterator[Finding]], ...] = (
     _emails, _ibans, _phones, _plates, _birth_dates, _addresses, _bsns,
@@ -266,12 +287,13 @@ def scan(text: str) -> list[Finding]:
         in_url[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     taken = bytearray(len(text))
     kept: list[Finding] = []
-    spaced = text.translate(_SPACES)
+    plain, places = _normalised(text)
     for detector in DETECTORS:
-        for finding in detector(spaced):
-            if finding.kind != "email" and any(in_url[finding.start:finding.end]):
+        for finding in detector(plain):
+            start, end = _in_original(finding, places)
+            if finding.kind != "email" and any(in_url[start:end]):
                 continue
-            if not any(taken[finding.start:finding.end]):
-                kept.append(replace(finding, text=text[finding.start:finding.end]))
-                taken[finding.start:finding.end] = b"\x01" * (finding.end - finding.start)
+            if not any(taken[start:end]):
+                kept.append(replace(finding, text=text[start:end], start=start, end=end))
+                taken[start:end] = b"\x01" * (end - start)
     return sorted(kept, key=lambda f: f.start)
