@@ -214,3 +214,15 @@ def test_zero_width_characters_do_not_hide_a_number(text, kind, found):
     findings = scan(text)
     assert [(f.kind, f.text) for f in findings] == [(kind, found)]
     assert all(text[f.start:f.end] == f.text for f in findings)
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Mijn dochter is op 1 januari 2025 geboren", "1 januari 2025"),  # a recent birth date is still one
+    ("op 1 januari 2025 geboren", "1 januari 2025"),
+    ("De container is op 1 januari 2025 geleegd", None),
+    ("Ze wordt op 1 januari 2099 geboren", None),  # not a date in the past: no birth date (yet)
+])
+def test_a_date_just_before_geboren_is_a_birth_date(text, found):
+    """Decided, not a false alarm: a full date next to "geboren" is a date of birth, also a recent one
+    (docs/PRIVACY.md, "Decisions")."""
+    assert [(f.kind, f.text) for f in scan(text)] == ([("birth_date", found)] if found else [])
