@@ -14,7 +14,7 @@ from collections import Counter
 import pytest
 
 from tests.conftest import DATA_DIR
-from webcare.privacy import KINDS, scan
+from webcare.privacy import KINDS, redact, scan
 from webcare.privacy.checks import dutch_national_number, iban_checks, is_bsn, is_licence_plate
 
 LABELLED = DATA_DIR / "privacy_labelled.jsonl"
@@ -226,3 +226,10 @@ def test_a_date_just_before_geboren_is_a_birth_date(text, found):
     """Decided, not a false alarm: a full date next to "geboren" is a date of birth, also a recent one
     (docs/PRIVACY.md, "Decisions")."""
     assert [(f.kind, f.text) for f in scan(text)] == ([("birth_date", found)] if found else [])
+
+
+def test_redact_puts_the_kind_in_place_of_each_finding():
+    assert redact("Bel 06\u200b12345678 of mail jan@example.nl, bsn 111-222-333.") == \
+        "Bel [phone] of mail [email], bsn [bsn]."
+    assert redact("Dank voor uw melding.") == "Dank voor uw melding."
+    assert redact("") == ""
