@@ -13,7 +13,7 @@ from webcare.db import utcnow
 from webcare.errors import ValidationFailed
 from webcare.models import AuditEntry, Contact, Message, Note, Ticket, TicketEvent
 from webcare.platforms.base import InboundMessage
-from webcare.services import ingest, subject_rights
+from webcare.services import audit, ingest, routing, subject_rights
 
 
 @pytest.fixture
@@ -171,3 +171,33 @@ def test_messages_in_another_citizens_thread_are_exported_and_erased(runtime, se
         Message.ticket_id == ticket_id, Message.direction == "in"))}
     assert texts == {"@jan@mock.local": "@gemeente de stoep is kapot", "": ""}  # the other citizen's stays
     assert session.get(Ticket, ticket_id).anonymised_at is None
+
+
+def test_erase_redacts_personal_data_in_audit_reasons_and_keeps_the_entries(session, world):
+    """A reason typed by staff can hold the citizen's data; erasure redacts it in the audit log, whose entries
+    (who, what, when, from where) stay. The ticket history drops such reasons altogether (anonymise)."""
+    first, _second, threat = world["tickets"]
+    agent = world["agent"]
+    routing.reroute(session, first, "AFV", "Jansen belde vanaf 06-12345678, Dorpsstraat 12 bis, 1234 AB", agent)
+    routing.reroute(session, threat, "HH", "Dader belt vanaf 06-87654321", agent)  # evidence: kept
+    routing.reroute(session, world["other"], "AFV", "Iemand anders, 06-11223344", agent)  # not this citizen's
+    audit.record(session, agent, "ticket.note", ticket_id=first.id, data={"reason": "geen persoonsgegevens"})
+    session.commit()
+    before = session.execute(select(AuditEntry.id, AuditEntry.action, AuditEntry.actor_id, AuditEntry.at)
+                             .order_by(AuditEntry.id)).all()
+    result = subject_rights.erase_contact(session, world["contact"], world["admin"], "AVG-verzoek 2026-0044")
+    session.commit()
+    session.expire_all()
+    assert result["audit_entries_redacted"] == 1
+    reasons = dict(session.execute(select(AuditEntry.ticket_id, AuditEntry.data["reason"].as_string())
+                                   .where(AuditEntry.action == "ticket.reroute")).all())
+    assert reasons == {first.id: "Jansen belde vanaf [phone], Dorpsstraat [postcode_house_number]",
+                       threat.id: "Dader belt vanaf 06-87654321", world["other"].id: "Iemand anders, 06-11223344"}
+    after = session.execute(select(AuditEntry.id, AuditEntry.action, AuditEntry.actor_id, AuditEntry.at)
+                            .order_by(AuditEntry.id)).all()
+    assert after[:len(before)] == before  # no entry gone or changed but for its data
+    erase = session.scalar(select(AuditEntry).where(AuditEntry.action == "contact.erase"))
+    assert erase.data["audit_entries_redacted"] == 1
+    rerouted = session.scalar(select(TicketEvent).where(TicketEvent.ticket_id == first.id,
+                                                        TicketEvent.type == "rerouted"))
+    assert "reason" not in rerouted.data

@@ -101,3 +101,17 @@ def test_audit_page_says_what_it_holds_and_points_to_the_ticket_history(client, 
     page = client.get("/admin/audit").get_data(as_text=True)
     assert "Elke handeling van een persoon" not in page
     assert "staat in de geschiedenis van dat ticket, met wie het deed." in page
+
+
+def test_database_lets_only_erasure_redact_the_data_on_postgresql(session, world, is_postgres):
+    """The one change allowed (migration privacy_0002): `data`, inside audit.redaction_allowed."""
+    if not is_postgres:
+        pytest.skip("the trigger exists on PostgreSQL only")
+    with pytest.raises(DBAPIError, match="append-only"), audit.redaction_allowed(session):
+        session.execute(text("UPDATE audit_log SET action = 'x'"))  # any other column: refused
+    session.rollback()
+    with audit.redaction_allowed(session):
+        session.execute(text("UPDATE audit_log SET data = '{\"reason\": \"[phone]\"}'"))
+    with pytest.raises(DBAPIError, match="append-only"):
+        session.execute(text("UPDATE audit_log SET data = '{}'"))  # switched off again after the block
+    session.rollback()

@@ -8,6 +8,8 @@ What stays: every time (created, received, resolved, SLA due/met/breached, event
 categories, departments, priorities, labels, channels, staff authors, event types and their ids, and
 the messages' external ids (so a re-poll does not ingest an anonymised post again as a new ticket).
 Threat tickets are never anonymised here: the callers leave them out (evidence, see services.safety).
+Audit entries are never anonymised (the audit trail stays); erasure redacts the personal data that the detector
+finds in their free text (`redact_audit_texts`: "Bel 06-12345678" becomes "Bel [phone]").
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from datetime import datetime
 from sqlalchemy import String, cast, insert, literal, select, update
 from sqlalchemy.orm import Session
 
+from webcare import privacy
 from webcare.db import utcnow
-from webcare.models import Contact, Message, Note, Notification, Ticket, TicketEvent
+from webcare.models import AuditEntry, Contact, Message, Note, Notification, Ticket, TicketEvent
+from webcare.services import audit
 
 FREE_TEXT_KEYS = frozenset({"text", "question", "reason", "subject", "body", "closing_text", "error"})
 
@@ -59,6 +63,25 @@ def _strip_event_texts(session: Session, ticket_ids: list[int]) -> None:
                for event_id, data in rows if data and FREE_TEXT_KEYS & set(data)]
     if changes:
         session.execute(update(TicketEvent), changes)
+
+
+def redact_audit_texts(session: Session, ticket_ids: list[int]) -> int:
+    """Replace the personal data in the free text (a re-route's or an override's reason, ...) of the tickets'
+    audit entries by its kind in brackets; the entries themselves stay. Returns how many entries changed."""
+    if not ticket_ids:
+        return 0
+    rows = session.execute(select(AuditEntry.id, AuditEntry.data).where(AuditEntry.ticket_id.in_(ticket_ids)))
+    changes = [{"id": entry_id, "data": redacted} for entry_id, data in rows
+               if data and (redacted := _redacted(data)) != data]
+    if changes:
+        with audit.redaction_allowed(session):
+            session.execute(update(AuditEntry), changes)
+    return len(changes)
+
+
+def _redacted(data: dict) -> dict:
+    return {key: privacy.redact(value) if key in FREE_TEXT_KEYS and isinstance(value, str) else value
+            for key, value in data.items()}
 
 
 def anonymise_messages_without_ticket(session: Session, *conditions) -> int:

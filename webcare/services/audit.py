@@ -7,20 +7,28 @@ model refuses updates and deletes, and on PostgreSQL a trigger refuses them too.
 
 Action names are dotted, area first: `login`, `reply.pii_override`, `contact.export`, `contact.erase`,
 `ticket.aangifte_export`, `two_factor.enabled`, ... (docs/PRIVACY.md lists them).
+
+One change is allowed, inside `redaction_allowed(session)`: erasure replaces the personal data in the free
+text of an entry's `data` (services.anonymise.redact_audit_texts); every other column stays as it was.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from webcare.models import AuditEntry, User
 
 ORIGIN_KEY = "origin"
 MAX_PAGE = 200
+# Read by the append-only trigger on PostgreSQL (migration privacy_0002): while "on" in the transaction, an
+# UPDATE of audit_log that changes `data` only is let through.
+REDACTION_SETTING = "webcare.audit_redaction"
 
 
 @dataclass(frozen=True)
@@ -94,3 +102,19 @@ def search(session: Session, query: AuditQuery) -> list[AuditEntry]:
     if query.before_id is not None:
         statement = statement.where(AuditEntry.id < query.before_id)
     return list(session.scalars(statement))
+
+
+@contextmanager
+def redaction_allowed(session: Session) -> Iterator[None]:
+    """Let the statements inside change the `data` of audit entries (only erasure's redaction does).
+
+    The ORM refuses a change of a loaded entry; a bulk UPDATE by primary key is not refused by the ORM, and on
+    PostgreSQL the trigger lets it through only while the transaction-local setting is on. If a statement
+    fails, the transaction is rolled back and the setting with it.
+    """
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        session.execute(text("SELECT set_config(:name, 'on', true)"), {"name": REDACTION_SETTING})
+    yield
+    if postgres:
+        session.execute(text("SELECT set_config(:name, 'off', true)"), {"name": REDACTION_SETTING})

@@ -24,6 +24,7 @@ from webcare.services.anonymise import (
     anonymise_messages_on_tickets,
     anonymise_messages_without_ticket,
     anonymise_tickets,
+    redact_audit_texts,
 )
 from webcare.services.events import record_event
 from webcare.services.ticket_actions import cancel_erased
@@ -101,13 +102,14 @@ def erase_contact(session: Session, contact: Contact, actor: User | None, reason
             cancel_erased(session, ticket, actor, now)
     session.flush()
     erased = anonymise_tickets(session, [t for t in tickets if not t.threat], cause="erasure", now=now)
+    redacted = redact_audit_texts(session, [t.id for t in tickets if not t.threat])
     messages = anonymise_messages_without_ticket(session, Message.contact_id == contact.id)
     elsewhere = anonymise_messages_on_tickets(session, _others_tickets(contact, threat=False),
                                               Message.contact_id == contact.id)
     contact_erased = not kept and anonymise_contact(session, contact, now)
     result = {"contact_id": contact.id, "tickets_anonymised": erased, "threat_tickets_kept": kept,
               "messages_without_ticket": messages, "messages_on_others_tickets": elsewhere,
-              "contact_anonymised": bool(contact_erased)}
+              "contact_anonymised": bool(contact_erased), "audit_entries_redacted": redacted}
     audit.record(session, actor, "contact.erase", target=("contact", contact.id),
                  data={**result, "reason": reason})
     return result

@@ -122,6 +122,9 @@ def erase(contact_id: int):
     result = subject_rights.erase_contact(db(), found, current(), form.reason.data)
     db().commit()
     flash(_("Erased: %(n)s tickets anonymised.", n=len(result["tickets_anonymised"])), "success")
+    if result["audit_entries_redacted"]:
+        flash(_("Personal data redacted in the reasons of %(n)s audit log entries.",
+                n=result["audit_entries_redacted"]), "success")
     if result["threat_tickets_kept"]:
         flash(_("Threat tickets kept as evidence (AVG art. 17(3)(e)): %(n)s.",
                 n=len(result["threat_tickets_kept"])), "warning")
