@@ -27,7 +27,7 @@ from webcare.models import (
     WebhookDelivery,
 )
 from webcare.queue import QUEUE_LOW
-from webcare.services import retention
+from webcare.services import audit, retention
 from webcare.services.events import record_event
 from workers.cron import periodic_jobs
 from workers.heartbeat import BeatingWorker
@@ -254,3 +254,20 @@ def test_the_jobs_are_scheduled(settings):
     names = {job.func.__module__ + "." + job.func.__name__: job for job in periodic_jobs(settings)}
     assert names["workers.retention.anonymise_expired"].cron  # nightly
     assert names["workers.safety.announce_flagged_threats"].interval == 60
+
+
+def test_retention_redacts_personal_data_in_the_audit_reasons_of_the_tickets_it_anonymises(session, redis, world):
+    """As erasure does (test_subject_rights): the entries stay, the citizen's data in their free text goes."""
+    agent = f.user(session, "agent")
+    for name in ("old", "recent", "threat_old"):
+        audit.record(session, agent, "ticket.reroute", ticket_id=world[name],
+                     data={"reason": "Jansen belde vanaf 06-12345678", "department": "AFV"})
+    session.commit()
+    run_retention_job(redis)
+    session.expire_all()
+    reasons = dict(session.execute(select(AuditEntry.ticket_id, AuditEntry.data["reason"].as_string())
+                                   .where(AuditEntry.action == "ticket.reroute")).all())
+    assert reasons == {world["old"]: "Jansen belde vanaf [phone]", world["recent"]: "Jansen belde vanaf 06-12345678",
+                       world["threat_old"]: "Jansen belde vanaf 06-12345678"}
+    run = session.scalar(select(AuditEntry).where(AuditEntry.action == "retention.run"))
+    assert run.data["audit_entries_redacted"] == 1

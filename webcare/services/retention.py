@@ -3,7 +3,8 @@
 The term of a ticket is its category's `retention_days`, else its main category's, else the setting
 `retention_days` (default 365), and never shorter than `reopen_days` (a ticket that may still reopen is
 not anonymised). A closed ticket (resolved or cancelled) counts from its resolution time. Threat tickets
-are excepted: their evidence stays (services.safety). Contacts whose tickets are all anonymised are
+are excepted: their evidence stays (services.safety). The personal data in the free text of the anonymised
+tickets' audit entries (a re-route's reason) is redacted, as on erasure; the entries stay. Contacts whose tickets are all anonymised are
 anonymised too; processed webhook bodies and messages that never joined a ticket follow the global term.
 
 `anonymise_batch` does one bounded batch and is safe to run concurrently (rows are locked and
@@ -30,6 +31,7 @@ from webcare.services.anonymise import (
     anonymise_contacts,
     anonymise_messages_without_ticket,
     anonymise_tickets,
+    redact_audit_texts,
 )
 
 CLOSED_STATUSES = ("resolved", "cancelled")
@@ -43,6 +45,7 @@ class RetentionResult:
     contacts: int = 0
     loose_messages: int = 0
     webhook_bodies: int = 0
+    audit_entries_redacted: int = 0
     by_term: dict[int, int] = field(default_factory=dict)
 
     def add(self, other: RetentionResult) -> None:
@@ -50,13 +53,15 @@ class RetentionResult:
         self.contacts += other.contacts
         self.loose_messages += other.loose_messages
         self.webhook_bodies += other.webhook_bodies
+        self.audit_entries_redacted += other.audit_entries_redacted
         for term, count in other.by_term.items():
             self.by_term[term] = self.by_term.get(term, 0) + count
 
     def as_dict(self) -> dict:
         by_term = {str(term): count for term, count in sorted(self.by_term.items())}
         return {"tickets": self.tickets, "contacts": self.contacts, "loose_messages": self.loose_messages,
-                "webhook_bodies": self.webhook_bodies, "by_term_days": by_term}
+                "webhook_bodies": self.webhook_bodies, "audit_entries_redacted": self.audit_entries_redacted,
+                "by_term_days": by_term}
 
 
 def terms_by_category(session: Session, settings: Settings) -> dict[int | None, int]:
@@ -106,10 +111,11 @@ def anonymise_batch(session: Session, settings: Settings, now: datetime | None =
             select(Ticket).where(Ticket.id.in_(ids), Ticket.anonymised_at.is_(None), Ticket.threat.is_(False))
             .with_for_update(skip_locked=True)
         ).all()
-        count = len(anonymise_tickets(session, locked, cause="retention", now=now))
-        if count:
-            result.tickets += count
-            result.by_term[term] = count
+        anonymised = anonymise_tickets(session, locked, cause="retention", now=now)
+        if anonymised:
+            result.tickets += len(anonymised)
+            result.by_term[term] = len(anonymised)
+            result.audit_entries_redacted += redact_audit_texts(session, anonymised)
     session.flush()
     result.contacts = anonymise_finished_contacts(session, now, limit)
     return result
