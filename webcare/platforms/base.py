@@ -109,7 +109,8 @@ class ReplyRequest:
     text: str
     visibility: str  # public | private
     in_reply_to: str | None
-    recipient: str | None  # the citizen's address as the platform knows it (Mastodon: acct)
+    recipient: str | None  # the ticket's citizen as the platform knows them (Mastodon: acct), who may not be
+    # the author of the message answered (`context`): someone else may have written the latest in their thread
     idempotency_key: str
     language: str | None = "nl"
     thread_key: str | None = None  # our thread key of the ticket (platform conversation or root post)
@@ -169,15 +170,16 @@ class PlatformAdapter(ABC):
         message in the thread (`InboundMessage.raw`, e.g. X's `receives_your_dm`) plus:
         `kind` (the ticket's kind), `visibility` (public | private), `last_inbound_at` (ISO 8601 time,
         UTC, of the citizen's latest message, or None: for windows such as Messenger's 24 hours),
-        `author_handle` (that message's author) and `message_visibility` (that message's own visibility).
+        `author_handle` (that message's author), `message_visibility` (that message's own visibility) and
+        `recipient` (the ticket's citizen, as `ReplyRequest.recipient` will be).
         A class method: the composer asks without building an adapter (no credentials, no HTTP)."""
         return cls.private_replies
 
     @classmethod
     def reply_overhead(cls, context: dict[str, Any]) -> int:
         """Characters `send_reply` adds to the author's text in this thread, which the platform counts
-        against `max_reply_length` (Mastodon: the citizen's @mention); `context` as for `can_reply_privately`.
-        The composer leaves room for them."""
+        against `max_reply_length` (Mastodon: the @mentions), the most of a
+        public and a private reply; `context` as for `can_reply_privately`. The composer leaves room for them."""
         return 0
 
     @abstractmethod

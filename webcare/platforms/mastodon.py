@@ -77,10 +77,11 @@ class MastodonAdapter(PlatformAdapter):
 
     @classmethod
     def reply_overhead(cls, context: dict[str, Any]) -> int:
-        """The @mentions and spaces that `send_reply` puts in front of the text (counted in full: a real
-        server counts a remote address without its domain, the mock every character)."""
-        recipient = context.get("acct") or (context.get("author_handle") or "").lstrip("@")
-        return sum(len(mention) + 1 for mention in _addressees(recipient, context))
+        """What `send_reply` adds to the text that the server counts: the @mentions and spaces it puts in front
+        of a public reply (counted in full: a real server counts a remote address without its domain, the mock
+        every character; a private reply mentions no more). `context["recipient"]` is the ticket's citizen."""
+        mentions = _addressees(context.get("recipient"), context, "public")
+        return sum(len(mention) + 1 for mention in mentions)
 
     # -- account ----------------------------------------------------------------------------------
     def verify(self) -> AccountInfo:
@@ -260,21 +261,33 @@ class MastodonAdapter(PlatformAdapter):
 
 
 def _with_mention(request: ReplyRequest) -> str:
-    """Mastodon notifies only mentioned accounts (and a DM reaches only them): mention the citizen (and the
-    other participants of their DM), unless the text already does. Only a mention as Mastodon reads one
-    counts: `@jan` in `afval@jansen.nl` or in `@jansen` is none, and `@jan` alone is not `jan@mastodon.nl`
-    (the server would take a local `jan`)."""
+    """Mastodon notifies only mentioned accounts (and a DM reaches only them): put the `_addressees` in front,
+    each unless the text already mentions it. Only a mention as Mastodon reads one counts: `@jan` in
+    `afval@jansen.nl` or in `@jansen` is none, and `@jan` alone is not `jan@mastodon.nl` (the server would take
+    a local `jan`)."""
     text = request.text.strip()
-    missing = [mention for mention in _addressees(request.recipient, request.context)
+    missing = [mention for mention in _addressees(request.recipient, request.context, request.visibility)
                if not re.search(rf"(?<![\w/@]){re.escape(mention)}(?![\w@]|[.-]\w)", text, re.IGNORECASE)]
     return " ".join([*missing, text])
 
 
-def _addressees(recipient: str | None, context: dict[str, Any]) -> list[str]:
-    """The mentions a reply needs: the citizen, and in a DM the others the citizen wrote to (`cc`), as
-    Mastodon's apps do, so the answer stays in the conversation (and the ticket) the citizen started."""
-    names = [recipient or "", *(context.get("cc") or [])]
-    return list(dict.fromkeys("@" + name.lstrip("@") for name in names if name.lstrip("@")))
+def _addressees(recipient: str | None, answered: dict[str, Any], visibility: str) -> list[str]:
+    """The mentions of a reply to the status `answered` (its raw payload) on the ticket of the citizen
+    `recipient`, each once. As Mastodon's apps do: the status's author (`acct`) and the others it mentions
+    (`cc`; never us, ingest leaves us out), so the answer reaches everyone in that conversation and stays in it
+    (and in the ticket); and the citizen when they are not among them (someone else wrote the latest message
+    under their post). A private reply to a status that is no DM goes to the citizen alone: a direct status
+    reaches every account it mentions, and the citizen did not write privately to those."""
+    author = answered.get("acct") or ""
+    if visibility == "private" and answered.get("visibility") != "direct":
+        names = [recipient or author]
+    else:
+        names = [author, *(answered.get("cc") or []), recipient or ""]
+    unique: dict[str, str] = {}
+    for name in (name.lstrip("@") for name in names):
+        if name:
+            unique.setdefault(name.lower(), "@" + name)
+    return list(unique.values())
 
 
 def _sent(status: dict[str, Any]) -> SentReply:

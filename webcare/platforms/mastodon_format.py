@@ -108,11 +108,14 @@ def public_thread(status: dict[str, Any], ancestors: list[dict[str, Any]], own_i
 
 def normalise(notification: dict[str, Any], thread: tuple[str, str], default_host: str,
               own_id: str = "") -> InboundMessage:
-    """A mention notification as an `InboundMessage`; `thread` is (thread key, kind). A DM's raw payload
-    lists its other participants (`cc`: their `acct`s, not ours nor the author's), whom a reply mentions too."""
+    """A mention notification as an `InboundMessage`; `thread` is (thread key, kind). The raw payload keeps what
+    a reply to the status copies, as Mastodon's apps do: the other accounts it mentions (`cc`: their `acct`s, not
+    ours nor the author's; in a DM its other participants; only when there are any), whom a reply mentions too."""
     status = notification["status"]
     account = status["account"]
     direct = status.get("visibility") == "direct"
+    others = [str(m["acct"]) for m in status.get("mentions") or []
+              if m.get("acct") and str(m.get("id")) not in (own_id, str(account["id"]))]
     thread_key, kind = thread
     address = qualified_acct(account, default_host)
     return InboundMessage(
@@ -137,8 +140,7 @@ def normalise(notification: dict[str, Any], thread: tuple[str, str], default_hos
             "acct": str(account.get("acct") or ""),
             "in_reply_to_account_id": _str_or_none(status.get("in_reply_to_account_id")),
             "filtered": bool(notification.get("filtered")),
-            **({"cc": [str(m["acct"]) for m in status.get("mentions") or []
-                       if m.get("acct") and str(m.get("id")) not in (own_id, str(account["id"]))]} if direct else {}),
+            **({"cc": others} if others else {}),
         },
     )
 

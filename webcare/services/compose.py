@@ -25,6 +25,7 @@ from webcare.errors import Conflict, ValidationFailed
 from webcare.models import CannedResponse, Category, Message, Ticket, User
 from webcare.services import channels, sla
 from webcare.services.replies import queue_reply
+from webcare.services.reply_addressing import citizen_address
 from webcare.services.ticket_actions import _move, acting_department, record_assignment, require_worker, touch
 
 DEFAULT_LIMIT = channels.DEFAULT_REPLY_LIMIT  # a platform without an adapter (yet): the platform decides
@@ -73,19 +74,23 @@ def rules_for(ticket: Ticket) -> PlatformRules:
 
 
 def reply_context(ticket: Ticket) -> dict[str, Any]:
-    """What `can_reply_privately` decides on (base.PlatformAdapter): the raw payload of the citizen's
-    latest message, with `kind`, `visibility` (the ticket's), `last_inbound_at` (ISO time of that message),
-    `author_handle` (its author) and `message_visibility` (its own visibility)."""
+    """What `can_reply_privately` and `reply_overhead` decide on (base.PlatformAdapter): the raw payload of the
+    latest message in the thread (the one a reply answers), with `kind`, `visibility` (the ticket's),
+    `last_inbound_at` (ISO time of that message), `author_handle` (its author), `message_visibility` (its own
+    visibility) and `recipient` (the ticket's citizen as the platform knows them, as the reply will have it:
+    `reply_addressing.citizen_address`)."""
     session = object_session(ticket)
-    latest = None
+    latest = recipient = None
     if session is not None and ticket.id is not None:
-        latest = session.execute(select(Message.raw, Message.author_handle, Message.visibility).where(
-            Message.ticket_id == ticket.id, Message.direction == "in").order_by(Message.id.desc()).limit(1)).first()
+        latest = session.execute(select(Message.raw, Message.author_handle, Message.visibility, Message.contact_id)
+                                 .where(Message.ticket_id == ticket.id, Message.direction == "in")
+                                 .order_by(Message.id.desc()).limit(1)).first()
+        recipient = citizen_address(session, ticket.id, ticket.contact_id, latest)
     last = ticket.last_inbound_at
     return {**((latest.raw if latest else None) or {}), "kind": ticket.kind, "visibility": ticket.visibility,
             "last_inbound_at": last.replace(tzinfo=last.tzinfo or UTC).isoformat() if last else None,
             "author_handle": latest.author_handle if latest else None,
-            "message_visibility": latest.visibility if latest else None}
+            "message_visibility": latest.visibility if latest else None, "recipient": recipient}
 
 
 def default_visibility(ticket: Ticket) -> str:

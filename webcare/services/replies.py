@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from webcare.db import utcnow
 from webcare.errors import Conflict, NotFound, Unprocessable, ValidationFailed
-from webcare.models import Channel, Contact, Message, Ticket, User
+from webcare.models import Channel, Message, Ticket, User
 from webcare.platforms.base import ReplyRequest, SentReply
 from webcare.platforms.errors import NeedsReauth, PermanentError, PlatformError, RateLimited
 from webcare.queue import QUEUE_REPLIES, broker_for, enqueue_after_commit, publish_after_commit
@@ -42,6 +42,7 @@ from webcare.services import audit, channels, notifications, privacy_guard, sla
 from webcare.services.bulk import bulk_insert
 from webcare.services.channels import ChannelConnection
 from webcare.services.events import record_event
+from webcare.services.reply_addressing import citizen_address
 from webcare.workflow import CLOSED_STATUSES
 
 SEND_REPLY_JOB = "workers.replies.send_reply"
@@ -205,7 +206,7 @@ def begin_delivery(session: Session, message_id: int, now: datetime | None = Non
     known = _other_replies_to_the_same_post(session, message)
     answered = _answered(session, message)
     request = ReplyRequest(text=message.text, visibility=message.visibility, in_reply_to=message.in_reply_to,
-                           recipient=_recipient(session, message, answered),
+                           recipient=citizen_address(session, message.ticket_id, message.contact_id, answered),
                            idempotency_key=message.idempotency_key or "", language=message.language or "nl",
                            thread_key=message.thread_key, context=(answered.raw or {}) if answered else {},
                            written_at=message.received_at)
@@ -277,19 +278,12 @@ def _other_replies_to_the_same_post(session: Session, message: Message) -> list[
 
 
 def _answered(session: Session, message: Message):
-    """The raw payload and author of the citizen's message this reply answers, if known."""
+    """The raw payload, author and contact of the message this reply answers (the latest on the ticket when the
+    reply was written; possibly someone else's than the citizen's), if known."""
     if not message.in_reply_to:
         return None
-    return session.execute(select(Message.raw, Message.author_handle).where(
+    return session.execute(select(Message.raw, Message.author_handle, Message.contact_id).where(
         Message.channel_id == message.channel_id, Message.external_id == message.in_reply_to)).first()
-
-
-def _recipient(session: Session, message: Message, answered) -> str | None:
-    """The citizen's address as the platform knows it, from the message we answer."""
-    if answered is not None:
-        return (answered.raw or {}).get("acct") or answered.author_handle.lstrip("@") or None
-    contact = session.get(Contact, message.contact_id) if message.contact_id else None
-    return contact.handle.lstrip("@") if contact and contact.handle else None
 
 
 def record_delivery_success(session: Session, message_id: int, sent: SentReply, now: datetime | None = None) -> None:

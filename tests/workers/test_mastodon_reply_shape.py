@@ -1,0 +1,60 @@
+"""What our Mastodon replies carry besides the text, as Mastodon's own apps do when replying: the mentions of
+everyone in the conversation and of the ticket's citizen. Against mastodon-mock as a real HTTP server."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.fakes.mastodon import mastodon  # noqa: F401
+from tests.workers.test_replies import agent, channel, our_replies, reply, ticket_from, work  # noqa: F401
+from webcare.models import Message
+from webcare.services import compose
+
+
+def mentioned(status) -> list[str]:
+    return [m["acct"] for m in status["mentions"]]
+
+
+def neighbour_comments(runtime, redis, session, mastodon, channel, text: str):  # noqa: F811
+    """Jan's public report, then Piet's comment under it (`text`, which mentions us): the latest message on
+    Jan's ticket is Piet's."""
+    ticket, report = ticket_from(runtime, redis, session, mastodon, channel, name="jan",
+                                 text="De lantaarnpaal bij de school is kapot.")
+    joined, comment = ticket_from(runtime, redis, session, mastodon, channel, name="piet", text=text,
+                                  in_reply_to=report["id"])
+    assert joined.id == ticket.id and ticket.contact.handle.startswith("@jan")
+    return ticket, comment
+
+
+@pytest.mark.parametrize("comment, expected", [
+    ("@fatima die van jou is ook stuk, toch?", ["piet", "fatima", "jan"]),  # the citizen is not among them
+    ("@jan @fatima bij ons ook.", ["piet", "jan", "fatima"]),  # each once, in the comment's order
+])
+def test_a_public_reply_to_a_neighbour_s_comment_mentions_everyone_and_the_citizen(  # noqa: F811
+        runtime, redis, session, mastodon, channel, agent, comment, expected):  # noqa: F811
+    """Our answer to Piet's comment under Jan's report mentions Piet, whom Piet mentioned, and Jan, whose
+    ticket it is (Mastodon notifies only mentioned accounts), never ourselves; the composer's limit leaves
+    room for exactly those mentions (the mock counts every character: one more would be refused)."""
+    ticket, comment_status = neighbour_comments(runtime, redis, session, mastodon, channel, comment)
+    limit = compose.rules_for(ticket).limit
+    assert limit == 500 - sum(len(f"@{name} ") for name in expected)
+    message = compose.send_reply(session, ticket, agent, "a" * limit, "public")
+    session.commit()
+    work(redis)
+
+    [posted] = our_replies(mastodon, comment_status, session)
+    assert mentioned(posted) == expected and posted["visibility"] == "public"
+    assert session.get(Message, message.id).delivery_state == "sent"
+
+
+def test_a_private_reply_in_that_thread_goes_to_the_citizen_alone(runtime, redis, session, mastodon, channel,  # noqa: F811
+                                                                   agent):  # noqa: F811
+    """A direct status reaches everyone it mentions: a private answer on Jan's ticket is for Jan, not for the
+    neighbour whose comment came last, nor for whom that neighbour mentioned."""
+    ticket, comment_status = neighbour_comments(runtime, redis, session, mastodon, channel,
+                                                "@fatima die van jou is ook stuk, toch?")
+    reply(session, ticket, agent, "Mogen we u bellen over de melding?", "private")
+    work(redis)
+
+    [posted] = our_replies(mastodon, comment_status, session)
+    assert (posted["visibility"], mentioned(posted)) == ("direct", ["jan"])

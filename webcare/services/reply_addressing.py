@@ -1,0 +1,29 @@
+"""Who a reply goes to, asked alike by the composer (`compose.reply_context`, for the length limit) and by
+delivery (`replies.begin_delivery`, for the `ReplyRequest`): the ticket's citizen as the platform knows them.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webcare.models import Contact, Message
+
+
+def citizen_address(session: Session, ticket_id: int, contact_id: int | None, latest=None) -> str | None:
+    """The ticket's citizen (its contact) as the platform knows them (`ReplyRequest.recipient`; Mastodon: the
+    `acct` our server gave, which resolves as a mention there): from `latest` (a row with `raw`, `author_handle`
+    and `contact_id` of a message on the ticket) when the citizen wrote it, else from the citizen's latest
+    message on the ticket, else from their contact's handle. The composer asks the same (`compose.reply_context`),
+    so its limit leaves room for exactly the mentions the reply gets."""
+    if contact_id is None:
+        return None
+    if latest is None or latest.contact_id != contact_id:
+        latest = session.execute(select(Message.raw, Message.author_handle, Message.contact_id).where(
+            Message.ticket_id == ticket_id, Message.direction == "in", Message.contact_id == contact_id)
+            .order_by(Message.id.desc()).limit(1)).first()
+    if latest is not None:
+        return (latest.raw or {}).get("acct") or latest.author_handle.lstrip("@") or None
+    contact = session.get(Contact, contact_id)
+    return contact.handle.lstrip("@") if contact and contact.handle else None
+
