@@ -1,9 +1,11 @@
 """What our Mastodon replies carry besides the text, as Mastodon's own apps do when replying: the mentions of
-everyone in the conversation and of the ticket's citizen. Against mastodon-mock as a real HTTP server."""
+everyone in the conversation and of the ticket's citizen, and the reply's language. Against mastodon-mock as a
+real HTTP server."""
 
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from tests.fakes.mastodon import mastodon  # noqa: F401
 from tests.workers.test_replies import agent, channel, our_replies, reply, ticket_from, work  # noqa: F401
@@ -58,3 +60,24 @@ def test_a_private_reply_in_that_thread_goes_to_the_citizen_alone(runtime, redis
 
     [posted] = our_replies(mastodon, comment_status, session)
     assert (posted["visibility"], mentioned(posted)) == ("direct", ["jan"])
+
+
+def test_replies_say_the_language_they_are_written_in(runtime, redis, session, mastodon, channel, agent):  # noqa: F811
+    """An English ticket gets its acknowledgement and answers marked English; a Dutch answer on it is Dutch; a
+    text that gives no clue takes the ticket's language (guessed at ingest)."""
+    ticket, status = ticket_from(runtime, redis, session, mastodon, channel, name="fatima",
+                                 text="The streetlight on my street has been broken for a week, can you fix it?")
+    assert ticket.language == "en"
+    texts = {"Thank you, we have passed this on to the team that can fix it.": "en",
+             "Dank voor uw melding, we geven het door aan de afdeling.": "nl", "👍 12-03": "en"}
+    for text in texts:
+        reply(session, ticket, agent, text, "public")
+    work(redis)
+
+    session.expire_all()
+    ack = session.scalar(select(Message).where(Message.ticket_id == ticket.id, Message.is_automatic.is_(True)))
+    posted = [(str(s["id"]), s["content"], s["language"]) for s in mastodon.statuses_by_municipality()
+              if str(s["in_reply_to_id"]) == str(status["id"])]
+    assert [language for id_, _, language in posted if id_ == ack.external_id] == ["en"]
+    for text, language in texts.items():
+        assert [lang for _, content, lang in posted if text[:12] in content] == [language]

@@ -112,7 +112,7 @@ class ReplyRequest:
     recipient: str | None  # the ticket's citizen as the platform knows them (Mastodon: acct), who may not be
     # the author of the message answered (`context`): someone else may have written the latest in their thread
     idempotency_key: str
-    language: str | None = "nl"
+    language: str | None = "nl"  # ISO 639-1, the reply text's (services.reply_addressing.reply_language)
     thread_key: str | None = None  # our thread key of the ticket (platform conversation or root post)
     context: dict[str, Any] = field(default_factory=dict)  # raw payload of the message we answer
     written_at: datetime | None = None  # when the agent wrote the reply (stable across attempts)

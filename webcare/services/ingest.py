@@ -301,7 +301,7 @@ def _acknowledgement(batch: _Batch, key: str, text: str) -> AutomaticReply:
     return AutomaticReply(ticket_id=batch.created[key], channel_id=batch.channel.id, contact_id=row["contact_id"],
                           platform=batch.channel.platform, thread_key=key, in_reply_to=latest,
                           visibility="private" if row["visibility"] == "private" else "public", text=text,
-                          handle=batch.channel.handle, at=batch.now)
+                          handle=batch.channel.handle, at=batch.now, language=row["language"])
 
 
 # -- existing tickets ---------------------------------------------------------------------------

@@ -42,7 +42,7 @@ from webcare.services import audit, channels, notifications, privacy_guard, sla
 from webcare.services.bulk import bulk_insert
 from webcare.services.channels import ChannelConnection
 from webcare.services.events import record_event
-from webcare.services.reply_addressing import citizen_address
+from webcare.services.reply_addressing import citizen_address, reply_language
 from webcare.workflow import CLOSED_STATUSES
 
 SEND_REPLY_JOB = "workers.replies.send_reply"
@@ -67,7 +67,7 @@ def queue_reply(session: Session, ticket: Ticket, author: User | None, text: str
         ticket_id=ticket.id, channel_id=ticket.channel_id, contact_id=ticket.contact_id,
         platform=ticket.channel.platform, thread_key=ticket.thread_key, in_reply_to=_reply_target(session, ticket),
         visibility=visibility, text=text, handle=ticket.channel.handle, author=author, at=at or utcnow(),
-        automatic=automatic, override_reason=override_reason))
+        automatic=automatic, language=ticket.language, override_reason=override_reason))
     session.add(message)
     session.flush()
     if findings:
@@ -83,11 +83,14 @@ def queue_reply(session: Session, ticket: Ticket, author: User | None, text: str
 
 def outbound_row(*, ticket_id: int, channel_id: int, contact_id: int | None, platform: str, thread_key: str,
                  in_reply_to: str | None, visibility: str, text: str, handle: str, author: User | None,
-                 at: datetime, automatic: bool, override_reason: str | None = None) -> dict:
-    """Every column of a queued outbound message (a reply to the citizen), with a fresh idempotency key."""
+                 at: datetime, automatic: bool, language: str | None = None,
+                 override_reason: str | None = None) -> dict:
+    """Every column of a queued outbound message (a reply to the citizen), with a fresh idempotency key and the
+    reply's language (`reply_language`; `language` is the ticket's)."""
     return {"ticket_id": ticket_id, "channel_id": channel_id, "contact_id": contact_id, "direction": "out",
             "platform": platform, "external_id": None, "thread_key": thread_key, "in_reply_to": in_reply_to,
-            "kind": "reply", "visibility": visibility, "text": text, "url": None, "language": None,
+            "kind": "reply", "visibility": visibility, "text": text, "url": None,
+            "language": reply_language(text, language),
             "author_handle": handle, "author_name": author.name if author else "",
             "author_user_id": author.id if author else None, "platform_created_at": None, "received_at": at,
             "raw": None, "is_automatic": automatic, "based_on_message_id": None, "delivery_state": "queued",
@@ -109,6 +112,7 @@ class AutomaticReply:
     text: str
     handle: str  # the channel's own handle
     at: datetime
+    language: str | None = None  # the ticket's
 
 
 def queue_automatic_replies(session: Session, items: list[AutomaticReply]) -> dict[int, int]:
@@ -118,7 +122,7 @@ def queue_automatic_replies(session: Session, items: list[AutomaticReply]) -> di
     rows = {row["idempotency_key"]: row for row in (
         outbound_row(ticket_id=i.ticket_id, channel_id=i.channel_id, contact_id=i.contact_id, platform=i.platform,
                      thread_key=i.thread_key, in_reply_to=i.in_reply_to, visibility=i.visibility, text=i.text,
-                     handle=i.handle, author=None, at=i.at, automatic=True) for i in items)}
+                     handle=i.handle, author=None, at=i.at, automatic=True, language=i.language) for i in items)}
     inserted = dict(bulk_insert(session, MESSAGES, list(rows.values()), returning=("idempotency_key", "id")))
     made = {rows[key]["ticket_id"]: message_id for key, message_id in inserted.items()}
     for item in items:

@@ -1,8 +1,11 @@
-"""Who a reply goes to, asked alike by the composer (`compose.reply_context`, for the length limit) and by
-delivery (`replies.begin_delivery`, for the `ReplyRequest`): the ticket's citizen as the platform knows them.
+"""Who a reply goes to and in which language, asked alike by the composer (`compose.reply_context`, for the
+length limit) and by delivery (`replies.begin_delivery`, for the `ReplyRequest`): the ticket's citizen as the
+platform knows them, and the language the reply is written in.
 """
 
 from __future__ import annotations
+
+import re
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,3 +30,13 @@ def citizen_address(session: Session, ticket_id: int, contact_id: int | None, la
     contact = session.get(Contact, contact_id)
     return contact.handle.lstrip("@") if contact and contact.handle else None
 
+
+def reply_language(text: str, ticket_language: str | None) -> str:
+    """The language of a reply, as ISO 639-1 (what Mastodon's `language` and Bluesky's `langs` take): as its text
+    reads when the guess knows (`guess_language`: Dutch or English, from common words), else the ticket's
+    (guessed at ingest; `en-GB` counts as `en`), else Dutch."""
+    # imported here: the routing package imports `replies`, which imports this module
+    from webcare.services.routing.text import guess_language, normalise
+
+    code = guess_language(normalise(text)) or re.split(r"[-_]", (ticket_language or "").strip().lower())[0]
+    return code if re.fullmatch(r"[a-z]{2}", code) else "nl"
