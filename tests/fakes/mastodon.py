@@ -41,8 +41,10 @@ class Fediverse:
     def citizen(self, name: str = "jan"):
         return self.server.client(name)
 
-    def post(self, name: str, text: str, *, visibility: str = "public", in_reply_to=None):
-        return self.citizen(name).status_post(f"@gemeente {text}", visibility=visibility, in_reply_to_id=in_reply_to)
+    def post(self, name: str, text: str, *, visibility: str = "public", in_reply_to=None, **options):
+        """A citizen's status mentioning us; `options` go to Mastodon.py's `status_post` (e.g. `spoiler_text`)."""
+        return self.citizen(name).status_post(f"@gemeente {text}", visibility=visibility, in_reply_to_id=in_reply_to,
+                                              **options)
 
     def fault(self, path: str, effect: dict[str, Any], *, count: int = 1, methods: list[str] | None = None) -> str:
         rule = {"match": {"path": path, "methods": methods}, "effect": effect, "count": count}

@@ -1,6 +1,6 @@
 """What our Mastodon replies carry besides the text, as Mastodon's own apps do when replying: the mentions of
-everyone in the conversation and of the ticket's citizen, and the reply's language. Against mastodon-mock as a
-real HTTP server."""
+everyone in the conversation and of the ticket's citizen, the reply's language, and the content warning of the
+status answered. Against mastodon-mock as a real HTTP server."""
 
 from __future__ import annotations
 
@@ -81,3 +81,26 @@ def test_replies_say_the_language_they_are_written_in(runtime, redis, session, m
     assert [language for id_, _, language in posted if id_ == ack.external_id] == ["en"]
     for text, language in texts.items():
         assert [lang for _, content, lang in posted if text[:12] in content] == [language]
+
+
+@pytest.mark.parametrize("visibility, ours", [("public", "public"), ("direct", "direct")])
+def test_a_reply_repeats_the_content_warning_of_the_status_it_answers(runtime, redis, session, mastodon, channel,  # noqa: F811
+                                                                      agent, visibility, ours):  # noqa: F811
+    """As Mastodon's apps do, also in a DM; taken from the stored status (no extra call), and counted in the
+    composer's limit: a real server counts the warning against the same 500 characters."""
+    ticket, status = ticket_from(runtime, redis, session, mastodon, channel, name="jan", visibility=visibility,
+                                 text="Er ligt een dode kat op de stoep.", spoiler_text="dood dier")
+    assert compose.rules_for(ticket).limit == 500 - len("@jan ") - len("dood dier")
+    reply(session, ticket, agent, "We halen de kat vandaag nog weg.", "public" if ours == "public" else "private")
+    work(redis)
+
+    [posted] = our_replies(mastodon, status, session)
+    assert (posted["visibility"], posted["spoiler_text"]) == (ours, "dood dier")
+
+
+def test_a_reply_to_a_status_without_a_warning_has_none(runtime, redis, session, mastodon, channel, agent):  # noqa: F811
+    ticket, status = ticket_from(runtime, redis, session, mastodon, channel, name="jan", text="Lamp kapot.")
+    reply(session, ticket, agent, "We repareren hem.", "public")
+    work(redis)
+    [posted] = our_replies(mastodon, status, session)
+    assert posted["spoiler_text"] == "" and compose.rules_for(ticket).limit == 500 - len("@jan ")

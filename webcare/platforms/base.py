@@ -178,7 +178,7 @@ class PlatformAdapter(ABC):
     @classmethod
     def reply_overhead(cls, context: dict[str, Any]) -> int:
         """Characters `send_reply` adds to the author's text in this thread, which the platform counts
-        against `max_reply_length` (Mastodon: the @mentions), the most of a
+        against `max_reply_length` (Mastodon: the @mentions and the copied content warning), the most of a
         public and a private reply; `context` as for `can_reply_privately`. The composer leaves room for them."""
         return 0
 

@@ -79,9 +79,10 @@ class MastodonAdapter(PlatformAdapter):
     def reply_overhead(cls, context: dict[str, Any]) -> int:
         """What `send_reply` adds to the text that the server counts: the @mentions and spaces it puts in front
         of a public reply (counted in full: a real server counts a remote address without its domain, the mock
-        every character; a private reply mentions no more). `context["recipient"]` is the ticket's citizen."""
+        every character; a private reply mentions no more) and the content warning it copies (a real server
+        counts `spoiler_text` against the same limit). `context["recipient"]` is the ticket's citizen."""
         mentions = _addressees(context.get("recipient"), context, "public")
-        return sum(len(mention) + 1 for mention in mentions)
+        return sum(len(mention) + 1 for mention in mentions) + len(_content_warning(context))
 
     # -- account ----------------------------------------------------------------------------------
     def verify(self) -> AccountInfo:
@@ -201,6 +202,7 @@ class MastodonAdapter(PlatformAdapter):
     def send_reply(self, request: ReplyRequest) -> SentReply:
         status = self._call(self.client.status_post, _with_mention(request), in_reply_to_id=request.in_reply_to,
                             visibility=fmt.reply_visibility(request.visibility, request.context),
+                            spoiler_text=_content_warning(request.context) or None,
                             idempotency_key=request.idempotency_key, language=request.language)
         return _sent(status)
 
@@ -288,6 +290,11 @@ def _addressees(recipient: str | None, answered: dict[str, Any], visibility: str
         if name:
             unique.setdefault(name.lower(), "@" + name)
     return list(unique.values())
+
+
+def _content_warning(answered: dict[str, Any]) -> str:
+    """The content warning a reply repeats: that of the status it answers, as Mastodon's apps copy it."""
+    return str(answered.get("spoiler_text") or "")
 
 
 def _sent(status: dict[str, Any]) -> SentReply:

@@ -110,12 +110,14 @@ def normalise(notification: dict[str, Any], thread: tuple[str, str], default_hos
               own_id: str = "") -> InboundMessage:
     """A mention notification as an `InboundMessage`; `thread` is (thread key, kind). The raw payload keeps what
     a reply to the status copies, as Mastodon's apps do: the other accounts it mentions (`cc`: their `acct`s, not
-    ours nor the author's; in a DM its other participants; only when there are any), whom a reply mentions too."""
+    ours nor the author's; in a DM its other participants), whom a reply mentions too, and its content warning
+    (`spoiler_text`), which a reply repeats. Both only when there are any."""
     status = notification["status"]
     account = status["account"]
     direct = status.get("visibility") == "direct"
     others = [str(m["acct"]) for m in status.get("mentions") or []
               if m.get("acct") and str(m.get("id")) not in (own_id, str(account["id"]))]
+    spoiler = str(status.get("spoiler_text") or "").strip()
     thread_key, kind = thread
     address = qualified_acct(account, default_host)
     return InboundMessage(
@@ -141,6 +143,7 @@ def normalise(notification: dict[str, Any], thread: tuple[str, str], default_hos
             "in_reply_to_account_id": _str_or_none(status.get("in_reply_to_account_id")),
             "filtered": bool(notification.get("filtered")),
             **({"cc": others} if others else {}),
+            **({"spoiler_text": spoiler} if spoiler else {}),
         },
     )
 
