@@ -42,7 +42,7 @@ from webcare.services import audit, channels, notifications, privacy_guard, sla
 from webcare.services.bulk import bulk_insert
 from webcare.services.channels import ChannelConnection
 from webcare.services.events import record_event
-from webcare.services.reply_addressing import citizen_address, reply_language
+from webcare.services.reply_addressing import citizen_address, language_code, reply_language
 from webcare.workflow import CLOSED_STATUSES
 
 SEND_REPLY_JOB = "workers.replies.send_reply"
@@ -67,7 +67,7 @@ def queue_reply(session: Session, ticket: Ticket, author: User | None, text: str
         ticket_id=ticket.id, channel_id=ticket.channel_id, contact_id=ticket.contact_id,
         platform=ticket.channel.platform, thread_key=ticket.thread_key, in_reply_to=_reply_target(session, ticket),
         visibility=visibility, text=text, handle=ticket.channel.handle, author=author, at=at or utcnow(),
-        automatic=automatic, language=ticket.language, override_reason=override_reason))
+        automatic=automatic, language=reply_language(text, ticket.language), override_reason=override_reason))
     session.add(message)
     session.flush()
     if findings:
@@ -85,12 +85,12 @@ def outbound_row(*, ticket_id: int, channel_id: int, contact_id: int | None, pla
                  in_reply_to: str | None, visibility: str, text: str, handle: str, author: User | None,
                  at: datetime, automatic: bool, language: str | None = None,
                  override_reason: str | None = None) -> dict:
-    """Every column of a queued outbound message (a reply to the citizen), with a fresh idempotency key and the
-    reply's language (`reply_language`; `language` is the ticket's)."""
+    """Every column of a queued outbound message (a reply to the citizen), with a fresh idempotency key; `language`
+    is the reply's (an agent's: `reply_language`; an acknowledgement's: the ticket's), stored as ISO 639-1."""
     return {"ticket_id": ticket_id, "channel_id": channel_id, "contact_id": contact_id, "direction": "out",
             "platform": platform, "external_id": None, "thread_key": thread_key, "in_reply_to": in_reply_to,
             "kind": "reply", "visibility": visibility, "text": text, "url": None,
-            "language": reply_language(text, language),
+            "language": language_code(language),
             "author_handle": handle, "author_name": author.name if author else "",
             "author_user_id": author.id if author else None, "platform_created_at": None, "received_at": at,
             "raw": None, "is_automatic": automatic, "based_on_message_id": None, "delivery_state": "queued",

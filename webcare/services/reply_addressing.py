@@ -32,11 +32,18 @@ def citizen_address(session: Session, ticket_id: int, contact_id: int | None, la
 
 
 def reply_language(text: str, ticket_language: str | None) -> str:
-    """The language of a reply, as ISO 639-1 (what Mastodon's `language` and Bluesky's `langs` take): as its text
-    reads when the guess knows (`guess_language`: Dutch or English, from common words), else the ticket's
-    (guessed at ingest; `en-GB` counts as `en`), else Dutch."""
+    """The language of an agent's reply, as ISO 639-1 (what Mastodon's `language` and Bluesky's `langs` take): as
+    its text reads when the guess knows (`guess_language`: Dutch or English, from common words), else the
+    ticket's (`language_code`)."""
     # imported here: the routing package imports `replies`, which imports this module
     from webcare.services.routing.text import guess_language, normalise
 
-    code = guess_language(normalise(text)) or re.split(r"[-_]", (ticket_language or "").strip().lower())[0]
+    return guess_language(normalise(text)) or language_code(ticket_language)
+
+
+def language_code(language: str | None) -> str:
+    """A stored language tag as ISO 639-1 (`en-GB` is `en`); Dutch when there is none (X's `und`). An automatic
+    acknowledgement is written in the ticket's language (routing.acknowledgement_text), so it takes this of the
+    ticket's language without a guess (that would cost every new ticket of an ingest batch)."""
+    code = re.split(r"[-_]", (language or "").strip().lower())[0]
     return code if re.fullmatch(r"[a-z]{2}", code) else "nl"
