@@ -142,6 +142,17 @@ def test_create_token_with_a_too_long_name_exits_2_without_the_token(cli, sessio
     assert cli("create-token", "t@voorbeeldstad.nl", "--name", "n" * 80).exit_code == 0
 
 
+def test_create_token_for_a_deactivated_user_exits_2_without_a_token(cli, session):
+    cli("create-user", "gone@voorbeeldstad.nl", "--role", "agent")
+    user = session.scalar(select(User).where(User.email == "gone@voorbeeldstad.nl"))
+    user.active = False
+    session.commit()
+    result = cli("create-token", "gone@voorbeeldstad.nl")
+    assert result.exit_code == 2, result.output
+    assert "deactivated" in result.output and "wc_" not in result.output
+    assert session.scalar(select(func.count()).select_from(ApiToken)) == 0
+
+
 def test_an_account_from_before_the_shape_check_can_still_be_named(cli, session):
     session.add(User(email="ops@localhost", role="agent", session_token="s" * 32))  # no dot in the domain
     session.commit()

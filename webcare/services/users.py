@@ -135,7 +135,11 @@ def check_throttle(session: Session, email: str, ip: str, policy: ThrottlePolicy
 
 
 def create_api_token(session: Session, email: str, name: str = "") -> tuple[ApiToken, str]:
+    """A new token for an active user (a deactivated user's token would be refused at once, 401)."""
     user = user_by_email(session, email)
+    if not user.active:
+        raise Conflict(f"the user {user.email} is deactivated; activate the account first",
+                       fields={"email": user.email}, code="user_inactive")
     check_length(name, ApiToken.name, "the token's name")
     token = new_api_token()
     record = ApiToken(user_id=user.id, name=name, token_hash=hash_token(token), prefix=token[:10])
