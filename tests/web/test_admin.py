@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -177,3 +179,18 @@ def test_a_bad_department_email_or_target_does_not_ask_for_the_code_and_name(cli
         assert response.status_code == 400
         assert "Vul een code en een naam in." not in html and 'value="QA"' in html
         assert "field-error" in html
+
+
+def test_the_user_page_shows_the_departments_chosen_so_a_save_keeps_them(client, session, admin):
+    staff = f.user(session, "department", ("OW", "GRN"))
+    session.commit()
+    f.login(client, admin.email)
+    url = f"/admin/users/{staff.id}"
+    page = client.get(url).get_data(as_text=True)
+    chosen = re.findall(r'<option selected value="([A-Z]+)">', page)
+    assert chosen == ["GRN", "OW"], chosen
+    response = f.form_post(client, url, {"name": "Nieuwe naam", "role": "department", "active": "y",
+                                         "departments": chosen})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    session.expire_all()
+    assert sorted(d.code for d in session.get(User, staff.id).departments) == ["GRN", "OW"]

@@ -85,7 +85,7 @@ def create_user():
 def edit_user(user_id: int):
     session = db()
     user = user_service.get_user(session, user_id)
-    form = UserForm(obj=user, departments=[d.code for d in user.departments])
+    form = UserForm(data=_user_values(user))
     form.departments.choices = department_choices(session)
     status = 200
     if form.validate_on_submit():
@@ -101,6 +101,13 @@ def edit_user(user_id: int):
             return redirect(url_for("admin.users"))
     return render_template("admin/user_edit.html", user=user, form=form,
                            tokens=user_service.tokens_of(session, user)), status
+
+
+def _user_values(user) -> dict:
+    """The stored values of the user form: its departments as codes (the form's `obj` would give the
+    Department rows, which match no choice, so the page showed none chosen and saving it dropped them)."""
+    return {"name": user.name, "role": user.role, "active": user.active,
+            "departments": [d.code for d in user.departments]}
 
 
 def _save_user(session, user, form: UserForm) -> None:
