@@ -194,3 +194,19 @@ def test_the_user_page_shows_the_departments_chosen_so_a_save_keeps_them(client,
     assert response.status_code == 302, response.get_data(as_text=True)
     session.expire_all()
     assert sorted(d.code for d in session.get(User, staff.id).departments) == ["GRN", "OW"]
+
+
+def test_a_user_of_a_deactivated_department_can_still_be_edited_and_keeps_it(client, session, admin):
+    staff = f.user(session, "department", ("RIO",))
+    session.scalar(select(Department).where(Department.code == "RIO")).active = False
+    session.commit()
+    f.login(client, admin.email)
+    url = f"/admin/users/{staff.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert '<option selected value="RIO">RIO – Riolering (inactief)</option>' in page, page
+    response = f.form_post(client, url, {"name": "Vertrokken", "role": "department", "departments": ["RIO"]})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    session.expire_all()
+    staff = session.get(User, staff.id)
+    assert (staff.active, [d.code for d in staff.departments]) == (False, ["RIO"])
+    assert 'value="RIO"' not in client.get("/admin/users").get_data(as_text=True)

@@ -195,3 +195,18 @@ def test_the_priority_choice_has_the_dutch_labels(client, session, admin):
         page = client.get(path).get_data(as_text=True)
         for value, label in (("urgent", "Urgent"), ("high", "Hoog"), ("normal", "Normaal"), ("low", "Laag")):
             assert f'value="{value}">{label}</option>' in page
+
+
+def test_a_category_of_a_deactivated_department_keeps_it_when_saved(client, session, admin):
+    department = session.scalar(select(Department).where(Department.code == "AFV"))
+    department.active = False
+    session.commit()
+    f.login(client, admin.email)
+    category = _zwerfvuil(session)
+    page = client.get(f"/admin/categories/{category.id}").get_data(as_text=True)
+    assert re.search(r'<option selected value="AFV">AFV – Afval en Reiniging \(inactief\)</option>', page), page
+    response = _post(client, f"/admin/categories/{category.id}", {**EDIT, "retention_days": "120"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    session.expire_all()
+    assert (category.department.code, category.retention_days) == ("AFV", 120)
+    assert 'value="AFV"' not in client.get("/admin/categories/new").get_data(as_text=True)

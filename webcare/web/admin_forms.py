@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
@@ -53,8 +54,16 @@ def show_refusal(form: FlaskForm, exc: DomainError) -> None:
         field.errors = [*field.errors, explain(exc)]
 
 
-def department_choices(session: Session) -> list[SelectChoice]:
-    return [SelectChoice(d.code, f"{d.code} – {d.name}") for d in list_departments(session) if d.active]
+def department_choices(session: Session, keep=()) -> list[SelectChoice]:
+    """The active departments to choose from, plus the inactive ones in `keep` (the codes the record has now):
+    without them the form showed no department chosen and saving it dropped the record's department."""
+    keep = set(keep)
+    return [SelectChoice(d.code, _department_label(d)) for d in list_departments(session) if d.active or d.code in keep]
+
+
+def _department_label(department) -> str:
+    label = f"{department.code} – {department.name}"
+    return label if department.active else f"{label} ({_('inactive')})"
 
 
 class UserForm(FlaskForm):

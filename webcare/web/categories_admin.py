@@ -51,7 +51,8 @@ class CategoryForm(FlaskForm):
         mains = [c for c in categories.list_categories(session) if c.parent_id is None and c is not record]
         self.parent_code.choices = [SelectChoice("", _("(none: a main category)"))] + [
             SelectChoice(c.code, f"{c.name} ({c.code})") for c in mains]
-        self.department_code.choices = [SelectChoice("", "–")] + department_choices(session)
+        kept = [record.department.code] if record is not None and record.department is not None else []
+        self.department_code.choices = [SelectChoice("", "–")] + department_choices(session, keep=kept)
         self.default_priority.choices = [SelectChoice("", "–")] + [SelectChoice(p, PRIORITY_LABELS.get(p, p)) for p in PRIORITIES]
 
     def values(self) -> dict:
