@@ -168,6 +168,8 @@ FORMS = {
     "POST /tickets/<int:ticket_id>/merge": {"other_id": "{partner_id}"},
     "POST /tickets/<int:ticket_id>/feedback": {"text": "Wij gaan er morgen langs."},
     "POST /tickets/<int:ticket_id>/send-back": {"reason": "Niet voor ons"},
+    # an empty form would switch the department off, which enabled rules that send tickets to it refuse
+    "POST /admin/departments/<int:department_id>": {"name": "Openbare Werken", "active": "y"},
 }
 JSON = {
     "POST /api/v1/tickets/<int:ticket_id>/replies": {"text": "Dank voor uw melding.", "visibility": "public"},

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from tests import factories as f
 from webcare.models import AuditEntry, Department, User
+from webcare.services import departments
 
 
 @pytest.fixture
@@ -210,3 +211,22 @@ def test_a_user_of_a_deactivated_department_can_still_be_edited_and_keeps_it(cli
     staff = session.get(User, staff.id)
     assert (staff.active, [d.code for d in staff.departments]) == (False, ["RIO"])
     assert 'value="RIO"' not in client.get("/admin/users").get_data(as_text=True)
+
+
+def test_a_department_that_enabled_rules_send_tickets_to_stays_active(client, session, admin):
+    f.login(client, admin.email)
+    safety = session.scalar(select(Department).where(Department.code == "VB"))
+    url = f"/admin/departments/{safety.id}"
+    response = f.form_post(client, url, {"name": safety.name, "email": "", "feedback_working_days": ""})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Bedreiging en intimidatie" in html and "flash-error" in html
+    session.expire_all()
+    assert session.get(Department, safety.id).active is True
+    assert session.scalar(select(AuditEntry).where(AuditEntry.action == "department.update")) is None
+    unused = departments.create_department(session, "QA", "Kwaliteit")
+    session.commit()
+    response = f.form_post(client, f"/admin/departments/{unused.id}", {"name": "Kwaliteit", "email": ""})
+    assert response.status_code == 302
+    session.expire_all()
+    assert session.get(Department, unused.id).active is False

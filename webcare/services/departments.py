@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from webcare.errors import Conflict, NotFound, ValidationFailed
 from webcare.models import Department
-from webcare.services.routing.store import bump_version
+from webcare.services.routing.store import bump_version, enabled_rules
 
 EDITABLE = ("name", "email", "active", "feedback_working_days")
 
@@ -43,6 +43,8 @@ def create_department(session: Session, code: str, name: str, **fields) -> Depar
 
 def update_department(session: Session, department: Department, **fields) -> dict:
     """Apply the editable fields; return {field: [old, new]} of what changed (for the audit log)."""
+    if fields.get("active") is False and department.active:
+        _keep_routing_whole(session, department)
     changes = {}
     for key, value in fields.items():
         if key not in EDITABLE:
@@ -57,3 +59,13 @@ def update_department(session: Session, department: Department, **fields) -> dic
     if changes:
         bump_version(session)
     return changes
+
+
+def _keep_routing_whole(session: Session, department: Department) -> None:
+    """Refuse switching off a department that enabled rules send tickets to: those rules would be skipped,
+    so their messages (the threat rule's too, when it is the safety team) would quietly go unrouted."""
+    rules = [rule.name for rule in enabled_rules(session) if (rule.actions or {}).get("department") == department.code]
+    if rules:
+        raise ValidationFailed(f"enabled routing rules send tickets to this department: {', '.join(rules)}",
+                               fields={"active": "in rules", "rules": rules}, code="department_in_rules",
+                               params={"rules": ", ".join(rules)})

@@ -164,14 +164,19 @@ def edit_department(department_id: int):
     session = db()
     department = departments.get_department(session, department_id)
     form = DepartmentForm(obj=department)
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        return render_template("admin/department_edit.html", department=department, form=form)
+    try:
         changes = departments.update_department(session, department, name=form.name.data, **form.editable())
-        audit.record(session, current(), "department.update", origin(), target=("department", department.code),
-                     data=changes)
-        session.commit()
-        flash(_("Changes saved."), "success")
-        return redirect(url_for("admin.departments"))
-    return render_template("admin/department_edit.html", department=department, form=form)
+    except DomainError as exc:
+        session.rollback()
+        show_refusal(form, exc)
+        return render_template("admin/department_edit.html", department=department, form=form), exc.status
+    audit.record(session, current(), "department.update", origin(), target=("department", department.code),
+                 data=changes)
+    session.commit()
+    flash(_("Changes saved."), "success")
+    return redirect(url_for("admin.departments"))
 
 
 def _departments_page(form: DepartmentForm, status: int = 200):

@@ -35,6 +35,8 @@ BY_CODE = {
     "threat_category": _l("The threat category stays with its department and stays active: threats must reach "
                           "the safety team's department."),
     "category_in_rules": _l("Enabled routing rules choose this category; change or switch off those rules first."),
+    "department_in_rules": _l("Enabled routing rules send tickets to this department (%(rules)s); change or "
+                              "switch off those rules first."),
     "canned_field": _l("A canned response may only use {naam}, {afdeling} and {termijn}."),
     "canned_braces": _l("The text has a brace without its partner; write fields as {naam}."),
     "channel_url": _l("The server address must start with http:// or https://, e.g. https://social.example.nl."),
