@@ -230,3 +230,18 @@ def test_a_department_that_enabled_rules_send_tickets_to_stays_active(client, se
     assert response.status_code == 302
     session.expire_all()
     assert session.get(Department, unused.id).active is False
+
+
+def test_a_refused_user_form_is_a_400_and_changes_nothing(client, session, admin):
+    agent = f.user(session, "agent")
+    session.commit()
+    f.login(client, admin.email)
+    url = f"/admin/users/{agent.id}"
+    for data in ({"name": "n" * 121, "role": "agent", "active": "y"},
+                 {"name": "Kort", "role": "agent", "active": "y", "password": "kort"},
+                 {"name": "Kort", "role": "baas", "active": "y"}):
+        response = f.form_post(client, url, data)
+        assert response.status_code == 400, data
+        assert "field-error" in response.get_data(as_text=True)
+    session.expire_all()
+    assert (session.get(User, agent.id).name, session.get(User, agent.id).role) == (agent.name, "agent")

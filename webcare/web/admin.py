@@ -87,7 +87,7 @@ def edit_user(user_id: int):
     user = user_service.get_user(session, user_id)
     form = UserForm(data=_user_values(user))
     form.departments.choices = department_choices(session, keep=[d.code for d in user.departments])
-    status = 200
+    status = 400 if form.is_submitted() else 200
     if form.validate_on_submit():
         try:
             _save_user(session, user, form)
