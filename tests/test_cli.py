@@ -132,6 +132,16 @@ def test_create_user_names_a_department_once_however_often_it_is_given(cli):
     assert json.loads(result.output)["departments"] == ["OW"]
 
 
+def test_create_user_in_a_switched_off_department_exits_2(cli, session):
+    cli("seed-defaults")
+    session.scalar(select(Department).where(Department.code == "RIO")).active = False
+    session.commit()
+    result = cli("create-user", "rio@voorbeeldstad.nl", "--role", "department", "--department", "RIO")
+    assert result.exit_code == 2, result.output
+    assert "switched off: RIO" in result.output
+    assert session.scalar(select(func.count()).select_from(User)) == 0
+
+
 def test_create_token_with_a_too_long_name_exits_2_without_the_token(cli, session):
     cli("create-user", "t@voorbeeldstad.nl", "--role", "agent")
     result = cli("create-token", "t@voorbeeldstad.nl", "--name", "n" * 500)

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from tests import factories as f
 from webcare.models import AuditEntry, Department, User
-from webcare.services import departments
+from webcare.errors import ValidationFailed
+from webcare.services import departments, users
 
 
 @pytest.fixture
@@ -211,6 +212,9 @@ def test_a_user_of_a_deactivated_department_can_still_be_edited_and_keeps_it(cli
     staff = session.get(User, staff.id)
     assert (staff.active, [d.code for d in staff.departments]) == (False, ["RIO"])
     assert 'value="RIO"' not in client.get("/admin/users").get_data(as_text=True)
+    newcomer = f.user(session, "agent")
+    with pytest.raises(ValidationFailed, match="switched off: RIO"):
+        users.update_user(session, newcomer, name="Nieuw", role="agent", department_codes=["RIO"], active=True)
 
 
 def test_a_department_that_enabled_rules_send_tickets_to_stays_active(client, session, admin):

@@ -54,6 +54,7 @@ def create_user(
     if role == "department" and not departments:
         raise ValidationFailed("a department user needs at least one --department", fields={"department": ""},
                                code="department_required")
+    check_active(departments)
     user = User(email=email, name=name, role=role, session_token=new_session_token(), departments=departments)
     if password is not None:
         set_password(user, password)
@@ -96,6 +97,15 @@ def departments_by_code(session: Session, codes) -> list[Department]:
         raise ValidationFailed(f"unknown department code(s): {', '.join(missing)}", fields={"department": missing},
                                code="unknown_department")
     return [found[c] for c in codes]
+
+
+def check_active(departments: list[Department], kept=()) -> None:
+    """ValidationFailed when a department is switched off, unless the user is in it already (`kept`): nobody
+    joins a department that receives no tickets, and editing a member of one does not take it away."""
+    inactive = [d.code for d in departments if not d.active and d not in kept]
+    if inactive:
+        raise ValidationFailed(f"department(s) switched off: {', '.join(inactive)}", fields={"department": inactive},
+                               code="unknown_department")
 
 
 def set_password(user: User, password: str) -> None:
@@ -212,6 +222,7 @@ def update_user(session: Session, user: User, *, name: str, role: str, departmen
     if role == "department" and not departments:
         raise ValidationFailed("a department user needs at least one department", fields={"department": ""},
                                code="department_required")
+    check_active(departments, kept=user.departments)
     if acting is not None and acting.id == user.id and (not active or role != "admin"):
         raise Conflict("you cannot deactivate yourself or take away your own admin role", code="own_admin_role")
     before = {"name": user.name, "role": user.role, "active": user.active,
