@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories as f
-from webcare.models import AuditEntry, Department, User
 from webcare.errors import ValidationFailed
+from webcare.models import AuditEntry, Department, User
 from webcare.services import departments, users
 
 
