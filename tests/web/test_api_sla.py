@@ -48,3 +48,24 @@ def test_ticket_page_shows_time_left_in_the_targets_own_time(client, session):
     left = re.findall(r'class="clock-left">([^<]*)<', page)
     assert len(left) == 2 and "kantoortijd" in left[0]  # first response: office hours
     assert re.fullmatch(r"nog \d+ werkdag(en)?", left[1])  # handling: working days, not wall-clock days
+
+
+def test_a_paused_clock_shows_the_time_left_when_the_pause_began(client, session):
+    """Waiting for the citizen for longer than the deadline: the handling clock stands still, so the page
+    says what was left when the pause began, as its level does ("Op tijd"), not "... te laat"."""
+    f.seeded(session)
+    agent = f.user(session, "agent")
+    created = utcnow() - timedelta(days=30)
+    ticket = f.ticket(session, created_at=created)
+    ticket.category_id = f.category(session, "afval.zwerfvuil").id  # handling: 3 working days
+    sla.start_clocks(session, [ticket], created)
+    record_event(session, ticket, "status_changed", at=created + timedelta(minutes=1), actor=agent,
+                 data={"from": "new", "to": "waiting_citizen", "text": "Welke straat?"})
+    sla.recompute(session, ticket)
+    session.commit()
+    f.login(client, agent.email)
+    page = client.get(f"/tickets/{ticket.id}").get_data(as_text=True)
+    handling = re.search(r'<li class="clock clock-(\w+)">\s*<span class="clock-name">Afhandeltermijn.*?'
+                         r'class="clock-left">([^<]*)<', page, re.S)
+    assert handling.group(1) == "on_time"
+    assert re.fullmatch(r"nog \d+ werkdag(en)?", handling.group(2))

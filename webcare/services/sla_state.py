@@ -59,6 +59,12 @@ def _marks(ticket: Ticket, clock: str, due: datetime, stored: dict) -> dict[str,
     return marks
 
 
+def moment_of(ticket: Ticket, clock: str, now: datetime) -> datetime:
+    """The moment a clock is read at: while handling is paused, the moment the pause began (the clock
+    stands still, docs/SLA.md), else `now`."""
+    return ticket.handling_paused_at if clock == "handling" and ticket.handling_paused_at else now
+
+
 def clock_level(ticket: Ticket, clock: str, now: datetime) -> str:
     due_column, met_column, _ = COLUMNS[clock]
     return _level(ticket, clock, getattr(ticket, due_column), getattr(ticket, met_column), now)
@@ -71,9 +77,8 @@ def _level(ticket: Ticket, clock: str, due: datetime | None, met: datetime | Non
         return "met"  # what level_at says of a met clock, whatever its marks
     stored = _stored(ticket, clock)
     stopped = stored.get("stopped")
-    moment = ticket.handling_paused_at if clock == "handling" and ticket.handling_paused_at else now
     return level_at(_marks(ticket, clock, due, stored), None, datetime.fromisoformat(stopped) if stopped else None,
-                    moment)
+                    moment_of(ticket, clock, now))
 
 
 def clocks_of(ticket: Ticket, now: datetime | None = None) -> dict[str, dict]:

@@ -17,7 +17,7 @@ from webcare.db import utcnow
 from webcare.models import Department, Message, Note, Ticket, TicketEvent, User
 from webcare.services import calendars, compose, safety, sla_left, tickets
 from webcare.services.access import visible_tickets
-from webcare.services.sla_state import clocks_of
+from webcare.services.sla_state import clocks_of, moment_of
 from webcare.services.ticket_actions import is_department_member, is_webcare, may_work
 from webcare.workflow import is_open
 
@@ -71,11 +71,13 @@ def build(session: Session, user: User, ticket: Ticket, format_day: Callable[[da
 
 
 def _clocks(session: Session, ticket: Ticket, now: datetime) -> dict[str, dict]:
-    """The ticket's clocks, each with its time `left` in the target's own time (`services.sla_left`)."""
+    """The ticket's clocks, each with its time `left` in the target's own time (`services.sla_left`); a
+    paused clock shows what was left when the pause began, as its level does."""
     clocks = clocks_of(ticket, now)
     calendar = calendars.lookup(session)
     for name, clock in clocks.items():
-        clock["left"] = sla_left.time_left(clock, calendar(sla_left.calendar_id_of(ticket, name)), now)
+        clock["left"] = sla_left.time_left(clock, calendar(sla_left.calendar_id_of(ticket, name)),
+                                           moment_of(ticket, name, now))
     return clocks
 
 
