@@ -129,6 +129,25 @@ def test_next_response_waits(session, world):
     check(ticket, "next_response", "2025-03-11T14:00+01:00", "2025-03-12T09:30+01:00", None, None, "on_time")
 
 
+def test_next_response_takes_the_policys_next_response_target(session, world):
+    """Admin -> SLA sets the next-response targets apart from the first response's; the wait follows them
+    (it kept the first response's 4 hours, whatever the policy said). A category's own target applies to both."""
+    policy = session.scalar(select(SlaPolicy))
+    policy.next_response_public_minutes = 120
+    session.flush()
+    sla.forget_cache(session)
+    events = [("reply_sent", "2025-03-10T10:00+01:00", REPLY, "agent"), ("message_in", "2025-03-10T16:00+01:00", {})]
+    ticket = make(session, world, "2025-03-10T09:00+01:00", events)
+    sla.recompute(session, ticket, t("2025-03-10T16:00+01:00"))
+    assert ticket.first_response_due_at == t("2025-03-10T13:00+01:00")
+    check(ticket, "next_response", "2025-03-10T16:00+01:00", "2025-03-11T09:30+01:00", None, None, "on_time")
+    assert clocks_of(ticket, t("2025-03-10T16:00+01:00"))["next_response"]["target"] == \
+        {"value": 120, "unit": "business_minutes"}
+    threat = make(session, world, "2025-03-10T09:00+01:00", events, category="bedreiging")
+    sla.recompute(session, threat, t("2025-03-10T16:00+01:00"))
+    check(threat, "next_response", "2025-03-10T16:00+01:00", "2025-03-10T17:00+01:00", None, None, "on_time")
+
+
 def test_department_feedback(session, world):
     handoff = ("handoff", "2025-03-10T10:00+01:00", {"to_department": "AFV"}, "agent", "AFV")
     ticket = make(session, world, "2025-03-10T09:00+01:00", [handoff], category="afval.zwerfvuil")

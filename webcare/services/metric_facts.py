@@ -105,6 +105,7 @@ class Targets:
     an earlier hand-off to another department."""
 
     response: Target
+    next_response: Target
     feedback: Target | None
     handling: Target | None
     at_risk_fraction: float
@@ -128,9 +129,9 @@ def derive(ticket: Ticket, log: RunLog, states: Mapping[str, ClockState | None],
             row["agent_id"] = log.closed[1]  # cancelled: handling goes to who closed the ticket, as tickets out
         rows.append(row)
     for seq, run in enumerate(log.waits):
-        state = clock_state(run.start, targets.response, now, met_at=run.met_at, stopped_at=run.stopped_at,
+        state = clock_state(run.start, targets.next_response, now, met_at=run.met_at, stopped_at=run.stopped_at,
                             at_risk_fraction=targets.at_risk_fraction)
-        rows.append(_clock_row("next_response", seq, state, targets.response, run.agent_id, base, zone))
+        rows.append(_clock_row("next_response", seq, state, targets.next_response, run.agent_id, base, zone))
     for seq, run in enumerate(log.feedbacks):
         latest = seq == len(log.feedbacks) - 1 and targets.feedback is not None
         target = targets.feedback if latest else targets.feedback_for(run.department_id)

@@ -189,6 +189,7 @@ def events_by_ticket(session: Session, ticket_ids: list[int]) -> dict[int, list[
 @dataclass(frozen=True)
 class _Targets:
     response: Target
+    next_response: Target
     feedback: Target | None
     handling: Target | None
     at_risk_fraction: float
@@ -227,8 +228,8 @@ def _write_facts(session: Session, cache: _Cache, ticket: Ticket, runs: metric_f
         days, calendar_id = _department_feedback(cache, policy, department_id, calendar)
         return Target(days, "working_days", cache.calendar(calendar_id))
 
-    targets = metric_facts.Targets(chosen.response, chosen.feedback, chosen.handling, chosen.at_risk_fraction,
-                                   feedback_for)
+    targets = metric_facts.Targets(chosen.response, chosen.next_response, chosen.feedback, chosen.handling,
+                                   chosen.at_risk_fraction, feedback_for)
     rows = metric_facts.derive(ticket, runs, states, targets, now, metric_facts.zone_for(session))
     if isinstance(ticket, _RowTicket):
         ticket.facts = rows  # not stored yet: the caller inserts them with the ticket's id
@@ -240,7 +241,7 @@ def _choose_targets(cache: _Cache, ticket: Ticket, timeline: Timeline, targets: 
     """Keep the targets a ticket was given; take new ones only for what changed while a clock runs."""
     policy, calendar = targets["policy"], cache.calendar(ticket.calendar_id)
     category = cache.category(ticket.category_id)
-    response = targets.get("response")
+    response, next_response = targets.get("response"), targets.get("next_response")
     first_running = timeline.first_reply_at is None and timeline.first_stopped_at is None
     if response is None or (first_running and response.get("category_id") != ticket.category_id):
         kind = "dm" if ticket.kind == "dm" or ticket.visibility == "private" else "public"
@@ -248,6 +249,10 @@ def _choose_targets(cache: _Cache, ticket: Ticket, timeline: Timeline, targets: 
             or policy[f"first_response_{kind}_minutes"]
         response = targets["response"] = {"value": minutes, "unit": "business_minutes", "kind": kind,
                                           "category_id": ticket.category_id}
+        next_response = None
+    if next_response is None:  # taken with the first response's (tickets from before: from their policy)
+        next_response = targets["next_response"] = _next_response_target(
+            cache.category(response.get("category_id")), policy, response)
     handling = targets.get("handling")
     handling_running = timeline.handling_met is None and timeline.handling_stopped is None
     if handling is None or (handling_running and handling.get("category_id") != ticket.category_id):
@@ -257,11 +262,20 @@ def _choose_targets(cache: _Cache, ticket: Ticket, timeline: Timeline, targets: 
         feedback = targets["department_feedback"] = _feedback_target(cache, policy, timeline, calendar)
     return _Targets(
         response=Target(response["value"], "business_minutes", calendar),
+        next_response=Target(next_response["value"], "business_minutes", calendar),
         feedback=Target(feedback["value"], feedback["unit"], cache.calendar(feedback["calendar_id"]))
         if feedback and timeline.feedback_start else None,
         handling=Target(handling["value"], handling["unit"], calendar) if handling.get("value") is not None else None,
         at_risk_fraction=(policy.get("at_risk_percent") or 80) / 100,
     )
+
+
+def _next_response_target(category: Category | None, policy: dict, response: dict) -> dict:
+    """The next-response target: the category's own response target, else the policy's next-response target
+    for the ticket's kind (by default the same as the first response's, DOMAIN.md)."""
+    minutes = (category.first_response_business_minutes if category else None) \
+        or policy.get(f"next_response_{response.get('kind', 'public')}_minutes") or response["value"]
+    return {**response, "value": minutes}
 
 
 def _handling_target(category: Category | None, category_id: int | None) -> dict:
@@ -291,7 +305,7 @@ def _states(ticket: Ticket, timeline: Timeline, chosen: _Targets, now: datetime)
     return {
         "first_response": clock_state(ticket.created_at, chosen.response, now, met_at=timeline.first_reply_at,
                                       stopped_at=timeline.first_stopped_at, at_risk_fraction=fraction),
-        "next_response": clock_state(timeline.wait_start, chosen.response, now, met_at=timeline.wait_met,
+        "next_response": clock_state(timeline.wait_start, chosen.next_response, now, met_at=timeline.wait_met,
                                      stopped_at=timeline.wait_stopped, at_risk_fraction=fraction),
         "department_feedback": clock_state(timeline.feedback_start, chosen.feedback, now,
                                            met_at=timeline.feedback_met, stopped_at=timeline.feedback_stopped,

@@ -18,7 +18,7 @@ from webcare.models import Ticket
 from webcare.models.ticket import CLOCKS
 from webcare.services.sla_clocks import level_at
 
-TARGET_KEYS = {"first_response": "response", "next_response": "response",
+TARGET_KEYS = {"first_response": "response", "next_response": "next_response",
                "department_feedback": "department_feedback", "handling": "handling"}
 # Per clock the names of its columns (due, met, breached), built once: a list of 50 tickets asks 200 times.
 COLUMNS = {clock: (f"{clock}_due_at", f"{clock}_met_at", f"{clock}_breached_at") for clock in CLOCKS}
@@ -36,7 +36,8 @@ def target_of(ticket: Ticket, clock: str) -> dict | None:
 
 
 def _target(ticket: Ticket, clock: str, due: datetime | None) -> dict | None:
-    target = (ticket.sla_targets or {}).get(TARGET_KEYS[clock])
+    targets = ticket.sla_targets or {}
+    target = targets.get(TARGET_KEYS[clock]) or (targets.get("response") if clock == "next_response" else None)
     if not target or target.get("value") is None or due is None:
         return None
     shown = {"value": target["value"], "unit": target["unit"]}
