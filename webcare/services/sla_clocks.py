@@ -180,6 +180,8 @@ class Timeline:
                 self.wait_stopped = at
 
     def _handling_status(self, at: datetime, previous: str, target: str) -> None:
+        if previous == "forwarded_external" and target in CLOSED:
+            return  # handling stopped at the forward: closing the ticket later does not move it (DOMAIN.md)
         if target in ("resolved", "forwarded_external"):
             self.handling_met, self.handling_stopped = at, None
         elif target == "cancelled":
