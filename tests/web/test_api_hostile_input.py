@@ -325,3 +325,25 @@ def test_assign_to_null_unassigns(api):
     call("POST", f"/tickets/{tickets[0].id}/assign", json={"user": people["agent"].email})
     response = call("POST", f"/tickets/{tickets[0].id}/assign", json={"user": None})
     assert response.status_code == 200 and response.get_json()["assignee"] is None
+
+
+# -- 11. a body that is not sent as JSON (curl -d sends a form) says so, on every endpoint that takes one ------
+
+@pytest.mark.parametrize("path, who", [("/tickets/{id}/notes", "agent"), ("/tickets/{id}/replies", "agent"),
+                                       ("/tickets/{id}/status", "agent"), ("/tickets/{id}/handoff", "agent"),
+                                       ("/tickets/{id}/assign", "agent"), ("/privacy/scan", "agent"),
+                                       ("/route-preview", "agent"), ("/rules", "admin")])
+@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "text/plain", None])
+def test_a_body_not_sent_as_json_is_400_saying_to_send_json(api, session, path, who, content_type):
+    call, _, tickets = api
+    before = call("GET", f"/tickets/{tickets[0].id}").get_json()
+    headers = {"Content-Type": content_type} if content_type else {}
+    response = call("POST", path.format(id=tickets[0].id), who=who, data='{"text": "hallo"}', headers=headers)
+    assert "Content-Type: application/json" in _error(response, 400)["message"]
+    assert call("GET", f"/tickets/{tickets[0].id}").get_json() == before
+
+
+def test_an_empty_body_still_names_the_missing_fields(api):
+    call, _, tickets = api
+    error = _error(call("POST", f"/tickets/{tickets[0].id}/notes"), 400)
+    assert error["fields"]["text"] == ["Missing data for required field."]

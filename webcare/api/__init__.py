@@ -36,6 +36,17 @@ def _authenticate():
     return None
 
 
+def json_body():
+    """The request's JSON body; None when there is none (an empty body: the schema names what is missing). A body
+    sent as another type (`curl -d` sends a form) is a 400 saying to send JSON
+    (`security.WebcareRequest.on_json_loading_failed`), not a list of fields that seem to be missing."""
+    if request.is_json:
+        return request.get_json() if request.get_data(cache=True) else None
+    if request.content_length or request.get_data(cache=True):
+        return request.get_json()  # not JSON: raises
+    return None
+
+
 def _redis():
     try:
         return runtime().redis

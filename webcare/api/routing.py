@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import jsonify
 from marshmallow import Schema, ValidationError
 from sqlalchemy import select
 
-from webcare.api import bp
+from webcare.api import bp, json_body
 from webcare.api.paging import QUERY, page_of
 from webcare.api.spec import endpoint
 from webcare.auth import current
@@ -29,7 +29,7 @@ RulePage = page_schema(RuleSchema, "RulePage")
 
 
 def _body(schema: Schema) -> dict:
-    data = request.get_json(silent=True)
+    data = json_body()
     if not isinstance(data, dict):
         raise ValidationFailed("send a JSON object as the request body")
     try:

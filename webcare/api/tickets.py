@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from webcare.api import bp
+from webcare.api import bp, json_body
 from webcare.api.cached import kept_per_user
 from webcare.api.spec import endpoint
 from webcare.auth import current
@@ -61,7 +61,7 @@ def get_ticket(ticket_id: int):
           response=MessageSchema(), status=202, body=ReplyInputSchema(), errors=TICKET_ERRORS + (409, 422),
           tag="tickets")
 def post_reply(ticket_id: int):
-    args = load(ReplyInputSchema(), request.get_json(silent=True))
+    args = load(ReplyInputSchema(), json_body())
     session = db()
     ticket = access.get_ticket_for(session, current(), ticket_id, lock=True)
     reason = _override_reason(args)
@@ -87,7 +87,7 @@ def _override_reason(args: dict) -> str | None:
 @endpoint(bp, "/tickets/<int:ticket_id>/notes", "POST", summary="Add an internal note or department feedback",
           response=NoteOutputSchema(), status=201, body=NoteInputSchema(), errors=TICKET_ERRORS, tag="tickets")
 def post_note(ticket_id: int):
-    args = load(NoteInputSchema(), request.get_json(silent=True))
+    args = load(NoteInputSchema(), json_body())
     session = db()
     ticket = access.get_ticket_for(session, current(), ticket_id, lock=True)
     if args["feedback"]:
@@ -101,7 +101,7 @@ def post_note(ticket_id: int):
 @endpoint(bp, "/tickets/<int:ticket_id>/handoff", "POST", summary="Hand the ticket to a department with a question",
           response=TicketSchema(), body=HandoffInputSchema(), errors=TICKET_ERRORS + (409,), tag="tickets")
 def post_handoff(ticket_id: int):
-    args = load(HandoffInputSchema(), request.get_json(silent=True))
+    args = load(HandoffInputSchema(), json_body())
     session = db()
     ticket = access.get_ticket_for(session, current(), ticket_id, lock=True)
     department_actions.handoff(session, ticket, current(), args["department"], args["question"])
@@ -112,7 +112,7 @@ def post_handoff(ticket_id: int):
 @endpoint(bp, "/tickets/<int:ticket_id>/status", "POST", summary="Change the status (required texts apply)",
           response=TicketSchema(), body=StatusInputSchema(), errors=TICKET_ERRORS + (409,), tag="tickets")
 def post_status(ticket_id: int):
-    args = load(StatusInputSchema(), request.get_json(silent=True))
+    args = load(StatusInputSchema(), json_body())
     session = db()
     ticket = access.get_ticket_for(session, current(), ticket_id, lock=True)
     ticket_actions.change_status(session, ticket, current(), args["status"], args["text"])
@@ -123,7 +123,7 @@ def post_status(ticket_id: int):
 @endpoint(bp, "/tickets/<int:ticket_id>/assign", "POST", summary="Assign the ticket to a user (null: nobody)",
           response=TicketSchema(), body=AssignInputSchema(), errors=TICKET_ERRORS, tag="tickets")
 def post_assign(ticket_id: int):
-    args = load(AssignInputSchema(), request.get_json(silent=True))
+    args = load(AssignInputSchema(), json_body())
     session = db()
     ticket = access.get_ticket_for(session, current(), ticket_id, lock=True)
     assignee = None if args["user"] is None else ticket_actions.user_by_email(session, args["user"])
