@@ -1,6 +1,7 @@
 """The ledger of `webcare import`: one row per history line applied, so importing a file again changes nothing.
 
-`key` is the SHA-256 of the line's canonical JSON (sorted keys); a line that is in the ledger is skipped.
+`key` is the SHA-256 of what the line says (`services.import_ledger.line_keys`: its loaded fields, its time in UTC);
+a line that is in the ledger, under that key or the key of how it was written (earlier versions), is skipped.
 """
 
 from __future__ import annotations

@@ -9,9 +9,9 @@ actions of the inbox. So the clocks, the metric facts and the dashboards have a 
   a `LineError` naming its number. A time in the future becomes the import's start (the ingest time), by
   the rule of live ingest (`db.effective_at`): a line is never dated after the moment it was imported.
 - `Importer.apply()` applies one line in a savepoint: a line the services refuse leaves nothing behind.
-- Idempotent: each applied line's SHA-256 goes into `imported_lines`; a line found there, or repeated in the file,
-  is skipped, so importing a file twice changes nothing (and a fixed file can be imported again to finish the
-  job). So is a message whose external id its channel has already; a conflict (`warn`) when it differs.
+- Idempotent: each applied line's SHA-256 goes into `imported_lines` (`import_ledger`: what the line says, not how
+  it is written); a line found there, or repeated in the file, is skipped, so importing a file twice changes
+  nothing (and a fixed file can be imported again to finish the job). So is a message whose external id its channel has already; a conflict (`warn`) when it differs.
 - `import_lines(transaction, lines)` runs a whole import (the CLI's and the demo's): a transaction per chunk
   of lines (tried again after a collision with another import: `import_retry`), a savepoint per line, then
   the clocks of the touched tickets as they stand now, also when a refused line stopped it (the lines before stay).
@@ -21,7 +21,6 @@ actions of the inbox. So the clocks, the metric facts and the dashboards have a 
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -40,10 +39,10 @@ from webcare.models import Channel, Department, ImportedLine, Message, Ticket, U
 from webcare.platforms.base import InboundMessage, SentReply
 from webcare.schemas.history_import import LINE_SCHEMAS
 from webcare.services import compose, department_actions, import_retry, ingest, replies, sla, ticket_actions
+from webcare.services.import_ledger import already_imported, line_keys
 from webcare.services.users import email_key
 from webcare.storable import storable
 
-LEDGER_CHUNK = 500
 CHUNK = 200  # lines per transaction; each line in its own savepoint
 Transaction = Callable[[], AbstractContextManager[Session]]  # `runtime.transaction`
 Warn = Callable[[str], None]
@@ -66,7 +65,8 @@ class Line:
     number: int
     type: str
     data: dict
-    key: str
+    key: str  # `import_ledger.line_keys`: what the line says
+    legacy_key: str  # how it was written: the key ledgers of earlier versions hold
 
 
 def parse(lines: Iterable[str | bytes], now: datetime | None = None) -> list[Line]:
@@ -115,9 +115,9 @@ def _parse_line(number: int, raw: str, now: datetime) -> Line:
         fields = exc.messages_dict
         first = next(iter(fields))
         raise LineError(number, f"{first}: {'; '.join(map(str, _flat(fields[first])))}", fields=fields) from exc
+    key, legacy_key = line_keys(obj, data)  # before `at` moves: a future line keeps its key from run to run
     data["at"] = _import_time(number, data["at"], now)
-    key = hashlib.sha256(json.dumps(obj, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-    return Line(number, obj["type"], data, key)
+    return Line(number, obj["type"], data, key, legacy_key)
 
 
 def _import_time(number: int, at: datetime, now: datetime) -> datetime:
@@ -221,14 +221,6 @@ def _try_chunk(transaction: Transaction, importer: Importer, chunk: list[Line]) 
             except LineError as exc:
                 return exc  # the lines before it are committed; nothing of it
     return None
-
-
-def already_imported(session: Session, lines: list[Line]) -> set[str]:
-    keys = [line.key for line in lines]
-    found: set[str] = set()
-    for start in range(0, len(keys), LEDGER_CHUNK):
-        found.update(session.scalars(select(ImportedLine.key).where(ImportedLine.key.in_(keys[start:start + LEDGER_CHUNK]))))
-    return found
 
 
 class ReplayBroker:
