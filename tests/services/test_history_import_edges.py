@@ -215,3 +215,12 @@ def test_an_import_a_line_stops_still_sets_the_clocks_of_the_lines_before_it_as_
     due = datetime(2025, 7, 4, 9, 30, tzinfo=UTC)
     assert (ticket.first_response_due_at, ticket.first_response_breached_at) == (due, due)
     assert ticket.sla_level == "late_3x"
+
+
+def test_a_file_that_starts_with_a_byte_order_mark_is_utf8_and_imports(session, cli, world):
+    """Excel and many Windows tools write UTF-8 with a BOM; it is UTF-8 text all the same, not 'not valid JSON'."""
+    world.write_bytes(b"\xef\xbb\xbf" + json.dumps(msg("b1", "2025-07-03T10:00:00+02:00")).encode() + b"\r\n")
+    result = cli("import", str(world))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["imported"] == {"message": 1}
+    assert [m.external_id for m in session.scalars(select(Message))] == ["b1"]

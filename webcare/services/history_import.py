@@ -78,6 +78,8 @@ def parse(lines: Iterable[str | bytes], now: datetime | None = None) -> list[Lin
     for number, raw in enumerate(lines, 1):
         if isinstance(raw, bytes):
             raw = _decode(number, raw)
+        if number == 1:
+            raw = raw.removeprefix("\ufeff")  # UTF-8 with a byte order mark (Excel, Windows tools) is UTF-8 text
         if not raw.strip():
             continue
         line = _parse_line(number, raw, now)
