@@ -224,3 +224,14 @@ def test_a_file_that_starts_with_a_byte_order_mark_is_utf8_and_imports(session, 
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["imported"] == {"message": 1}
     assert [m.external_id for m in session.scalars(select(Message))] == ["b1"]
+
+
+def test_a_status_line_to_with_department_says_to_use_a_handoff_line(session, cli, world):
+    """The workflow's refusal names the API's hand-off endpoint; a file's author needs the line type instead."""
+    path = write(world, [msg("w1", "2025-07-03T10:00:00+02:00"),
+                         {"type": "status", "thread": "w1", "status": "with_department", "text": "x", "agent": AGENT,
+                          "at": "2025-07-03T10:10:00+02:00"}])
+    result = cli("import", path)
+    assert result.exit_code == 2
+    assert 'line 2: a ticket moves to with_department by a "handoff" line' in result.stderr
+    assert "/api/v1" not in result.stderr

@@ -356,6 +356,9 @@ class Importer:
         department_actions.record_feedback(self.session, ticket, None, data["text"], at=data["at"])
 
     def _status(self, ticket: Ticket, data: dict, line: Line) -> None:
+        if data["status"] == "with_department":  # the workflow's own refusal names the API's hand-off endpoint
+            raise ValidationFailed('a ticket moves to with_department by a "handoff" line (with the department)',
+                                   fields={"status": ["use a handoff line"]})
         ticket_actions.change_status(self.session, ticket, self.user(data["agent"]), data["status"], data["text"],
                                      at=data["at"])
 
