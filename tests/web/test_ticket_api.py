@@ -266,3 +266,15 @@ def test_a_department_member_assigning_themselves_takes_the_ticket_over_as_on_th
     assert (moves[-1]["actor_id"], moves[-1]["data"]["to"]) == (people["ow"].id, "open")
     again = call("POST", f"/tickets/{ticket.id}/assign", "ow", json={"user": people["ow"].email})
     assert again.status_code == 200 and again.get_json()["assignee"] == people["ow"].email
+
+
+def test_the_statuses_are_in_the_openapi_document_and_an_unknown_one_lists_them(api, client):
+    """Found by schemathesis against a running server: the document said `status` is any string, so a client
+    generated from it could not know the seven codes of DOMAIN.md, and a wrong one answered with the value itself."""
+    status = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["StatusInput"]["properties"]["status"]
+    assert status["enum"] == ["new", "open", "with_department", "waiting_citizen", "forwarded_external", "resolved",
+                              "cancelled"]
+    call, _, tickets = api
+    response = call("POST", f"/tickets/{tickets[0].id}/status", json={"status": "closed", "text": "klaar"})
+    assert response.status_code == 400
+    assert "resolved" in response.get_json()["error"]["fields"]["status"][0]

@@ -8,6 +8,7 @@ from webcare.errors import ValidationFailed
 from webcare.models.channel import PLATFORMS
 from webcare.models.ticket import PRIORITIES
 from webcare.schemas.common import COUNT_RANGE, ID_RANGE, ListQuerySchema, not_blank
+from webcare.workflow import STATUSES
 
 TEXT = validate.Length(min=1, max=10_000)
 
@@ -57,7 +58,8 @@ class HandoffInputSchema(Schema):
 
 
 class StatusInputSchema(Schema):
-    status = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES), metadata={
+        "description": "the status to move to (DOMAIN.md); with_department only by a hand-off (409)"})
     text = fields.String(load_default=None, validate=validate.Length(max=10_000))
 
 
