@@ -278,3 +278,25 @@ def test_the_statuses_are_in_the_openapi_document_and_an_unknown_one_lists_them(
     response = call("POST", f"/tickets/{tickets[0].id}/status", json={"status": "closed", "text": "klaar"})
     assert response.status_code == 400
     assert "resolved" in response.get_json()["error"]["fields"]["status"][0]
+
+
+def test_the_same_hand_off_posted_twice_is_recorded_once(api, session):
+    """Found by a black-box pass: a client that posts a hand-off again (a retry after a timeout) recorded a second
+    question and a second hand-off, notified the department again and restarted its feedback clock, hiding how
+    long the department had had it. The same question to the same department, still unanswered, is now a no-op;
+    after the department's feedback, or with another question, it is a new hand-off."""
+    call, _, tickets = api
+    path, body = f"/tickets/{tickets[3].id}/handoff", {"department": "OW", "question": "Van jullie?"}
+    first = call("POST", path, json=body).get_json()
+    session.expire_all()
+    again = call("POST", path, json={**body, "department": "ow", "question": " Van jullie? "})
+    assert again.status_code == 200
+    detail = call("GET", f"/tickets/{tickets[3].id}").get_json()
+    assert [e["type"] for e in detail["events"]].count("handoff") == 1 and len(detail["notes"]) == 1
+    assert detail["sla"]["department_feedback"]["due_at"] == first["sla"]["department_feedback"]["due_at"]
+
+    call("POST", f"/tickets/{tickets[3].id}/notes", "ow", json={"text": "Ja", "feedback": True})
+    call("POST", path, json=body)  # asked again after the answer: a new question
+    call("POST", path, json={**body, "question": "Toch een andere vraag"})
+    detail = call("GET", f"/tickets/{tickets[3].id}").get_json()
+    assert [e["type"] for e in detail["events"]].count("handoff") == 3

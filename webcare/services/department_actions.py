@@ -53,6 +53,8 @@ def handoff(session: Session, ticket: Ticket, actor: User, department_code: str,
         raise ValidationFailed("this is an external party: forward the ticket instead",
                                fields={"department": "forward only"})
     question = clean_text(question, "question", limit=MAX_QUESTION_LENGTH)
+    if _asked_already(session, ticket, target, question):
+        return ticket  # a retry or a double click: recorded once, the feedback clock keeps running
     if ticket.status != "with_department":
         check_transition(ticket.status, "with_department")
     at = at or utcnow()
@@ -74,6 +76,16 @@ def handoff(session: Session, ticket: Ticket, actor: User, department_code: str,
                                     f"Ticket {ticket.id}: {question[:200]}", ticket=ticket)
     touch(session, ticket, at)
     return ticket
+
+
+def _asked_already(session: Session, ticket: Ticket, target: Department, question: str) -> bool:
+    """The ticket is with `target` waiting for its feedback on this very question (no feedback since)."""
+    if not (ticket.status == "with_department" and ticket.department_id == target.id
+            and ticket.department_feedback_met_at is None):
+        return False
+    last = session.scalar(select(TicketEvent.data).where(TicketEvent.ticket_id == ticket.id, TicketEvent.type == "handoff")
+                          .order_by(TicketEvent.id.desc()).limit(1))
+    return bool(last) and last.get("question") == question and last.get("to_department") == target.code
 
 
 def _unassign_out_of_scope(session: Session, ticket: Ticket, actor: User, at: datetime) -> None:
