@@ -4,6 +4,7 @@ received, on the channels page, in `GET /api/v1/channels` and in `webcare channe
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -63,6 +64,7 @@ def test_a_failed_delivery_is_counted_until_it_is_done(client, session, admin, r
     health = _channels_api(client)["Facebook gemeente"]["webhooks"]
     assert health["failing"] == 1 and health["last_received_at"] is not None
     assert health["last_failed_at"] is not None and health["refused_count"] == 0
+    assert datetime.fromisoformat(health["last_received_at"]).utcoffset() == timedelta(0)  # aware, UTC
     page = client.get("/admin/channels/").get_data(as_text=True)
     assert "1 levering mislukt" in page and "/admin/dead-letters" in page
 

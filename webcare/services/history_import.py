@@ -11,7 +11,8 @@ actions of the inbox. So the clocks, the metric facts and the dashboards have a 
 - `Importer.apply()` applies one line in a savepoint: a line the services refuse leaves nothing behind.
 - Idempotent: each applied line's SHA-256 goes into `imported_lines` (`import_ledger`: what the line says, not how
   it is written); a line found there, or repeated in the file, is skipped, so importing a file twice changes
-  nothing (and a fixed file can be imported again to finish the job). So is a message whose external id its channel has already; a conflict (`warn`) when it differs.
+  nothing (and a fixed file can be imported again to finish the job). So is a message whose external id its
+  channel has already; a conflict (`warn`) when it differs.
 - `import_lines(transaction, lines)` runs a whole import (the CLI's and the demo's): a transaction per chunk
   of lines (tried again after a collision with another import: `import_retry`), a savepoint per line, then
   the clocks of the touched tickets as they stand now, also when a refused line stopped it (the lines before stay).

@@ -4,8 +4,9 @@ The term of a ticket is its category's `retention_days`, else its main category'
 `retention_days` (default 365), and never shorter than `reopen_days` (a ticket that may still reopen is
 not anonymised). A closed ticket (resolved or cancelled) counts from its resolution time. Threat tickets
 are excepted: their evidence stays (services.safety). The personal data in the free text of the anonymised
-tickets' audit entries (a re-route's reason) is redacted, as on erasure; the entries stay. Contacts whose tickets are all anonymised are
-anonymised too; processed webhook bodies and messages that never joined a ticket follow the global term.
+tickets' audit entries (a re-route's reason) is redacted, as on erasure; the entries stay. Contacts whose
+tickets are all anonymised are anonymised too; processed webhook bodies and messages that never joined a
+ticket follow the global term.
 
 `anonymise_batch` does one bounded batch and is safe to run concurrently (rows are locked and
 re-checked); `run_until_done` repeats it, one transaction per batch, and logs the totals (the nightly

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from redis import Redis
 from redis.exceptions import RedisError
@@ -80,7 +80,7 @@ def health_of(session: Session, redis: Redis | None, channels: Iterable[Channel]
         last, failing, last_failed = deliveries.get(channel_id, (None, 0, None))
         refused = refusals.get(channel_id, {})
         result[channel_id] = WebhookHealth(
-            last_received_at=_aware(last), failing=failing, last_failed_at=_aware(last_failed),
+            last_received_at=last, failing=failing, last_failed_at=last_failed,
             refused_at=datetime.fromisoformat(refused["at"]) if "at" in refused else None,
             refused_status=int(refused["status"]) if "status" in refused else None,
             refused_reason=refused.get("reason"), refused_count=int(refused.get("count", 0)))
@@ -114,13 +114,6 @@ def _refusals(redis: Redis | None, ids: list[int]) -> dict[int, dict[str, str]]:
 
 def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    """SQLite gives the aggregate's timestamps back as naive UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
 
 
 def _iso(moment: datetime | None) -> str | None:
