@@ -8,8 +8,8 @@ What stays: every time (created, received, resolved, SLA due/met/breached, event
 categories, departments, priorities, labels, channels, staff authors, event types and their ids, and
 the messages' external ids (so a re-poll does not ingest an anonymised post again as a new ticket).
 Threat tickets are never anonymised here: the callers leave them out (evidence, see services.safety).
-Audit entries are never anonymised (the audit trail stays); erasure redacts the personal data that the detector
-finds in their free text (`redact_audit_texts`: "Bel 06-12345678" becomes "Bel [phone]").
+Audit entries are never anonymised (the audit trail stays); erasure and retention redact the personal data that the
+detector finds in their free text (`redact_audit_texts`: "Bel 06-12345678" becomes "Bel [phone]").
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ model refuses updates and deletes, and on PostgreSQL a trigger refuses them too.
 Action names are dotted, area first: `login`, `reply.pii_override`, `contact.export`, `contact.erase`,
 `ticket.aangifte_export`, `two_factor.enabled`, ... (docs/PRIVACY.md lists them).
 
-One change is allowed, inside `redaction_allowed(session)`: erasure replaces the personal data in the free
-text of an entry's `data` (services.anonymise.redact_audit_texts); every other column stays as it was.
+One change is allowed, inside `redaction_allowed(session)`: erasure and retention replace the personal data in
+the free text of an entry's `data` (services.anonymise.redact_audit_texts); every other column stays as it was.
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ def search(session: Session, query: AuditQuery) -> list[AuditEntry]:
 
 @contextmanager
 def redaction_allowed(session: Session) -> Iterator[None]:
-    """Let the statements inside change the `data` of audit entries (only erasure's redaction does).
+    """Let the statements inside change the `data` of audit entries (only the redaction of erasure and retention does).
 
     The ORM refuses a change of a loaded entry; a bulk UPDATE by primary key is not refused by the ORM, and on
     PostgreSQL the trigger lets it through only while the transaction-local setting is on. If a statement
