@@ -152,6 +152,8 @@ def zone_of(name: str) -> ZoneInfo:
 
 
 def _aware(moment: datetime, what: str = "instant") -> datetime:
+    if moment.tzinfo is UTC:  # the usual case, and the cheap one
+        return moment
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise CalendarError(f"the {what} needs a time zone offset")
     return moment.astimezone(UTC)

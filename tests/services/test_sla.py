@@ -13,7 +13,7 @@ from sqlalchemy import event, select
 
 from tests import factories
 from webcare.models import SlaPolicy, Ticket
-from webcare.services import sla
+from webcare.services import sla, sla_cache
 from webcare.services.events import record_event
 from webcare.services.sla_state import clocks_of
 
@@ -135,7 +135,7 @@ def test_next_response_takes_the_policys_next_response_target(session, world):
     policy = session.scalar(select(SlaPolicy))
     policy.next_response_public_minutes = 120
     session.flush()
-    sla.forget_cache(session)
+    sla_cache.forget_cache(session)
     events = [("reply_sent", "2025-03-10T10:00+01:00", REPLY, "agent"), ("message_in", "2025-03-10T16:00+01:00", {})]
     ticket = make(session, world, "2025-03-10T09:00+01:00", events)
     sla.recompute(session, ticket, t("2025-03-10T16:00+01:00"))
@@ -294,7 +294,7 @@ def test_policy_change_applies_to_new_tickets_only(session, world):
     sla.start_clocks(session, [old], t("2025-03-10T09:00+01:00"))
     session.scalar(select(SlaPolicy)).first_response_public_minutes = 60
     session.flush()
-    sla.forget_cache(session)
+    sla_cache.forget_cache(session)
     new = make(session, world, "2025-03-10T09:00+01:00")
     sla.start_clocks(session, [new], t("2025-03-10T09:00+01:00"))
     sla.recompute(session, old, t("2025-03-10T09:30+01:00"))
@@ -337,3 +337,24 @@ def test_start_clocks_does_not_query_per_ticket(session, world, runtime):
     assert {x.first_response_due_at for x in tickets} == {t("2025-03-10T13:00+01:00")}
     assert {x.handling_due_at for x in tickets} == {t("2025-03-13T09:00+01:00")}
     assert {x.next_due_at for x in tickets} == {t("2025-03-10T13:00+01:00")}
+
+
+def test_new_tickets_of_one_batch_get_the_targets_a_fresh_session_gives_each(session, world):
+    """New tickets' targets are worked out once per category, kind and calendar in a session: a batch of
+    mixed tickets must get exactly what each would get alone, and no ticket shares a target dict."""
+    kinds = [(None, False), ("afval.zwerfvuil", False), (None, True), ("bedreiging", False),
+             ("afval.zwerfvuil", True), (None, False)]
+    tickets = [make(session, world, f"2025-03-10T09:{n:02d}+01:00", category=category, dm=dm)
+               for n, (category, dm) in enumerate(kinds)]
+    sla.start_clocks(session, tickets, t("2025-03-10T09:30+01:00"))
+    for ticket in tickets:
+        alone = make(session, world, ticket.created_at.isoformat())
+        alone.kind, alone.visibility, alone.category_id = ticket.kind, ticket.visibility, ticket.category_id
+        sla_cache.forget_cache(session)
+        sla.start_clocks(session, [alone], t("2025-03-10T09:30+01:00"))
+        assert alone.sla_targets == ticket.sla_targets
+        assert (alone.first_response_due_at, alone.handling_due_at) == (ticket.first_response_due_at,
+                                                                       ticket.handling_due_at)
+    first, last = tickets[0].sla_targets, tickets[-1].sla_targets
+    assert first["response"] == last["response"] and first["response"] is not last["response"]
+    assert tickets[1].sla_targets["handling"] != tickets[0].sla_targets["handling"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -190,7 +191,9 @@ def week_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+@lru_cache(maxsize=1024)
 def _days(start: datetime, end: datetime | None, zone: ZoneInfo) -> dict:
+    """The local days and weeks of a run (a ticket's rows share its start: computed once). Read only."""
     start_day = local_day(start, zone)
     end_day = local_day(end, zone) if end is not None else None
     return {"start_day": start_day, "start_week": week_of(start_day), "end_day": end_day,

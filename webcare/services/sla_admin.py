@@ -16,7 +16,7 @@ from webcare.calendar import CalendarError, opening_hours_from_text, zone_of
 from webcare.db import utcnow
 from webcare.errors import Conflict, NotFound, ValidationFailed
 from webcare.models import BusinessCalendar, ClosingDay, Department, SlaPolicy, Ticket, User
-from webcare.services import audit, sla
+from webcare.services import audit, sla_cache
 from webcare.workflow import OPEN_STATUSES
 
 POLICY_LIMITS = {
@@ -82,7 +82,7 @@ def save_policy(session: Session, actor: User, policy: SlaPolicy | None, values:
         session.execute(update(SlaPolicy).where(SlaPolicy.id != policy.id).values(is_default=False))
     audit.record(session, actor, "sla_policy.save", target=("sla_policy", policy.id),
                  data={field: getattr(policy, field) for field in (*POLICY_LIMITS, "name", "calendar_id", "is_default")})
-    sla.forget_cache(session)
+    sla_cache.forget_cache(session)
     return policy
 
 
@@ -101,7 +101,7 @@ def save_department_targets(session: Session, actor: User, targets: dict[int, tu
             audit.record(session, actor, "department.sla_targets", target=("department", department.id),
                          data={"feedback_working_days": days, "calendar_id": calendar_id})
             changed += 1
-    sla.forget_cache(session)
+    sla_cache.forget_cache(session)
     return changed
 
 
@@ -163,4 +163,4 @@ def remove_closing_day(session: Session, actor: User, calendar: BusinessCalendar
 def _calendar_changed(session: Session) -> None:
     """Running clocks follow the calendar: let the sweep recompute every open ticket."""
     session.execute(update(Ticket).where(Ticket.status.in_(OPEN_STATUSES)).values(sla_check_at=utcnow()))
-    sla.forget_cache(session)
+    sla_cache.forget_cache(session)

@@ -259,8 +259,9 @@ def clock_state(start: datetime | None, target: Target | None, now: datetime, *,
     if start is None or target is None:
         return None
     pauses = pauses or []
-    marks = {name: shifted(target.calendar, mark, pauses)
-             for name, mark in base_marks(target, start, at_risk_fraction).items()}
+    marks = base_marks(target, start, at_risk_fraction)
+    if pauses:
+        marks = {name: shifted(target.calendar, mark, pauses) for name, mark in marks.items()}
     paused_at = pauses[-1][0] if pauses and pauses[-1][1] is None and met_at is None and stopped_at is None else None
     paused_seconds = sum(target.calendar.business_seconds_between(b, e) for b, e in pauses if e is not None)
     return ClockState(start=start, due=marks["breached"], marks=marks, met_at=met_at, stopped_at=stopped_at,
