@@ -22,7 +22,7 @@ once an attempt may have reached the platform.
 
 from __future__ import annotations
 
-import uuid
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -94,7 +94,7 @@ def outbound_row(*, ticket_id: int, channel_id: int, contact_id: int | None, pla
             "author_handle": handle, "author_name": author.name if author else "",
             "author_user_id": author.id if author else None, "platform_created_at": None, "received_at": at,
             "raw": None, "is_automatic": automatic, "based_on_message_id": None, "delivery_state": "queued",
-            "delivery_error": None, "delivery_attempts": 0, "idempotency_key": uuid.uuid4().hex, "sent_at": None,
+            "delivery_error": None, "delivery_attempts": 0, "idempotency_key": secrets.token_hex(16), "sent_at": None,
             "pii_override_reason": override_reason}
 
 

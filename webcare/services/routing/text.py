@@ -45,8 +45,7 @@ def term_words(text: str) -> str:
 def guess_language(normalised: str) -> str | None:
     """'nl' or 'en' from common function words, or None when the text gives no clue."""
     words = WORDS.findall(normalised)
-    dutch = sum(1 for w in words if w in _DUTCH)
-    english = sum(1 for w in words if w in _ENGLISH)
+    dutch, english = sum(map(_DUTCH.__contains__, words)), sum(map(_ENGLISH.__contains__, words))
     if dutch == english:
         return None
     return "nl" if dutch > english else "en"
