@@ -249,3 +249,24 @@ def test_a_refused_user_form_is_a_400_and_changes_nothing(client, session, admin
         assert "field-error" in response.get_data(as_text=True)
     session.expire_all()
     assert (session.get(User, agent.id).name, session.get(User, agent.id).role) == (agent.name, "agent")
+
+
+def test_a_refused_department_edit_is_a_400_with_the_errors_and_changes_nothing(client, session, admin):
+    """The edit-department form answered 200 when its own checks refused it (the user forms answer 400)."""
+    f.login(client, admin.email)
+    ow = session.scalar(select(Department).where(Department.code == "OW"))
+    before = (ow.name, ow.email, ow.feedback_working_days)
+    url = f"/admin/departments/{ow.id}"
+    for data in ({"name": "n" * 121, "active": "y"}, {"name": "", "active": "y"},
+                 {"name": "Openbare Werken", "email": "geen-email", "active": "y"},
+                 {"name": "Openbare Werken", "feedback_working_days": "0", "active": "y"},
+                 {"name": "Openbare Werken", "feedback_working_days": "veel", "active": "y"}):
+        response = f.form_post(client, url, data)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 400, data
+        assert "field-error" in html and 'name="name"' in html
+    assert client.get(url).status_code == 200
+    session.expire_all()
+    ow = session.get(Department, ow.id)
+    assert (ow.name, ow.email, ow.feedback_working_days) == before
+    assert session.scalar(select(AuditEntry).where(AuditEntry.action == "department.update")) is None

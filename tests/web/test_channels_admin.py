@@ -254,3 +254,24 @@ def test_a_refused_token_or_account_is_said_at_its_field(client, session, admin)
         assert re.search(rf'<div class="field has-error">\s*<label for="{name}"', html), given
         assert "Dit kan niet" not in html and "flash-error" not in html, given
     assert session.scalars(select(Channel)).all() == []
+
+
+def test_a_channel_form_its_checks_refuse_is_a_400(client, session, admin):
+    """A form the field checks refused (no name, a poll interval that is no number) answered 200, unlike a
+    refusal of the service (400/409); every admin form answers a refused save with 400."""
+    data = {"platform": "mastodon", "name": "", "base_url": "https://a.example", "poll_interval_seconds": "60",
+            "token": "t"}
+    response = f.form_post(client, "/admin/channels/new", data)
+    assert response.status_code == 400 and "field-error" in response.get_data(as_text=True)
+    assert client.get("/admin/channels/new").status_code == 200
+    assert session.scalars(select(Channel)).all() == []
+    channel = channels.create_channel(session, platform="mastodon", name="M", base_url="https://a.example", token="t")
+    session.commit()
+    url = f"/admin/channels/{channel.id}/edit"
+    for changed in ({"name": ""}, {"poll_interval_seconds": "vaak"}):
+        response = f.form_post(client, url, {**data, "name": "M", **changed})
+        assert response.status_code == 400, changed
+        assert "field-error" in response.get_data(as_text=True)
+    assert client.get(url).status_code == 200
+    session.expire_all()
+    assert (channel.name, channel.poll_interval_seconds) == ("M", 60)

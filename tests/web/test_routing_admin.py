@@ -52,6 +52,22 @@ def test_try_it_box(client, session):
     page = client.post("/admin/rules", data={"csrf_token": token(client), "text": "Wespennest bij de school",
                                              "platform": "x", "kind": "mention"}).get_data(as_text=True)
     assert "Wespen en hoornaars" in page and "DIER" in page
+    empty = client.post("/admin/rules", data={"csrf_token": token(client), "text": "", "platform": "x",
+                                              "kind": "mention"})
+    assert empty.status_code == 400 and "field-error" in empty.get_data(as_text=True)
+    assert client.get("/admin/rules").status_code == 200
+
+
+def test_a_rule_form_its_checks_refuse_is_a_400(client, session):
+    """A new or edited rule without a name answered 200; a refusal of the service already answered 400."""
+    admin_client(client, session)
+    csrf = token(client, "/admin/rules/new")
+    for url in ("/admin/rules/new", "/admin/rules/1"):
+        response = client.post(url, data={**form(name=""), "csrf_token": csrf})
+        assert response.status_code == 400, url
+        assert "field-error" in response.get_data(as_text=True)
+        assert client.get(url).status_code == 200
+    assert rule_named(session, "") is None
 
 
 def test_create_edit_and_refuse_bad_rules(client, session):
@@ -64,7 +80,7 @@ def test_create_edit_and_refuse_bad_rules(client, session):
     bad = client.post(f"/admin/rules/{rule.id}", data={**form(conditions='{"regex": "(krokodil"}'), "csrf_token": csrf})
     assert bad.status_code == 400 and "invalid regular expression" in bad.get_data(as_text=True)
     not_json = client.post(f"/admin/rules/{rule.id}", data={**form(conditions="{words"), "csrf_token": csrf})
-    assert not_json.status_code == 200 and "JSON" in not_json.get_data(as_text=True)
+    assert not_json.status_code == 400 and "JSON" in not_json.get_data(as_text=True)
     assert rule_named(session, "Krokodillen").conditions == {"words": ["krokodil*"]}
     edited = client.post(f"/admin/rules/{rule.id}", data={**form(priority="urgent"), "csrf_token": csrf})
     assert edited.status_code == 302 and rule_named(session, "Krokodillen").actions["priority"] == "urgent"

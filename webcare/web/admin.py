@@ -18,6 +18,7 @@ from webcare.extensions import db
 from webcare.services import audit, departments
 from webcare.services import users as user_service
 from webcare.web.admin_forms import DepartmentForm, NewUserForm, UserForm, department_choices, show_refusal
+from webcare.web.forms import form_status
 from webcare.web.nav import add_nav
 from webcare.web.request_origin import origin
 
@@ -87,7 +88,7 @@ def edit_user(user_id: int):
     user = user_service.get_user(session, user_id)
     form = UserForm(data=_user_values(user))
     form.departments.choices = department_choices(session, keep=[d.code for d in user.departments])
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     if form.validate_on_submit():
         try:
             _save_user(session, user, form)
@@ -165,18 +166,22 @@ def edit_department(department_id: int):
     department = departments.get_department(session, department_id)
     form = DepartmentForm(obj=department)
     if not form.validate_on_submit():
-        return render_template("admin/department_edit.html", department=department, form=form)
+        return _department_page(department, form, form_status(form))
     try:
         changes = departments.update_department(session, department, name=form.name.data, **form.editable())
     except DomainError as exc:
         session.rollback()
         show_refusal(form, exc)
-        return render_template("admin/department_edit.html", department=department, form=form), exc.status
+        return _department_page(department, form, exc.status)
     audit.record(session, current(), "department.update", origin(), target=("department", department.code),
                  data=changes)
     session.commit()
     flash(_("Changes saved."), "success")
     return redirect(url_for("admin.departments"))
+
+
+def _department_page(department, form: DepartmentForm, status: int):
+    return render_template("admin/department_edit.html", department=department, form=form), status
 
 
 def _departments_page(form: DepartmentForm, status: int = 200):

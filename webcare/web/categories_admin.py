@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -18,6 +18,7 @@ from webcare.models.ticket import PRIORITIES
 from webcare.services import audit, categories
 from webcare.web.admin import add_admin_page
 from webcare.web.admin_forms import department_choices, show_refusal
+from webcare.web.forms import form_status
 from webcare.web.request_origin import origin
 from webcare.web.templating import PRIORITY_LABELS
 
@@ -82,8 +83,7 @@ def edit(category_id: int | None):
     form = CategoryForm(obj=record, **_chosen(record))
     form.fill_choices(session, record)
     if not form.validate_on_submit():
-        status = 400 if request.method == "POST" else 200
-        return render_template("categories/edit.html", form=form, record=record), status
+        return render_template("categories/edit.html", form=form, record=record), form_status(form)
     if record is None and not form.code.data:
         form.code.errors = [_("A new category needs a code.")]
         return render_template("categories/edit.html", form=form, record=record), 400

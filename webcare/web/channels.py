@@ -18,7 +18,7 @@ from webcare.extensions import db, runtime
 from webcare.i18n import N_
 from webcare.services import audit, channels, polling, webhooks
 from webcare.web.admin_forms import show_refusal
-from webcare.web.forms import EmptyForm, FlaskForm
+from webcare.web.forms import EmptyForm, FlaskForm, form_status
 from webcare.web.nav import add_nav
 from webcare.web.request_origin import origin
 from webcare.web.templating import local_time
@@ -117,7 +117,7 @@ def new():
         db().commit()
         flash(_("Channel added. Test the connection to check the token."), "success")
         return redirect(url_for(".index"))
-    return render_template("channels/form.html", form=form, channel=None)
+    return render_template("channels/form.html", form=form, channel=None), form_status(form)
 
 
 @bp.route("/<int:channel_id>/edit", methods=["GET", "POST"])
@@ -142,7 +142,7 @@ def edit(channel_id: int):
     form.token.data = form.x_refresh_token.data = form.x_client_secret.data = form.meta_app_secret.data = ""
     form.oauth_refresh_token.data = form.oauth_client_secret.data = ""
     return render_template("channels/form.html", form=form, channel=channel,
-                           webhook=webhooks.setup_for(db(), channel))
+                           webhook=webhooks.setup_for(db(), channel)), form_status(form)
 
 
 def _refused(form: ChannelForm, exc: DomainError, channel=None):

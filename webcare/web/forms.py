@@ -24,6 +24,13 @@ class TextForm(FlaskForm):
     text = StringField(_l("Text"), validators=[DataRequired(), Length(max=10000)])
 
 
+def form_status(form: FlaskForm) -> int:
+    """The status of a page that shows `form`: 400 when the form was sent and is shown again (its checks or the
+    service refused it, the errors at the fields), 200 when it is only being shown (GET). Every admin form
+    answers a refusal this way, so a script or a test can tell a refused save from a page view."""
+    return 400 if form.is_submitted() else 200
+
+
 def safe_next(default_endpoint: str = "main.home") -> str:
     """The `next` URL if it stays on this site (no scheme, no host, no //), else the default page."""
     target = request.values.get("next", "")

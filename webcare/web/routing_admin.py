@@ -16,7 +16,7 @@ from webcare.services.routing.store import load_catalog, load_ruleset
 from webcare.web.admin import add_admin_page
 from webcare.web.condition_builder import builder_config
 from webcare.web.errors_text import explain_rule
-from webcare.web.forms import EmptyForm
+from webcare.web.forms import EmptyForm, form_status
 from webcare.web.request_origin import origin
 from webcare.web.routing_forms import RuleForm, TryForm
 from webcare.web.routing_summary import describe
@@ -35,7 +35,7 @@ def rules_page():
             visibility="private" if try_form.kind.data == "dm" else "public"))
     return render_template("routing/rules.html", rules=rules.list_rules(db()), describe=describe,
                            broken=load_ruleset(db()).broken, try_form=try_form, decision=decision,
-                           button=EmptyForm())
+                           button=EmptyForm()), 200 if decision is not None else form_status(try_form)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -55,7 +55,7 @@ def _edit(rule):
     if request.method == "GET" and rule is not None:
         form.load(rule)
     if request.method == "GET" or not form.validate_on_submit() or (data := form.rule_data()) is None:
-        return _form_page(form, rule)
+        return _form_page(form, rule), form_status(form)
     if request.form.get("action") == "dry_run":
         return _dry_run(form, rule, data)
     try:
