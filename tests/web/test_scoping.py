@@ -64,3 +64,64 @@ def test_department_summary_counts_only_own_tickets(session, world):
     assert summary_for(session, people["ow"])["new"] == 1
     assert summary_for(session, people["agent"])["new"] == 3
     assert summary_for(session, people["vb"])["new"] == 1
+
+
+@pytest.mark.parametrize(("who", "department", "status"), [
+    ("ow", "AFV", 403), ("ow", "afv", 403), ("ow", "VB", 403), ("afv", "OW", 403),
+    ("ow", "OW", 200), ("ow", "ow", 200), ("afv", "AFV", 200),
+    ("vb", "OW", 200),  # the safety team sees the threats of every department
+    ("agent", "AFV", 200), ("agent", "OW", 200), ("manager", "AFV", 200), ("admin", "VB", 200),
+])
+def test_a_department_filter_outside_ones_departments_is_refused(client, session, world, cli, who, department,
+                                                                 status):
+    """A department member filtering the inbox or the API list on another department got the filter dropped or
+    an empty list (200); it is refused with 403. Those who see every ticket are unaffected."""
+    people, _ = world
+    people["admin"] = f.user(session, "admin")
+    session.commit()
+    token = cli("create-token", people[who].email).output.strip()
+    api = client.get(f"/api/v1/tickets?department={department}", headers={"Authorization": f"Bearer {token}"})
+    assert api.status_code == status
+    if status == 403:
+        assert api.get_json()["error"]["code"] == "department_not_yours"
+        assert api.get_json()["error"]["fields"] == {"department": ["not yours"]}
+    f.login(client, people[who].email)
+    page = client.get(f"/inbox?department={department}")
+    assert page.status_code == status
+    assert client.get(f"/inbox?department={department}&fragment=rows").status_code == status
+
+
+def test_the_refused_department_filter_says_why_in_dutch(client, world):
+    people, tickets = world
+    f.login(client, people["ow"].email)
+    html = client.get("/inbox?department=AFV").get_data(as_text=True)
+    assert "Je hebt geen toegang tot deze pagina" in html and "AFV" in html
+    assert "not one of your departments" not in html  # the service's English words stay in the API
+    assert "De container is vol" not in html
+    unknown = client.get("/inbox?department=NOPE")  # an unknown value is named, as for everyone
+    assert unknown.status_code == 200 and "Onbekende waarde voor het filter Afdeling: NOPE" in unknown.get_data(
+        as_text=True)
+
+
+def test_a_member_of_several_departments_filters_on_each_of_them(client, session, world):
+    people, tickets = world
+    both = f.user(session, "department", ("OW", "AFV"))
+    session.commit()
+    f.login(client, both.email)
+    own = client.get("/inbox?department=OW")
+    assert own.status_code == 200 and f'href="/tickets/{tickets["ow"].id}"' in own.get_data(as_text=True)
+    assert f'href="/tickets/{tickets["afv"].id}"' not in own.get_data(as_text=True)
+    other = client.get("/inbox?department=AFV")
+    assert other.status_code == 200 and f'href="/tickets/{tickets["afv"].id}"' in other.get_data(as_text=True)
+    assert client.get("/inbox?department=VB").status_code == 403
+
+
+def test_the_filter_bar_offers_department_staff_only_their_own_departments(client, session, world):
+    people, _ = world
+    f.login(client, people["ow"].email)
+    page = client.get("/inbox").get_data(as_text=True)
+    assert '<option value="OW"' in page and '<option value="AFV"' not in page
+    client.post("/logout", data={"csrf_token": f.csrf_token(page)})
+    f.login(client, people["agent"].email)
+    page = client.get("/inbox").get_data(as_text=True)
+    assert '<option value="OW"' in page and '<option value="AFV"' in page

@@ -37,7 +37,7 @@ TICKET_ERRORS = (400, 403, 404)
 
 
 @endpoint(bp, "/tickets", "GET", summary="Tickets, most urgent first or newest first (filters, cursor paging)",
-          response=TicketPage(), query=TicketListQuerySchema(), errors=(400,), tag="tickets")
+          response=TicketPage(), query=TicketListQuerySchema(), errors=(400, 403), tag="tickets")
 @kept_per_user
 def list_tickets():
     args = load(LIST_QUERY, request.args.to_dict())

@@ -19,7 +19,8 @@ class TicketListQuerySchema(ListQuerySchema):
                        "default: every status that is not closed"})
     view = fields.String(load_default=None, validate=validate.OneOf(
         ["mine", "unanswered", "almost_late", "with_departments"]))
-    department = fields.String(load_default=None, metadata={"description": "department code, e.g. OW"})
+    department = fields.String(load_default=None, metadata={
+        "description": "department code, e.g. OW; department staff: one of their own departments, else 403"})
     channel = fields.Integer(load_default=None, validate=ID_RANGE, metadata={"description": "channel id"})
     platform = fields.String(load_default=None, validate=validate.OneOf(PLATFORMS))
     category = fields.String(load_default=None, metadata={"description": "category code; a main category "

@@ -4,7 +4,8 @@ Order (`sort`): "urgent" (default): open tickets with a running clock by `next_d
 the tickets without a running clock (open ones waiting for nothing, and closed ones), newest first. "newest":
 every ticket newest first (the second phase alone), to see what just came in. A cursor is the phase and
 the (next_due_at, id) of the last row shown, so every page is an index range scan whatever its depth. Filters combine
-(AND); department scoping is applied through `services.access.visible_tickets`.
+(AND); department scoping is applied through `services.access.visible_tickets`, and a department filter outside
+the user's departments is refused there (`check_department_filter`, 403).
 
 Saved views (docs/INBOX.md): "mine" (Mijn tickets), "unanswered" (Onbeantwoord), "almost_late"
 (Bijna te laat) and "with_departments" (Bij afdelingen), each with a count.
@@ -26,7 +27,7 @@ from webcare.db import MAX_ID, utcnow
 from webcare.errors import ValidationFailed
 from webcare.models import Category, Channel, Department, Ticket, TicketLabel, User
 from webcare.services import cursors, ticket_rows, ticket_search
-from webcare.services.access import visible_tickets
+from webcare.services.access import check_department_filter, visible_tickets
 from webcare.services.ticket_rows import TicketRow
 from webcare.workflow import CLOSED_STATUSES, OPEN_STATUSES, STATUSES
 
@@ -160,7 +161,7 @@ def _conditions(session: Session, user: User, f: Filters) -> list:
     if f.channel_id:
         conditions.append(Ticket.channel_id == _channel_id(session, f.channel_id))
     if f.department:
-        conditions.append(Ticket.department_id == _id_of(session, Department, f.department.upper(), "department"))
+        conditions.append(Ticket.department_id == _department_id(session, user, f.department.upper()))
     if f.category:
         conditions.append(Ticket.category_id.in_(_category_ids(session, f.category)))
     if f.priority:
@@ -181,6 +182,13 @@ def _id_of(session: Session, model, code: str, name: str) -> int:
     if found is None:
         raise ValidationFailed(f"unknown {name} {code!r}", fields={name: "unknown"})
     return found
+
+
+def _department_id(session: Session, user: User, code: str) -> int:
+    """An unknown department is a 400 naming the field; another department than one's own is a 403 (access)."""
+    department_id = _id_of(session, Department, code, "department")
+    check_department_filter(user, department_id, code)
+    return department_id
 
 
 def _channel_id(session: Session, channel_id: int) -> int:

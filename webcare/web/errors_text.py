@@ -20,6 +20,8 @@ BY_CODE = {
     "ticket_closed": _l("This ticket is closed; only webcare can reopen it."),
     "no_front_office": _l("There is no front office to send this ticket back to."),
     "not_found": _l("That ticket does not exist or is not visible to you."),
+    "department_not_yours": _l("You can only see the tickets of your own departments; %(department)s is not one "
+                               "of them."),
     "email_taken": _l("There is already a user with this e-mail address."),
     "password_too_simple": _l("This password is too easy to guess. Do not use one or two characters repeated, the "
                               "e-mail address, a row of keys or digits, or a common word with a few digits."),
@@ -101,7 +103,10 @@ def explain_rule(exc: DomainError) -> str:
 
 
 def page_message(exc: DomainError) -> str:
-    """The sentence on an error page: "not found" in the user's language, other refusals as the service says."""
+    """The sentence on an error page: "not found", and a refusal with a code of its own that has a sentence here
+    (BY_CODE), in the user's language; other refusals as the service says."""
+    if exc.code != type(exc).code and exc.code in BY_CODE:
+        return explain(exc)
     if not isinstance(exc, NotFound):
         return exc.message
     if "ticket_id" in (request.view_args or {}):

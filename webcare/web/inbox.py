@@ -25,6 +25,7 @@ from webcare.models.channel import PLATFORMS
 from webcare.page_cache import keep, look_up
 from webcare.schemas.ticket_input import TicketListQuerySchema, load
 from webcare.services import inbox
+from webcare.services.access import may_filter_on_department
 from webcare.services.inbox import Filters, Page
 from webcare.web.errors_text import explain
 from webcare.web.nav import add_nav
@@ -98,7 +99,7 @@ def _filters(args: dict) -> Filters:
 
 
 def _choices(session) -> dict:
-    """Channels, departments and categories for the filter bar, kept while nothing was written."""
+    """Channels, departments and categories for the filter bar, kept (per user) while nothing was written."""
     choices, slot = look_up(("inbox.choices",))
     if choices is None:
         choices = _load_choices(session)
@@ -110,6 +111,12 @@ def _load_choices(session) -> dict:
     return {
         "platforms": [p for p in PLATFORMS],
         "channels": list(session.execute(select(Channel.id, Channel.name).order_by(Channel.name))),
-        "departments": list(session.execute(select(Department.code, Department.name).order_by(Department.name))),
+        "departments": _departments(session),
         "categories": list(session.execute(select(Category.code, Category.name).order_by(Category.code))),
     }
+
+
+def _departments(session) -> list:
+    """The departments the user may filter on (department staff: their own; access.may_filter_on_department)."""
+    rows = session.execute(select(Department.id, Department.code, Department.name).order_by(Department.name))
+    return [(code, name) for department_id, code, name in rows if may_filter_on_department(current(), department_id)]
