@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from tests import factories as f
 from webcare.errors import ValidationFailed
-from webcare.models import AuditEntry, Department, User
+from webcare.models import ApiToken, AuditEntry, Department, User
 from webcare.services import departments, users
 
 
@@ -270,3 +270,53 @@ def test_a_refused_department_edit_is_a_400_with_the_errors_and_changes_nothing(
     ow = session.get(Department, ow.id)
     assert (ow.name, ow.email, ow.feedback_working_days) == before
     assert session.scalar(select(AuditEntry).where(AuditEntry.action == "department.update")) is None
+
+
+def test_deactivating_a_user_revokes_their_api_tokens_for_good(client, session, admin, cli, app):
+    """A deactivated user's tokens were refused only while the account stayed off: reactivated, they worked
+    again. Deactivation now revokes them in the database, audited; a reactivated user needs new tokens."""
+    agent = f.user(session, "agent")
+    session.commit()
+    script = app.test_client()  # no session of its own: the token alone
+    old, spare = (cli("create-token", agent.email, "--name", name).output.strip() for name in ("script", "spare"))
+    cli("revoke-token", spare[:10])
+    revoked_before = session.scalar(select(ApiToken.revoked_at).where(ApiToken.name == "spare"))
+    assert script.get("/api/v1/departments", headers={"Authorization": f"Bearer {old}"}).status_code == 200
+    f.login(client, admin.email)
+    url = f"/admin/users/{agent.id}"
+    assert f.form_post(client, url, {"name": "Weg", "role": "agent"}).status_code == 302
+    session.expire_all()
+    tokens = {t.name: t for t in session.scalars(select(ApiToken).where(ApiToken.user_id == agent.id))}
+    assert tokens["script"].revoked_at is not None and tokens["spare"].revoked_at == revoked_before
+    entries = session.scalars(select(AuditEntry).where(AuditEntry.action == "token.revoke",
+                                                       AuditEntry.actor_id == admin.id)).all()
+    assert [(e.target_type, e.target_id, e.data["reason"]) for e in entries] == [
+        ("api_token", str(tokens["script"].id), "user_deactivated")]
+    assert f.form_post(client, url, {"name": "Terug", "role": "agent", "active": "y"}).status_code == 302
+    session.expire_all()
+    assert session.get(User, agent.id).active is True
+    assert script.get("/api/v1/departments", headers={"Authorization": f"Bearer {old}"}).status_code == 401
+    new = cli("create-token", agent.email, "--name", "nieuw")
+    assert new.exit_code == 0, new.output
+    assert script.get("/api/v1/departments",
+                      headers={"Authorization": f"Bearer {new.output.strip()}"}).status_code == 200
+    page = client.get(url)
+    assert page.status_code == 200 and page.get_data(as_text=True).count("ingetrokken") == 2
+    assert "Intrekken" in page.get_data(as_text=True)  # the new token can be revoked on the page
+
+
+def test_a_reactivated_user_logs_in_again(client, session, admin, app):
+    """Deactivation ends the user's sessions; reactivation does not bring them back."""
+    agent = f.user(session, "agent")
+    session.commit()
+    other = app.test_client()
+    f.login(other, agent.email)
+    assert other.get("/").status_code == 200
+    f.login(client, admin.email)
+    url = f"/admin/users/{agent.id}"
+    assert f.form_post(client, url, {"name": "Weg", "role": "agent"}).status_code == 302
+    assert other.get("/").status_code == 302
+    assert f.form_post(client, url, {"name": "Terug", "role": "agent", "active": "y"}).status_code == 302
+    assert other.get("/").status_code == 302 and "/login" in other.get("/").location
+    assert f.login(other, agent.email).status_code == 302
+    assert other.get("/").status_code == 200

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from tests import factories as f
-from webcare.models import ApiToken
-from webcare.services.users import revoke_api_token
+from webcare.models import ApiToken, AuditEntry
+from webcare.services.users import revoke_api_token, update_user
 
 
 def auth(token: str) -> dict:
@@ -57,6 +57,22 @@ def test_token_of_inactive_user_is_refused(client, session, cli):
     user.active = False
     session.commit()
     assert client.get("/api/v1/departments", headers=auth(token)).status_code == 401
+
+
+def test_deactivation_through_the_service_revokes_the_tokens_for_good(client, session, cli):
+    """users.update_user(active=False), whoever calls it, revokes the tokens: reactivated, they stay refused."""
+    f.seeded(session)
+    user = f.user(session, "department", ("OW",))
+    session.commit()
+    token = cli("create-token", user.email).output.strip()
+    update_user(session, user, name=user.name, role="department", department_codes=["OW"], active=False)
+    session.commit()
+    update_user(session, user, name=user.name, role="department", department_codes=["OW"], active=True)
+    session.commit()
+    assert client.get("/api/v1/departments", headers=auth(token)).status_code == 401
+    assert session.scalar(select(ApiToken.revoked_at)) is not None
+    entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "token.revoke"))
+    assert (entry.actor_id, entry.user_agent, entry.data["reason"]) == (None, "cli", "user_deactivated")
 
 
 def test_ui_session_works_for_reads(client, session):

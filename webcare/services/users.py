@@ -1,4 +1,9 @@
-"""Staff accounts: creation, authentication with throttling, and API tokens."""
+"""Staff accounts: creation, authentication with throttling, and API tokens.
+
+Deactivating an account ends it for good: its sessions end and its API tokens are revoked (each with a
+`token.revoke` entry in the audit log), so reactivating it gives back neither; the person logs in again and
+gets new tokens (`webcare create-token`).
+"""
 
 from __future__ import annotations
 
@@ -23,6 +28,7 @@ from webcare.passwords import (
     too_simple,
     verify_password,
 )
+from webcare.services import audit
 
 # The shape of an e-mail address, for the CLI and the admin forms alike: one @, something on both sides, a dot
 # in the domain, no spaces.
@@ -190,6 +196,21 @@ def revoke_api_token(session: Session, token_id: int, user: User | None = None) 
     return record
 
 
+def end_access(session: Session, user: User, acting: User | None = None) -> list[ApiToken]:
+    """End what a deactivated account could still use: its sessions, and its API tokens for good (revoked in
+    the database, one `token.revoke` audit entry each by `acting`): reactivating the account gives back neither.
+    Return the tokens revoked now."""
+    end_sessions(user)
+    now = utcnow()
+    tokens = list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                                  .order_by(ApiToken.id)))
+    for token in tokens:
+        token.revoked_at = now
+        audit.record(session, acting, "token.revoke", target=("api_token", token.id),
+                     data={"reason": "user_deactivated", "user": user.id})
+    return tokens
+
+
 def end_sessions(user: User) -> None:
     """End every session of `user` on the server side: the cookies carry the old session token."""
     user.session_token = new_session_token()
@@ -229,7 +250,7 @@ def update_user(session: Session, user: User, *, name: str, role: str, departmen
               "departments": sorted(d.code for d in user.departments)}
     user.name, user.role, user.active, user.departments = name.strip(), role, active, departments
     if not active:
-        end_sessions(user)
+        end_access(session, user, acting)
     after = {"name": user.name, "role": role, "active": active, "departments": sorted(d.code for d in departments)}
     return {key: [before[key], after[key]] for key in before if before[key] != after[key]}
 
