@@ -14,8 +14,11 @@ ALLOWED_STATUS_CHANGES: dict[str, frozenset[str]] = {
     "with_department": frozenset({"open", "waiting_citizen", "forwarded_external", "resolved", "cancelled"}),
     "waiting_citizen": frozenset({"open", "with_department", "forwarded_external", "resolved", "cancelled"}),
     "forwarded_external": frozenset({"open", "resolved", "cancelled"}),
-    "resolved": frozenset({"open"}),
-    "cancelled": frozenset({"open"}),
+    "resolved": frozenset({"open"}),  # the one reopen by hand (DOMAIN.md)
+    # Final: a cancelled ticket (spam, not for us, merged into another, its citizen's data erased) is not reopened
+    # by hand. A citizen's new message within `reopen_days` still reopens it (services.ingest), as it does a
+    # resolved one; that is ingest's rule, not a move a person makes.
+    "cancelled": frozenset(),
 }
 
 # Statuses that need a text from the person making the move: closing text, reason, question.

@@ -77,15 +77,26 @@ def test_resolve_sets_times_and_awaiting(session, world):
     assert ticket.resolved_at is None and ticket.awaiting == "webcare"
 
 
-@pytest.mark.parametrize("closed", ["resolved", "cancelled"])
-def test_reopening_by_hand_counts_the_reopen(session, world, closed):
+def test_reopening_by_hand_counts_the_reopen(session, world):
     people, ticket = world
     actions.change_status(session, ticket, people["agent"], "waiting_citizen", "Welk adres?")
     actions.change_status(session, ticket, people["agent"], "open")
     assert ticket.reopen_count == 0  # back from waiting is no reopen
-    actions.change_status(session, ticket, people["agent"], closed, "Afgehandeld")
+    actions.change_status(session, ticket, people["agent"], "resolved", "Afgehandeld")
     actions.change_status(session, ticket, people["agent"], "open")
     assert ticket.reopen_count == 1
+
+
+def test_a_cancelled_ticket_is_not_reopened_by_hand(session, world):
+    """DOMAIN.md: the reopen is resolved -> open. cancelled -> open was allowed (a merged ticket, or one whose
+    citizen's data was erased, could be brought back to life); it is refused as any move the workflow lacks."""
+    people, ticket = world
+    actions.change_status(session, ticket, people["agent"], "cancelled", "Spam")
+    with pytest.raises(Conflict) as refused:
+        actions.change_status(session, ticket, people["agent"], "open")
+    assert refused.value.code == "transition_not_allowed"
+    assert ticket.status == "cancelled" and ticket.reopen_count == 0
+    assert [e.data["to"] for e in events(session, ticket, "status_changed")] == ["cancelled"]
 
 
 def test_department_user_cannot_change_status_without_take_over(session, world):

@@ -14,7 +14,8 @@ ALLOWED = [
     ("open", "forwarded_external", "Naar de politie"),
 ]
 REFUSED = [("resolved", "with_department"), ("cancelled", "resolved"), ("forwarded_external", "with_department"),
-           ("resolved", "resolved")]
+           ("resolved", "resolved"),
+           ("cancelled", "open")]  # DOMAIN.md: the reopen is resolved -> open; a cancelled ticket stays cancelled
 
 
 @pytest.mark.parametrize(("current", "target", "text"), ALLOWED)
