@@ -174,6 +174,18 @@ def test_handoff_to_external_or_unknown_is_refused(session, world):
         dept.handoff(session, ticket, people["ow"], "AFV", "vraag")
 
 
+def test_handoff_to_the_front_office_is_refused(session, world):
+    """KCC, the front office, is webcare itself and sees every ticket: a hand-off to it was accepted (status
+    with_department, a department-feedback clock for webcare's own answer, a notification to the agents)."""
+    people, ticket = world
+    dept.handoff(session, ticket, people["agent"], "OW", "Is dit van jullie?")
+    with pytest.raises(ValidationFailed) as refused:
+        dept.handoff(session, ticket, people["agent"], "kcc", "Terug naar webcare")
+    assert refused.value.fields == {"department": "front office"}
+    assert (ticket.status, ticket.department.code) == ("with_department", "OW")
+    assert len(events(session, ticket, "handoff")) == 1
+
+
 def test_take_over_and_send_back(session, world):
     people, ticket = world
     actions.claim(session, ticket, people["agent"])

@@ -134,6 +134,17 @@ def test_handoff_feedback_resolve_through_pages(client, session, world):
     assert session.get(Ticket, ticket_id).status == "resolved"
 
 
+def test_the_hand_off_form_does_not_offer_the_front_office(client, session, world):
+    people, tickets = world
+    f.login(client, people["agent"].email)
+    page = client.get(f"/tickets/{tickets['ow'].id}").get_data(as_text=True)
+    assert '<option value="AFV">' in page and '<option value="KCC">' not in page
+    assert post(client, f"/tickets/{tickets['ow'].id}/handoff", {"department": "KCC", "question": "Terug?"}
+                ).status_code == 302
+    assert "Deze afdeling kan geen overdracht ontvangen." in client.get(f"/tickets/{tickets['ow'].id}").get_data(
+        as_text=True)
+
+
 def test_acts_return_to_the_same_ticket_or_to_the_workspace_when_it_left_the_scope(client, session, world):
     people, tickets = world
     for _ in range(3):  # notes get ids of their own, which must not be taken for a ticket's

@@ -300,3 +300,15 @@ def test_the_same_hand_off_posted_twice_is_recorded_once(api, session):
     call("POST", path, json={**body, "question": "Toch een andere vraag"})
     detail = call("GET", f"/tickets/{tickets[3].id}").get_json()
     assert [e["type"] for e in detail["events"]].count("handoff") == 3
+
+
+def test_a_hand_off_to_the_front_office_is_400(api):
+    """KCC is webcare itself (DOMAIN.md: the front office, sees everything): handing a ticket to it was a 200 that
+    put the ticket 'with the department' webcare already is."""
+    call, _, tickets = api
+    response = call("POST", f"/tickets/{tickets[0].id}/handoff", json={"department": "KCC", "question": "Voor ons?"})
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["fields"] == {"department": ["front office"]} and "front office" in error["message"]
+    detail = call("GET", f"/tickets/{tickets[0].id}").get_json()
+    assert detail["status"] == "new" and "handoff" not in [e["type"] for e in detail["events"]]

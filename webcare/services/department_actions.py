@@ -52,6 +52,9 @@ def handoff(session: Session, ticket: Ticket, actor: User, department_code: str,
     if target.forward_only:
         raise ValidationFailed("this is an external party: forward the ticket instead",
                                fields={"department": "forward only"})
+    if target.is_front_office:  # webcare itself: it sees every ticket and answers the citizen, no hand-off needed
+        raise ValidationFailed(f"{target.code} is the front office (webcare), which works every ticket already: "
+                               "hand off to the department that must act", fields={"department": "front office"})
     question = clean_text(question, "question", limit=MAX_QUESTION_LENGTH)
     if _asked_already(session, ticket, target, question):
         return ticket  # a retry or a double click: recorded once, the feedback clock keeps running

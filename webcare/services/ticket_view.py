@@ -38,7 +38,7 @@ class TicketPage:
     is_webcare: bool
     may_report: bool  # the police-report export of a threat
     agents: list[User] = field(default_factory=list)
-    departments: list[Department] = field(default_factory=list)
+    departments: list[Department] = field(default_factory=list)  # where a hand-off can go
     proposed_replies: list[Note] = field(default_factory=list)
     questions: dict[int, str] = field(default_factory=dict)
 
@@ -62,7 +62,8 @@ def build(session: Session, user: User, ticket: Ticket, format_day: Callable[[da
         may_report=bool(ticket.threat) and safety.may_report(user),
         agents=_agents(session) if is_webcare(user) else [],
         departments=list(session.scalars(select(Department).where(Department.active.is_(True),
-                                                                  Department.forward_only.is_(False))
+                                                                  Department.forward_only.is_(False),
+                                                                  Department.is_front_office.is_(False))
                                          .order_by(Department.name))),
         proposed_replies=_proposed_replies(session, ticket, thread),
         questions={e.item.data.get("note_id"): e.item.data.get("to_department", "") for e in thread
