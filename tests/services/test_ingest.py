@@ -17,10 +17,11 @@ from sqlalchemy import event, func, select
 
 from tests import factories as f
 from webcare.db import utcnow
+from webcare.errors import Conflict
 from webcare.models import Message, Notification, Ticket, TicketEvent
 from webcare.platforms.base import InboundMessage, storable_message
 from webcare.queue import QUEUE_REPLIES, JobSpec
-from webcare.services import ingest, replies, sla
+from webcare.services import compose, ingest, replies, sla
 from webcare.services.routing import rules
 
 LAMP = "@gemeente De lantaarnpaal in de Dorpsstraat is al een week kapot."
@@ -237,6 +238,22 @@ def test_a_resolved_ticket_reopens_and_an_old_one_is_followed_by_a_linked_ticket
     follow_up = session.scalar(select(Ticket).where(Ticket.previous_ticket_id == old.id))
     assert follow_up.current_thread_key == old.thread_key and old.current_thread_key is None
     assert types(session, follow_up.id) == ["created", "routed", "auto_ack_sent"]
+
+
+def test_a_reply_refused_on_a_resolved_ticket_goes_once_the_citizen_reopened_it(runtime, session, channel):
+    """A person's reply on a closed ticket is refused (`compose.send_reply`); ingest's reopen by the citizen's new
+    message is not a person's move and still happens, after which the reply goes."""
+    run(runtime, channel.id, [message(1)])
+    ticket, agent = session.scalar(select(Ticket)), f.user(session, "agent")
+    ticket.status, ticket.resolved_at = "resolved", utcnow() - timedelta(days=1)
+    session.commit()
+    with pytest.raises(Conflict, match="ticket_closed|reopen it first"):
+        compose.send_reply(session, ticket, agent, "Nog een vraag?", "public")
+    session.rollback()
+    assert run(runtime, channel.id, [message(2, thread=1, minutes_ago=1)]).reopened == 1
+    session.expire_all()
+    assert (ticket.status, ticket.reopen_count) == ("open", 1)
+    assert compose.send_reply(session, ticket, agent, "We kijken er opnieuw naar", "public").delivery_state == "queued"
 
 
 def test_a_batch_takes_the_same_statements_whatever_its_size(runtime, session, channel):

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from tests import factories as f
 from webcare.errors import Conflict, Forbidden, ValidationFailed
 from webcare.models import Message, Note, Notification, TicketEvent
+from webcare.services import compose
 from webcare.services import department_actions as dept
 from webcare.services import ticket_actions as actions
 from webcare.services.ticket_merge import merge
@@ -97,6 +98,44 @@ def test_a_cancelled_ticket_is_not_reopened_by_hand(session, world):
     assert refused.value.code == "transition_not_allowed"
     assert ticket.status == "cancelled" and ticket.reopen_count == 0
     assert [e.data["to"] for e in events(session, ticket, "status_changed")] == ["cancelled"]
+
+
+@pytest.mark.parametrize("closed", ["resolved", "cancelled"])
+def test_a_closed_ticket_gets_no_reply_nor_assignment(session, world, closed):
+    """A reply or an assignment on a resolved or cancelled ticket was accepted: the citizen was answered on a ticket
+    nobody handles, and the closed ticket got an owner. Both are refused (409 `ticket_closed`) until it is reopened;
+    an internal note and department feedback are kept for the record and leave the ticket closed."""
+    people, ticket = world
+    actions.change_status(session, ticket, people["agent"], closed, "Klaar")
+    before = len(session.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id)).all())
+    refused = [lambda: compose.send_reply(session, ticket, people["agent"], "Nog een antwoord", "public"),
+               lambda: actions.claim(session, ticket, people["agent"]),
+               lambda: actions.assign(session, ticket, people["agent"], people["agent2"]),
+               lambda: actions.assign(session, ticket, people["agent"], None)]
+    for act in refused:
+        with pytest.raises(Conflict) as error:
+            act()
+        assert error.value.code == "ticket_closed" and closed in error.value.message
+    assert session.scalar(select(Message).where(Message.ticket_id == ticket.id, Message.direction == "out")) is None
+    assert ticket.assignee_id is None
+    assert len(session.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id)).all()) == before
+
+    note = actions.add_note(session, ticket, people["agent"], "Inwoner belde na het sluiten nog even")
+    ticket.department_id = f.department(session, "OW").id
+    feedback = dept.give_feedback(session, ticket, people["ow"], "Alsnog gerepareerd")
+    assert note.id and feedback.is_feedback
+    assert (ticket.status, ticket.awaiting, ticket.assignee_id) == (closed, "nobody", None)
+
+
+def test_a_resolved_ticket_is_answered_and_assigned_again_once_reopened(session, world):
+    people, ticket = world
+    actions.change_status(session, ticket, people["agent"], "resolved", "Klaar")
+    with pytest.raises(Conflict, match="reopen it first"):
+        compose.send_reply(session, ticket, people["agent"], "Toch nog iets", "public")
+    actions.change_status(session, ticket, people["agent"], "open")
+    actions.assign(session, ticket, people["agent"], people["agent2"])
+    reply = compose.send_reply(session, ticket, people["agent"], "Toch nog iets", "public")
+    assert reply.delivery_state == "queued" and ticket.assignee_id == people["agent2"].id
 
 
 def test_department_user_cannot_change_status_without_take_over(session, world):

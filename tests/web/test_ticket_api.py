@@ -312,3 +312,36 @@ def test_a_hand_off_to_the_front_office_is_400(api):
     assert error["fields"] == {"department": ["front office"]} and "front office" in error["message"]
     detail = call("GET", f"/tickets/{tickets[0].id}").get_json()
     assert detail["status"] == "new" and "handoff" not in [e["type"] for e in detail["events"]]
+
+
+def test_a_closed_ticket_refuses_replies_and_assignment_until_it_is_reopened(api, session):
+    """Replies and assignment on a resolved ticket were accepted (202/200). They are 409 `ticket_closed`, as a
+    refused status move is a 409, and say to reopen first; a note is still a 201 (the record)."""
+    call, people, tickets = api
+    path = f"/tickets/{tickets[0].id}"
+    assert call("POST", f"{path}/status", json={"status": "resolved", "text": "Gemaakt"}).status_code == 200
+    for act, body in (("replies", {"text": "Nog iets"}), ("assign", {"user": people["agent"].email}),
+                      ("assign", {"user": None})):
+        response = call("POST", f"{path}/{act}", json=body)
+        assert response.status_code == 409, act
+        error = response.get_json()["error"]
+        assert error["code"] == "ticket_closed" and "reopen it first" in error["message"]
+    assert call("POST", f"{path}/notes", json={"text": "Inwoner belde nog"}).status_code == 201
+    detail = call("GET", path).get_json()
+    assert detail["status"] == "resolved" and detail["assignee"] is None
+    assert [m["direction"] for m in detail["messages"]] == ["in"]
+
+    assert call("POST", f"{path}/status", json={"status": "open"}).status_code == 200
+    assert call("POST", f"{path}/replies", json={"text": "Nog iets"}).status_code == 202
+    spec = call("GET", "/openapi.json").get_json()["paths"]["/tickets/{ticket_id}/assign"]["post"]
+    assert "409" in spec["responses"]  # the document says what the server does
+
+
+def test_a_cancelled_ticket_is_not_reopened_nor_answered(api):
+    call, _, tickets = api
+    path = f"/tickets/{tickets[1].id}"
+    assert call("POST", f"{path}/status", json={"status": "cancelled", "text": "Spam"}).status_code == 200
+    reopen = call("POST", f"{path}/status", json={"status": "open"})
+    assert reopen.status_code == 409 and reopen.get_json()["error"]["code"] == "transition_not_allowed"
+    reply = call("POST", f"{path}/replies", json={"text": "Toch"})
+    assert reply.status_code == 409 and "a cancelled ticket is not reopened" in reply.get_json()["error"]["message"]

@@ -1,8 +1,9 @@
 """Ticket endpoints of the JSON API: list, detail, replies, notes, hand-off, status and assignment.
 
 Same permissions as the UI: scoping through `services.access` (outside scope: 404), role rules in the
-services (403). Shape errors are 400 with `fields`; a move the workflow refuses is 409; a public
-reply with personal data is 422 with the findings; a reply on a stale view is 409 `stale_view`.
+services (403). Shape errors are 400 with `fields`; a move the workflow refuses is 409; a reply or an
+assignment on a closed ticket is 409 `ticket_closed`; a public reply with personal data is 422 with the
+findings; a reply on a stale view is 409 `stale_view`.
 """
 
 from __future__ import annotations
@@ -121,7 +122,7 @@ def post_status(ticket_id: int):
 
 
 @endpoint(bp, "/tickets/<int:ticket_id>/assign", "POST", summary="Assign the ticket to a user (null: nobody)",
-          response=TicketSchema(), body=AssignInputSchema(), errors=TICKET_ERRORS, tag="tickets")
+          response=TicketSchema(), body=AssignInputSchema(), errors=TICKET_ERRORS + (409,), tag="tickets")
 def post_assign(ticket_id: int):
     args = load(AssignInputSchema(), json_body())
     session = db()

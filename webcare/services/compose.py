@@ -26,7 +26,14 @@ from webcare.models import CannedResponse, Category, Message, Ticket, User
 from webcare.services import channels, sla
 from webcare.services.replies import queue_reply
 from webcare.services.reply_addressing import citizen_address
-from webcare.services.ticket_actions import _move, acting_department, record_assignment, require_worker, touch
+from webcare.services.ticket_actions import (
+    _move,
+    acting_department,
+    record_assignment,
+    require_open,
+    require_worker,
+    touch,
+)
 
 DEFAULT_LIMIT = channels.DEFAULT_REPLY_LIMIT  # a platform without an adapter (yet): the platform decides
 
@@ -101,8 +108,11 @@ def default_visibility(ticket: Ticket) -> str:
 def send_reply(session: Session, ticket: Ticket, actor: User, text: str, visibility: str, *,
                override_reason: str | None = None, seen_seq: int | None = None,
                seen_message_id: int | None = None, at: datetime | None = None) -> Message:
-    """Queue a reply by a person; raises StaleView, ValidationFailed or PersonalDataInPublicReply."""
+    """Queue a reply by a person; raises StaleView, ValidationFailed or PersonalDataInPublicReply, and Conflict
+    `ticket_closed` on a closed ticket (reopen it first). Not for `webcare import` (`queue_reply`, `after_reply`)
+    nor automatic acknowledgements (`routing`): they do not come this way."""
     require_worker(actor, ticket)
+    require_open(ticket, "reply")
     text = (text or "").strip()
     _check_platform(ticket, text, visibility)
     _check_fresh(session, ticket, actor, seen_seq, seen_message_id)

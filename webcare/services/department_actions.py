@@ -27,6 +27,7 @@ from webcare.services.ticket_actions import (
     clean_text,
     is_department_member,
     record_assignment,
+    require_open,
     require_webcare,
     touch,
 )
@@ -143,7 +144,7 @@ def record_feedback(session: Session, ticket: Ticket, actor: User | None, text: 
 def take_over(session: Session, ticket: Ticket, actor: User, *, at: datetime | None = None) -> Ticket:
     """The department handles the ticket itself: one of its members owns it; it is in progress."""
     _require_member(actor, ticket)
-    _require_open(ticket)
+    require_open(ticket, "take-over")
     if ticket.assignee_id == actor.id:
         raise Conflict("you already own this ticket", code="already_owner")
     at = at or utcnow()
@@ -168,7 +169,7 @@ def assign_or_take_over(session: Session, ticket: Ticket, actor: User, assignee:
 def send_back(session: Session, ticket: Ticket, actor: User, reason: str, *, at: datetime | None = None) -> Ticket:
     """Not for this department: back to the front office with a reason; webcare's move again."""
     _require_member(actor, ticket)
-    _require_open(ticket)
+    require_open(ticket, "send-back")
     reason = clean_text(reason, "reason", limit=MAX_QUESTION_LENGTH)
     front = session.scalar(select(Department).where(Department.is_front_office.is_(True)).order_by(Department.id))
     if front is None or front.id == ticket.department_id:
@@ -206,12 +207,6 @@ def _department_owns(ticket: Ticket) -> bool:
 def _require_member(actor: User, ticket: Ticket) -> None:
     if not is_department_member(actor, ticket):
         raise Forbidden("only staff of the ticket's department can do this")
-
-
-def _require_open(ticket: Ticket) -> None:
-    """A closed ticket is not taken over or sent back (it would be someone's move while closed); webcare reopens."""
-    if not is_open(ticket.status):
-        raise Conflict(f"ticket {ticket.id} is {ticket.status}: webcare reopens it first", code="ticket_closed")
 
 
 def _webcare_people(session: Session, ticket: Ticket) -> list[User]:

@@ -26,7 +26,7 @@ from webcare.queue import publish_after_commit
 from webcare.services import sla
 from webcare.services.access import can_see_ticket
 from webcare.services.events import record_event
-from webcare.workflow import CLOSED_STATUSES, check_transition, is_open
+from webcare.workflow import ALLOWED_STATUS_CHANGES, CLOSED_STATUSES, check_transition, is_open
 
 WEBCARE_ROLES = ("agent", "manager", "admin")
 MAX_LABELS = 20
@@ -65,6 +65,17 @@ def require_worker(user: User, ticket: Ticket) -> None:
         raise Forbidden("only webcare staff, or the department that took this ticket over, can do this")
 
 
+def require_open(ticket: Ticket, act: str) -> None:
+    """Refuse `act` (a reply, an assignment, a take-over, a send-back) on a closed ticket: it would make a closed
+    ticket someone's move or answer a citizen nobody is handling; the ticket is reopened first (resolved -> open;
+    a cancelled ticket stays closed). Internal notes and feedback are not refused: they only add to the record."""
+    if is_open(ticket.status):
+        return
+    how = ("reopen it first (status open)" if "open" in ALLOWED_STATUS_CHANGES[ticket.status]
+           else "a cancelled ticket is not reopened")
+    raise Conflict(f"ticket {ticket.id} is {ticket.status}: no {act} on a closed ticket; {how}", code="ticket_closed")
+
+
 def acting_department(user: User, ticket: Ticket) -> int | None:
     """The department an act is on behalf of: the ticket's department when a member acts."""
     return ticket.department_id if is_department_member(user, ticket) else None
@@ -96,12 +107,14 @@ def clean_text(text: str | None, field: str = "text", *, required: bool = True, 
 
 def assign(session: Session, ticket: Ticket, actor: User, assignee: User | None, *,
            at: datetime | None = None) -> Ticket:
-    """Give the ticket to `assignee` (None: nobody). A new ticket that gets an owner is in progress."""
+    """Give the ticket to `assignee` (None: nobody). A new ticket that gets an owner is in progress; a closed
+    one is not given to anyone (reopen it first)."""
     at = at or utcnow()
     if assignee is not None:
         _check_assignee(actor, ticket, assignee)
     elif not is_webcare(actor):
         raise Forbidden("only webcare staff can unassign a ticket")
+    require_open(ticket, "assignment")
     if ticket.assignee_id == (assignee.id if assignee else None):
         return ticket
     record_assignment(session, ticket, actor, assignee, at, department_id=acting_department(actor, ticket))
@@ -232,7 +245,8 @@ def set_priority(session: Session, ticket: Ticket, actor: User, priority: str, *
 # -- notes -------------------------------------------------------------------------------------------------
 
 def add_note(session: Session, ticket: Ticket, actor: User, text: str, *, at: datetime | None = None) -> Note:
-    """An internal note: never shown to the citizen, never counts as a response."""
+    """An internal note: never shown to the citizen, never counts as a response. Also on a closed ticket (a call
+    after the closing, why it was closed: the record), which it leaves closed and nobody's move."""
     if not (is_webcare(actor) or is_department_member(actor, ticket)):
         raise Forbidden("you cannot write notes on this ticket")
     at = at or utcnow()

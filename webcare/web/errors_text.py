@@ -17,7 +17,7 @@ BY_CODE = {
     "different_citizen": _l("Only tickets of the same citizen can be merged."),
     "already_merged": _l("One of these tickets was already merged."),
     "already_owner": _l("You already own this ticket."),
-    "ticket_closed": _l("This ticket is closed; only webcare can reopen it."),
+    "ticket_closed": _l("This ticket is closed. Reopen a resolved ticket first; a cancelled ticket stays closed."),
     "no_front_office": _l("There is no front office to send this ticket back to."),
     "not_found": _l("That ticket does not exist or is not visible to you."),
     "department_not_yours": _l("You can only see the tickets of your own departments; %(department)s is not one "
