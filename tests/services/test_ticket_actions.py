@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -170,6 +172,36 @@ def test_note_is_internal(session, world):
         actions.add_note(session, ticket, people["agent"], "   ")
     with pytest.raises(ValidationFailed):
         actions.add_note(session, ticket, people["agent"], "\u200b \ufeff")
+
+
+def test_the_same_note_posted_again_at_once_is_recorded_once(session, world):
+    """A client's retry of POST /notes (or a double click) stored the note twice. The same note by the same
+    person, with nothing noted in between and within NOTE_REPEAT_WINDOW, is now the first one; the same text
+    later, after another note, or by someone else is a note of its own."""
+    people, ticket = world
+    first = actions.add_note(session, ticket, people["agent"], "Bewoner gebeld, geen gehoor")
+    again = actions.add_note(session, ticket, people["agent"], " Bewoner gebeld, geen gehoor\n")
+    assert again.id == first.id and len(events(session, ticket, "note")) == 1
+    later = first.created_at + actions.NOTE_REPEAT_WINDOW + timedelta(seconds=1)
+    assert actions.add_note(session, ticket, people["agent"], first.text, at=later).id != first.id  # tried again
+    assert actions.add_note(session, ticket, people["agent2"], first.text, at=later).id  # someone else
+    assert actions.add_note(session, ticket, people["agent"], first.text, at=later).id  # after another's note
+    assert len(events(session, ticket, "note")) == 4
+
+
+def test_the_same_feedback_posted_again_at_once_is_recorded_once(session, world):
+    people, ticket = world
+    actions.claim(session, ticket, people["agent"])
+    dept.handoff(session, ticket, people["agent"], "OW", "Wanneer wordt de lamp vervangen?")
+    first = dept.give_feedback(session, ticket, people["ow"], "Donderdag")
+    assert dept.give_feedback(session, ticket, people["ow"], "Donderdag").id == first.id
+    told = select(Notification).where(Notification.user_id == people["agent"].id, Notification.kind == "feedback")
+    assert len(events(session, ticket, "feedback")) == 1 and len(session.scalars(told).all()) == 1
+    proposed = dept.give_feedback(session, ticket, people["ow"], "Donderdag", propose_reply=True)  # asks a reply
+    assert proposed.id != first.id
+    dept.handoff(session, ticket, people["agent"], "OW", "Welke donderdag?")
+    assert dept.give_feedback(session, ticket, people["ow"], "Donderdag", propose_reply=True).id != proposed.id
+    assert len(events(session, ticket, "feedback")) == 3 and ticket.department_feedback_met_at is not None
 
 
 def test_handoff_feedback_cycle_notifies_agent(session, world):

@@ -163,6 +163,17 @@ def test_acts_return_to_the_same_ticket_or_to_the_workspace_when_it_left_the_sco
     assert back.location == "/"  # the ticket is no longer theirs: not a 404 after a success message
 
 
+def test_a_note_submitted_twice_is_recorded_once(client, session, world):
+    people, tickets = world
+    f.login(client, people["agent"].email)
+    page = client.get(f"/tickets/{tickets['kcc'].id}").get_data(as_text=True)
+    for _ in range(2):  # a double click: the same form twice
+        done = client.post(f"/tickets/{tickets['kcc'].id}/note", data={"csrf_token": f.csrf_token(page),
+                                                                       "text": "Bewoner belde"})
+        assert done.status_code == 302
+    assert session.scalars(select(Note.text).where(Note.ticket_id == tickets["kcc"].id)).all() == ["Bewoner belde"]
+
+
 def test_refused_status_is_flashed(client, session, world):
     people, tickets = world
     f.login(client, people["agent"].email)

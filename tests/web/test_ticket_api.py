@@ -345,3 +345,21 @@ def test_a_cancelled_ticket_is_not_reopened_nor_answered(api):
     assert reopen.status_code == 409 and reopen.get_json()["error"]["code"] == "transition_not_allowed"
     reply = call("POST", f"{path}/replies", json={"text": "Toch"})
     assert reply.status_code == 409 and "a cancelled ticket is not reopened" in reply.get_json()["error"]["message"]
+
+
+def test_the_same_note_or_feedback_posted_twice_is_recorded_once(api):
+    """A client that posted a note or feedback again (a retry after a timeout) stored it twice (and told webcare
+    twice of the feedback). The repeat is a 201 with the first note, as a repeated hand-off is a 200 that records
+    nothing; another text is a note of its own."""
+    call, _, tickets = api
+    path = f"/tickets/{tickets[0].id}"
+    first = call("POST", f"{path}/notes", json={"text": "Buurman belde ook"})
+    again = call("POST", f"{path}/notes", json={"text": "Buurman belde ook "})
+    assert (first.status_code, again.status_code) == (201, 201) and again.get_json() == first.get_json()
+    call("POST", f"{path}/handoff", json={"department": "OW", "question": "Wanneer?"})
+    feedback = [call("POST", f"{path}/notes", "ow", json={"text": "Morgen", "feedback": True}) for _ in range(2)]
+    assert [r.status_code for r in feedback] == [201, 201] and feedback[0].get_json() == feedback[1].get_json()
+    call("POST", f"{path}/notes", json={"text": "Iets anders"})
+    detail = call("GET", path).get_json()
+    assert [n["text"] for n in detail["notes"]] == ["Buurman belde ook", "Wanneer?", "Morgen", "Iets anders"]
+    assert [e["type"] for e in detail["events"]].count("feedback") == 1

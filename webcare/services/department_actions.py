@@ -27,6 +27,7 @@ from webcare.services.ticket_actions import (
     clean_text,
     is_department_member,
     record_assignment,
+    repeated_note,
     require_open,
     require_webcare,
     touch,
@@ -121,10 +122,13 @@ def record_feedback(session: Session, ticket: Ticket, actor: User | None, text: 
     """Feedback of the ticket's department as `give_feedback` records it, without its membership check (the
     caller authorises): for imported history, where `actor` is None when the previous tool did not say who of
     the department gave it. It is still the department's feedback (the event's `department_id`), which is what
-    ends the department-feedback clock."""
-    at = at or utcnow()
+    ends the department-feedback clock. The same feedback posted again at once (`ticket_actions.repeated_note`) is
+    the first one, recorded once: no second notification."""
+    at, text = at or utcnow(), clean_text(text)
+    if (first := repeated_note(session, ticket, actor, "feedback", text, at, reply_requested=propose_reply)) is not None:
+        return first
     note = Note(ticket_id=ticket.id, author_id=actor.id if actor else None, department_id=ticket.department_id, is_feedback=True,
-                text=clean_text(text), created_at=at)
+                text=text, created_at=at)
     session.add(note)
     session.flush()
     data = {"note_id": note.id}

@@ -13,14 +13,14 @@ of a ticket their department took over (assigned to one of them).
 from __future__ import annotations
 
 import unicodedata
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from webcare.db import utcnow
 from webcare.errors import Conflict, Forbidden, ValidationFailed
-from webcare.models import Note, Ticket, TicketLabel, User
+from webcare.models import Note, Ticket, TicketEvent, TicketLabel, User
 from webcare.models.ticket import PRIORITIES
 from webcare.queue import publish_after_commit
 from webcare.services import sla
@@ -246,12 +246,15 @@ def set_priority(session: Session, ticket: Ticket, actor: User, priority: str, *
 
 def add_note(session: Session, ticket: Ticket, actor: User, text: str, *, at: datetime | None = None) -> Note:
     """An internal note: never shown to the citizen, never counts as a response. Also on a closed ticket (a call
-    after the closing, why it was closed: the record), which it leaves closed and nobody's move."""
+    after the closing, why it was closed: the record), which it leaves closed and nobody's move. The same note
+    posted again at once (`repeated_note`) is the first one, recorded once."""
     if not (is_webcare(actor) or is_department_member(actor, ticket)):
         raise Forbidden("you cannot write notes on this ticket")
-    at = at or utcnow()
+    at, text = at or utcnow(), clean_text(text)
+    if (first := repeated_note(session, ticket, actor, "note", text, at)) is not None:
+        return first
     note = Note(ticket_id=ticket.id, author_id=actor.id, department_id=acting_department(actor, ticket),
-                text=clean_text(text), created_at=at)
+                text=text, created_at=at)
     session.add(note)
     session.flush()
     record_event(session, ticket, "note", actor=actor, at=at, department_id=note.department_id,
@@ -260,3 +263,28 @@ def add_note(session: Session, ticket: Ticket, actor: User, text: str, *, at: da
     return note
 
 
+
+
+# A note or feedback repeated within this time, with nothing noted on the ticket in between, is a retry.
+NOTE_REPEAT_WINDOW = timedelta(minutes=5)
+NOTED = ("note", "feedback", "handoff")  # the events that write a note (a hand-off: its question)
+
+
+def repeated_note(session: Session, ticket: Ticket, actor: User | None, kind: str, text: str, at: datetime, *,
+                  reply_requested: bool = False) -> Note | None:
+    """The note that this one (`kind` "note" or "feedback", its text cleaned) repeats: the last note written on the
+    ticket is the same kind by the same person with the same text (and the same request to reply), less than
+    `NOTE_REPEAT_WINDOW` before `at`. A client's retry of the same POST, or a double click, is so recorded once, as
+    a repeated hand-off is (`department_actions._asked_already`); the same text after another note, feedback or
+    hand-off, or later, is a new note. Never for `webcare import` (its ledger knows repeated lines)."""
+    if actor is None or session.info.get("replaying_history"):
+        return None
+    last = session.execute(select(TicketEvent.type, TicketEvent.actor_id, TicketEvent.data).where(
+        TicketEvent.ticket_id == ticket.id, TicketEvent.type.in_(NOTED)).order_by(TicketEvent.id.desc()).limit(1)).first()
+    if (last is None or (last.type, last.actor_id) != (kind, actor.id)
+            or bool((last.data or {}).get("reply_requested")) != reply_requested):
+        return None
+    note = session.get(Note, (last.data or {}).get("note_id"))
+    if note is None or note.text != text or at - note.created_at > NOTE_REPEAT_WINDOW:
+        return None
+    return note
