@@ -263,8 +263,6 @@ def add_note(session: Session, ticket: Ticket, actor: User, text: str, *, at: da
     return note
 
 
-
-
 # A note or feedback repeated within this time, with nothing noted on the ticket in between, is a retry.
 NOTE_REPEAT_WINDOW = timedelta(minutes=5)
 NOTED = ("note", "feedback", "handoff")  # the events that write a note (a hand-off: its question)
@@ -285,6 +283,6 @@ def repeated_note(session: Session, ticket: Ticket, actor: User | None, kind: st
             or bool((last.data or {}).get("reply_requested")) != reply_requested):
         return None
     note = session.get(Note, (last.data or {}).get("note_id"))
-    if note is None or note.text != text or at - note.created_at > NOTE_REPEAT_WINDOW:
+    if note is None or note.ticket_id != ticket.id or note.text != text or at - note.created_at > NOTE_REPEAT_WINDOW:
         return None
     return note
