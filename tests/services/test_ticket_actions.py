@@ -306,3 +306,25 @@ def test_notes_count(session, world):
     people, ticket = world
     actions.add_note(session, ticket, people["agent"], "een")
     assert session.scalar(select(Note.text).where(Note.ticket_id == ticket.id)) == "een"
+
+
+def test_the_same_reply_sent_again_at_once_reaches_the_citizen_once(session, world):
+    """A double click on Send, or an API client's retry, queued the reply twice: the citizen got it twice. The
+    same reply by the same person, the ticket's last message and within NOTE_REPEAT_WINDOW, is now the first
+    one, also when the retry carries the view's seen_seq (the first reply changed the ticket); the same text
+    after the citizen wrote again, after a failed delivery, later, or in the other visibility is sent."""
+    people, ticket = world
+    seen = ticket.activity_seq
+    first = compose.send_reply(session, ticket, people["agent"], "We sturen iemand langs.", "public", seen_seq=seen)
+    again = compose.send_reply(session, ticket, people["agent"], " We sturen iemand langs.\n", "public", seen_seq=seen)
+    assert again.id == first.id
+    outbound = select(Message).where(Message.ticket_id == ticket.id, Message.direction == "out")
+    assert len(session.scalars(outbound).all()) == 1 and len(events(session, ticket, "reply_queued")) == 1
+    assert compose.send_reply(session, ticket, people["agent"], first.text, "private").id != first.id
+    compose.send_reply(session, ticket, people["agent"], first.text, "public")  # after the private one: sent
+    later = first.received_at + actions.NOTE_REPEAT_WINDOW + timedelta(seconds=1)
+    assert compose.send_reply(session, ticket, people["agent"], first.text, "public", at=later).id
+    failed = compose.send_reply(session, ticket, people["agent"], "Excuses, nog even.", "public")
+    failed.delivery_state = "failed"
+    assert compose.send_reply(session, ticket, people["agent"], "Excuses, nog even.", "public").id != failed.id
+    assert len(session.scalars(outbound).all()) == 6

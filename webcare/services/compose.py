@@ -7,7 +7,8 @@ whether the reply is based on a stale view: when a citizen message or another pe
 after the view the author wrote in (`seen_seq` = the ticket's `activity_seq` then), the reply is held
 with `StaleView` (409, with what is new) and nothing is sent until the author confirms. The view
 tells which message it showed last (`seen_message_id`); without it, any change of `activity_seq`
-since the view holds the reply.
+since the view holds the reply. The same reply sent again at once (a double click, a client's retry) is
+the first one, queued once.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from webcare.services import channels, sla
 from webcare.services.replies import queue_reply
 from webcare.services.reply_addressing import citizen_address
 from webcare.services.ticket_actions import (
+    NOTE_REPEAT_WINDOW,
     _move,
     acting_department,
     record_assignment,
@@ -115,8 +117,11 @@ def send_reply(session: Session, ticket: Ticket, actor: User, text: str, visibil
     require_open(ticket, "reply")
     text = (text or "").strip()
     _check_platform(ticket, text, visibility)
-    _check_fresh(session, ticket, actor, seen_seq, seen_message_id)
     at = at or utcnow()
+    repeated = _repeated_reply(session, ticket, actor, text, visibility, at)
+    if repeated is not None:  # before the view's check: the first one changed the ticket
+        return repeated
+    _check_fresh(session, ticket, actor, seen_seq, seen_message_id)
     reason = (override_reason or "").strip() or None
     message = queue_reply(session, ticket, actor, text, visibility, override_reason=reason, at=at)
     after_reply(session, ticket, actor, at)
@@ -156,6 +161,21 @@ def _check_fresh(session: Session, ticket: Ticket, actor: User, seen_seq: int | 
                     "new_messages": [{"id": m.id, "direction": m.direction, "author": m.author_name or m.author_handle,
                                       "text": m.text[:500]} for m in newer]},
         )
+
+
+def _repeated_reply(session: Session, ticket: Ticket, actor: User, text: str, visibility: str,
+                    at: datetime) -> Message | None:
+    """The reply this one repeats: the ticket's last message (acknowledgements aside) is this person's reply
+    with the same text and visibility, queued less than `NOTE_REPEAT_WINDOW` before and not failed. A double
+    click or a client's retry of the same POST so reaches the citizen once; the same text after the citizen
+    wrote again, after a failed delivery, or later, is a reply of its own (as a repeated note, `repeated_note`)."""
+    last = session.scalars(select(Message).where(Message.ticket_id == ticket.id, Message.is_automatic.is_(False))
+                           .order_by(Message.id.desc()).limit(1)).first()
+    if last is None or last.direction != "out" or last.author_user_id != actor.id or last.delivery_state == "failed":
+        return None
+    if last.text != text or last.visibility != visibility or at - last.received_at > NOTE_REPEAT_WINDOW:
+        return None
+    return last
 
 
 def last_message_id(session: Session, ticket: Ticket) -> int:
