@@ -13,6 +13,7 @@ from flask import Flask, abort, request
 from flask_babel import gettext
 from flask_login import LoginManager, current_user
 
+from webcare.errors import Unauthorized
 from webcare.extensions import db
 from webcare.i18n import N_
 from webcare.models import User
@@ -48,6 +49,26 @@ def bearer_token(req=None) -> str | None:
     if header[:7].lower() == "bearer ":
         return header[7:].strip() or None
     return None
+
+
+def authenticate_by_header() -> User:
+    """Make the user of the request's `Authorization: Bearer <token>` header this request's user, whatever
+    session cookie came along: a client that presents credentials is judged on them alone.
+
+    Unauthorized (and no user for the request, so nothing is logged under the session's user) when the
+    header is not `Bearer <token>` or the token is unknown, revoked or of a deactivated user. The session
+    itself is left as it is: the browser stays logged in as whoever it was.
+    """
+    token = bearer_token()
+    user = None if token is None else user_service.user_for_token(db(), token)
+    # flask-login's own way to set the request's user (what its request_loader result goes through);
+    # public API would be login_user(), which would also log the browser's session in as the token's user
+    login_manager._update_request_context_with_user(user)
+    if token is None:
+        raise Unauthorized("the Authorization header must be 'Bearer <token>'")
+    if user is None:
+        raise Unauthorized("invalid API token: unknown, revoked or of a deactivated user")
+    return user
 
 
 def roles_required(*roles: str) -> Callable:

@@ -1,11 +1,15 @@
-"""The JSON API under /api/v1/: Bearer tokens or the UI session, the same scoping as the UI."""
+"""The JSON API under /api/v1/: Bearer tokens or the UI session, the same scoping as the UI.
+
+A request with an `Authorization` header is authenticated by that header alone (docs/API.md): a header
+that fails is 401 even when a logged-in session cookie comes along, and a valid token acts as its own user.
+"""
 
 from __future__ import annotations
 
 from flask import Blueprint, Flask, jsonify, request
 from flask_login import current_user
 
-from webcare.auth import bearer_token
+from webcare.auth import authenticate_by_header, bearer_token
 from webcare.errors import Unauthorized
 from webcare.extensions import runtime
 from webcare.passwords import hash_token
@@ -26,9 +30,12 @@ def _authenticate():
     throttle.hit(redis, f"ip:{request.remote_addr or '-'}", settings.api_rate_limit_per_ip_per_minute)
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
-    if not current_user.is_authenticated:
+    token = None
+    if "Authorization" in request.headers:  # credentials presented: they alone decide, not the session cookie
+        authenticate_by_header()
+        token = bearer_token()
+    elif not current_user.is_authenticated:
         raise Unauthorized("authentication required: send 'Authorization: Bearer <token>'")
-    token = bearer_token()
     caller = f"token:{hash_token(token)[:32]}" if token else f"user:{current_user.id}"
     throttle.hit(redis, caller, settings.api_rate_limit_per_minute)
     if token is None and request.method in UNSAFE_METHODS:
