@@ -166,7 +166,7 @@ class PlatformAdapter(ABC):
     def can_reply_privately(cls, kind: str, context: dict[str, Any]) -> bool:
         """Whether a private reply is possible in this thread (kind: mention | comment | dm).
 
-        `context` (built by `services.compose.reply_context`) is the raw payload of the citizen's latest
+        `context` (built by `services.reply_addressing.context_for`) is the raw payload of the citizen's latest
         message in the thread (`InboundMessage.raw`, e.g. X's `receives_your_dm`) plus:
         `kind` (the ticket's kind), `visibility` (public | private), `last_inbound_at` (ISO 8601 time,
         UTC, of the citizen's latest message, or None: for windows such as Messenger's 24 hours),

@@ -14,11 +14,10 @@ the first one, queued once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import Session
 
 from webcare import platforms
 from webcare.db import utcnow
@@ -26,7 +25,7 @@ from webcare.errors import Conflict, ValidationFailed
 from webcare.models import CannedResponse, Category, Message, Ticket, User
 from webcare.services import channels, sla
 from webcare.services.replies import queue_reply
-from webcare.services.reply_addressing import citizen_address
+from webcare.services.reply_addressing import overhead_for, reply_context
 from webcare.services.ticket_actions import (
     NOTE_REPEAT_WINDOW,
     _move,
@@ -78,28 +77,9 @@ def rules_for(ticket: Ticket) -> PlatformRules:
     adapter, context = platforms.adapter_class(channel.platform), reply_context(ticket)
     allowed = bool(caps.private_replies and adapter.can_reply_privately(ticket.kind, context))
     private = ticket.visibility == "private" or (allowed and context["message_visibility"] == "private")
-    return PlatformRules(channel.platform, limit - adapter.reply_overhead(context), allowed, public_allowed,
+    room = limit - overhead_for(channel.platform)(context)  # as ingest leaves for an acknowledgement
+    return PlatformRules(channel.platform, room, allowed, public_allowed,
                          caps.private_reply_note, default_visibility="private" if private else "public")
-
-
-def reply_context(ticket: Ticket) -> dict[str, Any]:
-    """What `can_reply_privately` and `reply_overhead` decide on (base.PlatformAdapter): the raw payload of the
-    latest message in the thread (the one a reply answers), with `kind`, `visibility` (the ticket's),
-    `last_inbound_at` (ISO time of that message), `author_handle` (its author), `message_visibility` (its own
-    visibility) and `recipient` (the ticket's citizen as the platform knows them, as the reply will have it:
-    `reply_addressing.citizen_address`)."""
-    session = object_session(ticket)
-    latest = recipient = None
-    if session is not None and ticket.id is not None:
-        latest = session.execute(select(Message.raw, Message.author_handle, Message.visibility, Message.contact_id)
-                                 .where(Message.ticket_id == ticket.id, Message.direction == "in")
-                                 .order_by(Message.id.desc()).limit(1)).first()
-        recipient = citizen_address(session, ticket.id, ticket.contact_id, latest)
-    last = ticket.last_inbound_at
-    return {**((latest.raw if latest else None) or {}), "kind": ticket.kind, "visibility": ticket.visibility,
-            "last_inbound_at": last.replace(tzinfo=last.tzinfo or UTC).isoformat() if last else None,
-            "author_handle": latest.author_handle if latest else None,
-            "message_visibility": latest.visibility if latest else None, "recipient": recipient}
 
 
 def default_visibility(ticket: Ticket) -> str:

@@ -1,23 +1,28 @@
-"""Who a reply goes to and in which language, asked alike by the composer (`compose.reply_context`, for the
-length limit) and by delivery (`replies.begin_delivery`, for the `ReplyRequest`): the ticket's citizen as the
-platform knows them, and the language the reply is written in.
+"""Who a reply goes to, what the platform adds to it and in which language, asked alike by the composer
+(`compose.reply_context`, for the length limit), by ingest (the room an automatic acknowledgement has) and by
+delivery (`replies.begin_delivery`, for the `ReplyRequest`): the ticket's citizen as the platform knows them,
+the room the platform leaves for the text, and the language the reply is written in.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
-from webcare.models import Contact, Message
+from webcare import platforms
+from webcare.models import Contact, Message, Ticket
 
 
 def citizen_address(session: Session, ticket_id: int, contact_id: int | None, latest=None) -> str | None:
     """The ticket's citizen (its contact) as the platform knows them (`ReplyRequest.recipient`; Mastodon: the
     `acct` our server gave, which resolves as a mention there): from `latest` (a row with `raw`, `author_handle`
     and `contact_id` of a message on the ticket) when the citizen wrote it, else from the citizen's latest
-    message on the ticket, else from their contact's handle. The composer asks the same (`compose.reply_context`),
+    message on the ticket, else from their contact's handle. The composer asks the same (`reply_context`),
     so its limit leaves room for exactly the mentions the reply gets."""
     if contact_id is None:
         return None
@@ -26,9 +31,54 @@ def citizen_address(session: Session, ticket_id: int, contact_id: int | None, la
             Message.ticket_id == ticket_id, Message.direction == "in", Message.contact_id == contact_id)
             .order_by(Message.id.desc()).limit(1)).first()
     if latest is not None:
-        return (latest.raw or {}).get("acct") or latest.author_handle.lstrip("@") or None
+        return address_of(latest.raw, latest.author_handle)
     contact = session.get(Contact, contact_id)
     return contact.handle.lstrip("@") if contact and contact.handle else None
+
+
+def address_of(raw: dict[str, Any] | None, author_handle: str | None) -> str | None:
+    """A message's author as a reply addresses them: the platform's `acct` in its raw payload, else its handle."""
+    return (raw or {}).get("acct") or (author_handle or "").lstrip("@") or None
+
+
+def context_for(raw: dict[str, Any] | None, *, kind: str, visibility: str, last_inbound_at: datetime | None,
+                author_handle: str | None, message_visibility: str | None, recipient: str | None) -> dict[str, Any]:
+    """What the adapters' `can_reply_privately` and `reply_overhead` decide on (base.PlatformAdapter): the raw
+    payload of the message a reply answers with the ticket's `kind` and `visibility`, `last_inbound_at` (ISO),
+    that message's `author_handle` and own `message_visibility`, and `recipient` (`citizen_address`). Built from
+    stored rows by `reply_context`, from a batch's messages by ingest."""
+    last = last_inbound_at.replace(tzinfo=last_inbound_at.tzinfo or UTC).isoformat() if last_inbound_at else None
+    return {**(raw or {}), "kind": kind, "visibility": visibility, "last_inbound_at": last,
+            "author_handle": author_handle, "message_visibility": message_visibility, "recipient": recipient}
+
+
+def reply_context(ticket: Ticket) -> dict[str, Any]:
+    """`context_for` the latest message in the ticket's thread (the one a reply answers; possibly someone
+    else's than the citizen's), with the ticket's citizen as the reply will address them (`citizen_address`)."""
+    session = object_session(ticket)
+    latest = recipient = None
+    if session is not None and ticket.id is not None:
+        latest = session.execute(select(Message.raw, Message.author_handle, Message.visibility, Message.contact_id)
+                                 .where(Message.ticket_id == ticket.id, Message.direction == "in")
+                                 .order_by(Message.id.desc()).limit(1)).first()
+        recipient = citizen_address(session, ticket.id, ticket.contact_id, latest)
+    return context_for(latest.raw if latest else None, kind=ticket.kind, visibility=ticket.visibility,
+                       last_inbound_at=ticket.last_inbound_at, author_handle=latest.author_handle if latest else None,
+                       message_visibility=latest.visibility if latest else None, recipient=recipient)
+
+
+def overhead_for(platform: str) -> Callable[[dict[str, Any]], int]:
+    """The platform's `reply_overhead` (what sending adds to a reply's text and counts against its limit, e.g.
+    Mastodon's @mentions and copied content warning), for a `context_for`; none for a platform without an
+    adapter. Look it up once and ask it per reply (ingest: once per batch)."""
+    try:
+        return platforms.adapter_class(platform).reply_overhead
+    except LookupError:
+        return _no_overhead
+
+
+def _no_overhead(context: dict[str, Any]) -> int:
+    return 0
 
 
 def reply_language(text: str, ticket_language: str | None) -> str:
