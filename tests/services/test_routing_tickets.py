@@ -10,8 +10,8 @@ from sqlalchemy import select
 from tests import factories as f
 from webcare.db import utcnow
 from webcare.errors import Conflict, ValidationFailed
-from webcare.models import AuditEntry, Message, TicketEvent
-from webcare.services import routing
+from webcare.models import AuditEntry, Category, Message, TicketEvent
+from webcare.services import categories, routing
 from webcare.services.routing import dryrun, rules
 from webcare.services.routing.engine import RuleSpec
 
@@ -38,6 +38,33 @@ def test_route_new_ticket_applies_the_decision_and_acknowledges_once(session):
     assert [e.data["message_id"] for e in events(session, ticket, "auto_ack_sent")] == [reply.id]
     routing.route_new_ticket(session, ticket, first_message(session, ticket))  # routed again: no second ack
     assert len(events(session, ticket, "auto_ack_sent")) == 1
+
+
+@pytest.mark.parametrize("warning, expected", [
+    ("", "promise"),  # the category's promise fits with the mention in front
+    ("w" * 300, "default"),  # not with a long content warning: the default text, with the same term
+    ("w" * 400, "too_long"),  # nothing fits: stored not sent, with why
+])
+def test_a_ticket_routed_alone_fits_its_acknowledgement_in_the_room_its_reply_has(session, warning, expected):
+    """As ingest does: the channel's limit less what sending adds (Mastodon: the mentions, the copied warning)."""
+    f.seeded(session)
+    category = session.scalar(select(Category).where(Category.code == "wegen.straatverlichting"))
+    categories.update_category(session, category, promise_text="{categorie}: " + "x" * 200 + " U hoort {termijn} van ons.")
+    ticket = f.ticket(session, text="De lantarenpaal voor ons huis is al weken kapot")
+    message = first_message(session, ticket)
+    message.raw = {"acct": "jan@mastodon.nl", "cc": ["piet", "fatima@social.example"], "spoiler_text": warning}
+    routing.route_new_ticket(session, ticket, message)
+    reply = session.scalar(select(Message).where(Message.ticket_id == ticket.id, Message.direction == "out"))
+    room = 500 - len("@jan@mastodon.nl @piet @fatima@social.example ") - len(warning)
+    if expected == "too_long":
+        assert (reply.delivery_state, reply.skipped_because, ticket.auto_ack_sent_at) == ("skipped", "too_long", None)
+        assert [e.data for e in events(session, ticket, "auto_ack_skipped")] == [{"message_id": reply.id,
+                                                                                 "reason": "too_long"}]
+        return
+    assert reply.delivery_state == "queued" and len(reply.text) <= room and ticket.promise_text == reply.text
+    assert reply.text.startswith("Dank voor uw bericht.") == (expected == "default")
+    [event] = events(session, ticket, "auto_ack_sent")
+    assert event.data.get("default_text", False) == (expected == "default")
 
 
 def test_threats_are_never_acknowledged(session):

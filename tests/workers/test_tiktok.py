@@ -175,25 +175,27 @@ def test_an_idle_poll_costs_one_call(tiktok):  # noqa: F811
     assert len(tiktok.requests) == 3  # the video's comment count did not change: only the video list
 
 
-def test_an_acknowledgement_longer_than_the_platform_takes_is_not_sent(runtime, redis, session, tiktok,  # noqa: F811
-                                                                        channel):
-    """Routing asks for an acknowledgement, but its promise does not fit in a reply on this channel
-    (TikTok takes 150 characters; here the channel is set to 100): the platform would refuse it, so
-    none is queued and the ticket waits for an agent."""
+def test_an_acknowledgement_longer_than_the_platform_takes_is_not_sent_but_shown(runtime, redis, session,  # noqa: F811
+                                                                                  tiktok, channel):  # noqa: F811
+    """Routing asks for an acknowledgement, but neither its promise nor the default text fits in a reply on this
+    channel (TikTok takes 150 characters; here the channel is set to 100): the platform would refuse it, so it
+    is not sent and the ticket waits for an agent; the ticket shows the acknowledgement not sent, and why."""
     text = "De ondergrondse container aan de Populierenweg zit al dagen vol."
     decision = routing.decide(session, routing.RouteInput(text=text, platform="tiktok", kind="comment"))
-    promise = routing.acknowledgement_text(session, decision, "nl", False)
-    assert decision.auto_ack and 100 < len(promise) <= 150
-    assert routing.acknowledgement_text(session, decision, "nl", False, limit=100) is None
+    promise = routing.acknowledgement(session, decision, "nl", False)
+    assert decision.auto_ack and 100 < len(promise.text) <= 150
+    assert not routing.acknowledgement(session, decision, "nl", False, room=100).fits
     channel.settings = {**(channel.settings or {}), "max_chars": 100}
     session.commit()
     video = tiktok.video("Nieuwe containers in de wijk")
-    tiktok.comment("jan", video, text)
+    comment = tiktok.comment("jan", video, text)
     poll_now(runtime, redis, channel.id)
     work(redis)
 
     [ticket] = tickets(session)
     assert ticket.category.code == decision.category
     assert ticket.auto_ack_sent_at is None and ticket.promise_text is None
-    assert count(session, Message) - inbound(session) == 0
-    assert "auto_ack_sent" not in events(session, ticket.id)
+    [unsent] = [m for m in ticket.messages if m.direction == "out"]
+    assert (unsent.delivery_state, unsent.skipped_because, unsent.text) == ("skipped", "too_long", promise.text)
+    assert events(session, ticket.id)[-1] == "auto_ack_skipped" and "auto_ack_sent" not in events(session, ticket.id)
+    assert tiktok.ours_under(comment["comment_id"]) == []

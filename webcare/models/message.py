@@ -20,7 +20,7 @@ _HAS_KEY = text("idempotency_key IS NOT NULL")
 _SENT_REPLY = text("direction = 'out' AND external_id IS NOT NULL")
 _INBOUND = text("direction = 'in'")
 _DELIVERY = text("delivery_state IS NOT NULL")
-DELIVERY_STATES = ("queued", "sending", "sent", "failed", "held", "skipped")  # skipped: an acknowledgement no longer needed
+DELIVERY_STATES = ("queued", "sending", "sent", "failed", "held", "skipped")  # skipped: an acknowledgement no longer needed, or too long
 
 
 class Message(Base):

@@ -17,8 +17,8 @@ Event types and their `data` (the SLA engine and the metrics read these; keep to
 | reply_queued | message_id, visibility, automatic (false) | a person's reply; actor = agent (an automatic acknowledgement has `auto_ack_sent` instead) |
 | reply_sent | message_id, visibility, automatic | at = platform acceptance; actor = the person who wrote it |
 | reply_failed | message_id, error, permanent | |
-| auto_ack_sent | message_id | the acknowledgement queued (its `reply_sent` follows); never counts as a response |
-| auto_ack_skipped | message_id, reason: answered, closed or late | a waiting acknowledgement not sent after all |
+| auto_ack_sent | message_id, default_text (only when true) | the acknowledgement queued (its `reply_sent` follows); never counts as a response; `default_text`: the default text, the category's promise did not fit |
+| auto_ack_skipped | message_id, reason: answered, closed, late or too_long | a waiting acknowledgement not sent after all; `too_long`: never queued, nothing fitted in the room the reply has |
 | note | note_id | internal note |
 | feedback | note_id | department feedback; department_id = the giving department |
 | handoff | from_department, to_department, question, note_id | department_id = the receiving department |

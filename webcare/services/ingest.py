@@ -12,8 +12,8 @@ batch (bulk Core inserts with RETURNING, see `ingest_store`) rather than per mes
    (`sla.start_clocks_for_rows`) while they are still rows, so each is written once, by one INSERT;
 5. insert the messages on their tickets and the history of the batch in one statement (`created`,
    `message_in`, `routed`, `reopened`, ...); then the routing labels, the automatic acknowledgements
-   (outbound messages and their `auto_ack_sent` events, one statement each; their delivery
-   jobs after commit), the safety team's notification of threats, and the clocks of the existing
+   (fitted in step 4 to the room their replies have, `_reply_context`; outbound messages and their
+   `auto_ack_sent` events, one statement each; their delivery jobs after commit), the safety team's notification of threats, and the clocks of the existing
    tickets that got a message (one query, one UPDATE);
 6. after commit, publish `ticket_created` / `message_created` realtime events (one Redis pipeline) and
    enqueue the acknowledgements' `send_reply` jobs (one Lua script, unique job ids).
@@ -38,7 +38,7 @@ from webcare.errors import NotFound
 from webcare.models import Channel, Ticket, User
 from webcare.platforms.base import InboundMessage, storable_message
 from webcare.queue import publish_many_after_commit
-from webcare.services import channels, notifications, routing, safety, sla
+from webcare.services import channels, notifications, reply_addressing, routing, safety, sla
 from webcare.services import ingest_store as store
 from webcare.services.bulk import write_changed_columns
 from webcare.services.events import event_row, insert_events
@@ -70,7 +70,7 @@ class _NewTicket:
 
     row: dict[str, Any]
     decision: routing.RouteDecision
-    ack_text: str | None
+    ack: routing.Acknowledgement | None
     facts: list[dict[str, Any]] = field(default_factory=list)  # metric facts, inserted once the id is known
 
 
@@ -197,13 +197,15 @@ def _plan_new_tickets(session: Session, batch: _Batch) -> dict[str, _NewTicket]:
     """The rows of the new tickets, routed on their first message, with their clocks and acknowledgement."""
     planned = {}
     limit = channels.reply_limit(batch.channel)
+    overhead = reply_addressing.overhead_for(batch.channel.platform)  # what sending adds (Mastodon: mentions, CW)
     for key in batch.previous:
         row = _ticket_row(batch, key)
         decision = routing.route_new_row(session, row, _route_input(batch, batch.threads[key][0]))
-        text = routing.acknowledgement_text(session, decision, row["language"], row["threat"], limit)
-        if text is not None:
-            row["auto_ack_sent_at"], row["promise_text"] = batch.now, text
-        planned[key] = _NewTicket(row, decision, text)
+        room = limit - overhead(_reply_context(batch, key, row))
+        ack = routing.acknowledgement(session, decision, row["language"], row["threat"], room)
+        if ack is not None and ack.fits:
+            row["auto_ack_sent_at"], row["promise_text"] = batch.now, ack.text
+        planned[key] = _NewTicket(row, decision, ack)
     facts = sla.start_clocks_for_rows(session, [plan.row for plan in planned.values()], batch.now)
     for plan, rows in zip(planned.values(), facts, strict=True):
         plan.facts = rows
@@ -224,6 +226,26 @@ def _ticket_row(batch: _Batch, key: str) -> dict:
         "reopen_count": 0, "activity_seq": 1, "sla_targets": {}, "handling_paused_seconds": 0,
         "sla_level": "on_time"})
     return row
+
+
+def _reply_context(batch: _Batch, key: str, row: dict) -> dict[str, Any]:
+    """What the adapter is asked about the acknowledgement's reply (`reply_addressing.context_for`), from the
+    batch (a new ticket's messages are all in it) as the composer and delivery read it from the stored rows:
+    the message it answers (`_answered`) and the citizen (the first author) as `citizen_address` finds them."""
+    thread = batch.threads[key]
+    answered, citizen = _answered(thread), thread[0].author_id
+    own = answered if answered.author_id == citizen else _answered([m for m in thread if m.author_id == citizen])
+    recipient = reply_addressing.address_of(own.raw, own.author_handle[:255]) if row["contact_id"] else None
+    return reply_addressing.context_for(answered.raw, kind=row["kind"], visibility=row["visibility"],
+                                        last_inbound_at=row["last_inbound_at"],
+                                        author_handle=answered.author_handle[:255],
+                                        message_visibility=answered.visibility, recipient=recipient)
+
+
+def _answered(thread: list[InboundMessage]) -> InboundMessage:
+    """The message a new ticket's acknowledgement answers: the citizen's stored last (`store.insert_messages`
+    stores a batch in order of external id), as `replies.reply_target` would find it."""
+    return max(thread, key=lambda m: m.external_id)
 
 
 def _route_input(batch: _Batch, message: InboundMessage) -> routing.RouteInput:
@@ -287,21 +309,23 @@ def _finish_new_tickets(session: Session, batch: _Batch) -> None:
     """What needs the new tickets' ids: labels, acknowledgements, the safety team's notification."""
     routing.store_labels(session, {batch.created[key]: plan.decision.labels
                                    for key, plan in batch.new.items() if plan.decision.labels})
-    routing.acknowledge_new_tickets(session, [_acknowledgement(batch, key, plan.ack_text)
-                                              for key, plan in batch.new.items() if plan.ack_text is not None])
+    routing.acknowledge_new_tickets(session, [_acknowledgement(batch, key, plan.ack)
+                                              for key, plan in batch.new.items() if plan.ack is not None])
     threats = [batch.created[key] for key, plan in batch.new.items() if plan.row["threat"]]
     for ticket in store.load_by_ids(session, Ticket, threats).values():
         safety.on_threat_flagged(session, ticket)
 
 
-def _acknowledgement(batch: _Batch, key: str, text: str) -> AutomaticReply:
-    """The reply answers the citizen's latest message on the ticket (the one stored last)."""
+def _acknowledgement(batch: _Batch, key: str, ack: routing.Acknowledgement) -> AutomaticReply:
+    """The reply answers the citizen's latest message on the ticket (the one stored last, `_answered`); one that
+    does not fit in the room its reply has is stored as not sent (`too_long`), with its text."""
     row = batch.new[key].row
-    latest = max(batch.threads[key], key=lambda m: batch.message_ids[m.external_id]).external_id
     return AutomaticReply(ticket_id=batch.created[key], channel_id=batch.channel.id, contact_id=row["contact_id"],
-                          platform=batch.channel.platform, thread_key=key, in_reply_to=latest,
-                          visibility="private" if row["visibility"] == "private" else "public", text=text,
-                          handle=batch.channel.handle, at=batch.now, language=row["language"])
+                          platform=batch.channel.platform, thread_key=key,
+                          in_reply_to=_answered(batch.threads[key]).external_id,
+                          visibility="private" if row["visibility"] == "private" else "public", text=ack.text,
+                          handle=batch.channel.handle, at=batch.now, language=row["language"],
+                          default_text=ack.default_text, unsent=None if ack.fits else "too_long")
 
 
 # -- existing tickets ---------------------------------------------------------------------------

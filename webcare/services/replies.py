@@ -65,7 +65,7 @@ def queue_reply(session: Session, ticket: Ticket, author: User | None, text: str
     findings = _guard_public_text(text, override_reason) if visibility == "public" and not automatic else []
     message = Message(**outbound_row(
         ticket_id=ticket.id, channel_id=ticket.channel_id, contact_id=ticket.contact_id,
-        platform=ticket.channel.platform, thread_key=ticket.thread_key, in_reply_to=_reply_target(session, ticket),
+        platform=ticket.channel.platform, thread_key=ticket.thread_key, in_reply_to=reply_target(session, ticket),
         visibility=visibility, text=text, handle=ticket.channel.handle, author=author, at=at or utcnow(),
         automatic=automatic, language=reply_language(text, ticket.language), override_reason=override_reason))
     session.add(message)
@@ -113,21 +113,32 @@ class AutomaticReply:
     handle: str  # the channel's own handle
     at: datetime
     language: str | None = None  # the ticket's
+    default_text: bool = False  # the default acknowledgement: the category's promise did not fit (its event says so)
+    unsent: str | None = None  # stored `skipped` for this reason, never sent (`too_long`: the platform would refuse it)
 
 
 def queue_automatic_replies(session: Session, items: list[AutomaticReply]) -> dict[int, int]:
     """`queue_reply(..., automatic=True)` for many tickets at once (ingest): one insert of the messages, one
-    enqueue of their delivery jobs after commit. Returns ticket id -> message id (the caller records each
-    one's `auto_ack_sent`)."""
-    rows = {row["idempotency_key"]: row for row in (
+    enqueue of their delivery jobs after commit; an `unsent` one is stored `skipped` at once, without a job.
+    Returns ticket id -> message id (the caller records each one's `auto_ack_sent` or `auto_ack_skipped`)."""
+    rows = {row["idempotency_key"]: row for row in (_skipped_at_once(
         outbound_row(ticket_id=i.ticket_id, channel_id=i.channel_id, contact_id=i.contact_id, platform=i.platform,
                      thread_key=i.thread_key, in_reply_to=i.in_reply_to, visibility=i.visibility, text=i.text,
-                     handle=i.handle, author=None, at=i.at, automatic=True, language=i.language) for i in items)}
+                     handle=i.handle, author=None, at=i.at, automatic=True, language=i.language), i.unsent)
+        for i in items)}
     inserted = dict(bulk_insert(session, MESSAGES, list(rows.values()), returning=("idempotency_key", "id")))
     made = {rows[key]["ticket_id"]: message_id for key, message_id in inserted.items()}
     for item in items:
-        enqueue_delivery(session, made[item.ticket_id])
+        if not item.unsent:
+            enqueue_delivery(session, made[item.ticket_id])
     return made
+
+
+def _skipped_at_once(row: dict, reason: str | None) -> dict:
+    if reason:  # as `_skip` leaves one
+        row.update(delivery_state="skipped", delivery_error=ACKNOWLEDGEMENT_SKIPPED[reason],
+                   raw={"delivery": {"skipped": reason}})
+    return row
 
 
 def _guard_public_text(text: str, override_reason: str | None) -> list:
@@ -141,7 +152,7 @@ def _guard_public_text(text: str, override_reason: str | None) -> list:
     return findings
 
 
-def _reply_target(session: Session, ticket: Ticket) -> str | None:
+def reply_target(session: Session, ticket: Ticket) -> str | None:
     """The external id of the citizen's latest message: our reply goes in reply to it."""
     return session.scalar(
         select(Message.external_id).where(Message.ticket_id == ticket.id, Message.direction == "in")
@@ -220,7 +231,8 @@ def begin_delivery(session: Session, message_id: int, now: datetime | None = Non
 
 ACKNOWLEDGEMENT_SKIPPED = {"answered": "not sent: a person answered the citizen first",
                            "closed": "not sent: the ticket was closed before it could be sent",
-                           "late": "not sent: it could not go out within acknowledgement_max_wait_seconds"}
+                           "late": "not sent: it could not go out within acknowledgement_max_wait_seconds",
+                           "too_long": "not sent: too long for the platform with what a reply there gets added"}
 DEFAULT_ACKNOWLEDGEMENT_MAX_WAIT = 3600
 
 

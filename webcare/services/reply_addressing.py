@@ -93,7 +93,7 @@ def reply_language(text: str, ticket_language: str | None) -> str:
 
 def language_code(language: str | None) -> str:
     """A stored language tag as ISO 639-1 (`en-GB` is `en`); Dutch when there is none (X's `und`). An automatic
-    acknowledgement is written in the ticket's language (routing.acknowledgement_text), so it takes this of the
+    acknowledgement is written in the ticket's language (routing.acknowledgement), so it takes this of the
     ticket's language without a guess (that would cost every new ticket of an ingest batch)."""
     code = re.split(r"[-_]", (language or "").strip().lower())[0]
     return code if re.fullmatch(r"[a-z]{2}", code) else "nl"

@@ -8,12 +8,14 @@ functions (`engine`), cached per process (`store`); see docs/ROUTING.md.
 from webcare.services.routing.decision import RouteDecision, RouteInput
 from webcare.services.routing.reroute import reroute
 from webcare.services.routing.tickets import (
+    Acknowledgement,
     acknowledge_new_tickets,
     acknowledge_ticket,
-    acknowledgement_text,
+    acknowledgement,
     apply_decision,
     decide,
     decision_columns,
+    fit_acknowledgement,
     promise_text,
     route_input_for,
     route_new_row,
@@ -22,6 +24,6 @@ from webcare.services.routing.tickets import (
     store_labels,
 )
 
-__all__ = ["RouteDecision", "RouteInput", "acknowledge_new_tickets", "acknowledge_ticket", "acknowledgement_text",
-           "apply_decision", "decide", "decision_columns", "promise_text", "route_input_for", "route_new_row",
-           "reroute", "route_new_ticket", "send_auto_ack", "store_labels"]
+__all__ = ["Acknowledgement", "RouteDecision", "RouteInput", "acknowledge_new_tickets", "acknowledge_ticket",
+           "acknowledgement", "apply_decision", "decide", "decision_columns", "fit_acknowledgement", "promise_text",
+           "reroute", "route_input_for", "route_new_row", "route_new_ticket", "send_auto_ack", "store_labels"]

@@ -12,6 +12,7 @@ written once), then stores their labels (`store_labels`) and acknowledges them i
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import inspect
@@ -23,7 +24,8 @@ from webcare.models.ticket_event import TicketEvent
 from webcare.services import channels, defaults, safety
 from webcare.services.bulk import bulk_insert
 from webcare.services.events import event_row, insert_events, record_event
-from webcare.services.replies import AutomaticReply, queue_automatic_replies, queue_reply
+from webcare.services.replies import AutomaticReply, queue_automatic_replies, queue_reply, reply_target
+from webcare.services.reply_addressing import overhead_for, reply_context
 from webcare.services.routing.decision import RouteDecision, RouteInput
 from webcare.services.routing.engine import Catalog
 from webcare.services.routing.store import current_ruleset
@@ -122,7 +124,7 @@ def _language(given: str | None, text: str | None) -> str | None:
 def route_new_row(session: Session, row: dict[str, Any], item: RouteInput) -> RouteDecision:
     """Route a new ticket before it is stored: set the decision's columns and the language on `row` (its
     columns). The caller stores the labels (`store_labels`), records `routed`, tells the safety team of a
-    threat (`safety.on_threat_flagged`) and acknowledges (`acknowledgement_text`, `acknowledge_new_tickets`)."""
+    threat (`safety.on_threat_flagged`) and acknowledges (`acknowledgement`, `acknowledge_new_tickets`)."""
     ruleset = current_ruleset(session)
     decision = ruleset.decide(item)
     row.update(decision_columns(ruleset.catalog, decision))
@@ -145,13 +147,15 @@ def _labels_without_query(ticket: Ticket) -> tuple[str, ...]:
     return tuple(ticket.label_names)
 
 
-def promise_text(catalog: Catalog, decision: RouteDecision, language: str | None = None) -> str:
-    """The category's promise to the citizen, with department and term filled in."""
+def promise_text(catalog: Catalog, decision: RouteDecision, language: str | None = None, *,
+                 category_text: bool = True) -> str:
+    """The category's promise to the citizen, with department and term filled in; with `category_text=False`
+    (or a category without one) the default acknowledgement in the ticket's language, with the same ones."""
     category = catalog.categories.get(decision.category or "")
     department = catalog.departments.get(decision.department or "")
-    english = language == "en" and not (category and category.promise_text)
-    template = (category.promise_text if category and category.promise_text else
-                DEFAULT_PROMISE_EN if english else DEFAULT_ACKNOWLEDGEMENT)
+    own = category.promise_text if category_text and category and category.promise_text else None
+    english = language == "en" and not own
+    template = own or (DEFAULT_PROMISE_EN if english else DEFAULT_ACKNOWLEDGEMENT)
     return defaults.fill_promise(template, afdeling=department.name if department else "",
                                  categorie=category.name if category else "", termijn=_term(category, english))
 
@@ -167,32 +171,42 @@ def _term(category, english: bool) -> str:
     return f"within {n} {unit}" if english else f"binnen {n} {unit}"
 
 
-def acknowledge_ticket(session: Session, ticket: Ticket, decision: RouteDecision) -> TicketEvent | None:
-    """Send the automatic acknowledgement when the decision asks for it: once per ticket, never for threats.
+@dataclass(frozen=True)
+class Acknowledgement:
+    """The automatic acknowledgement of a new ticket. `text` is the category's promise when it fits in the
+    `room` the reply has (the platform's limit less what sending adds: Mastodon's @mentions and copied content
+    warning, `reply_addressing.overhead_for`), else the default acknowledgement with the same department and
+    term (`default_text`) when that fits. Else nothing fits (`fits` False): the category's promise is recorded
+    on the ticket as an acknowledgement not sent (`too_long`), never sent to be refused. No shortening with
+    an ellipsis: the end of a promise is what it promises ("... U hoort binnen 3 werkdagen van ons.")."""
 
-    Ingest routes a batch with `acknowledge=False` and calls this after the batch's history is written,
-    so a ticket's history starts with `created` and `routed`.
-    """
-    if not _acknowledges(session, decision, ticket.threat) or ticket.auto_ack_sent_at is not None:
-        return None
-    catalog = current_ruleset(session).catalog
-    if len(promise_text(catalog, decision, ticket.language)) > channels.reply_limit(ticket.channel):
-        return None  # the platform would refuse it (TikTok: 150 characters): an agent answers instead
-    return send_auto_ack(session, ticket, decision, catalog)
+    text: str
+    fits: bool = True
+    default_text: bool = False
 
 
-def acknowledgement_text(session: Session, decision: RouteDecision, language: str | None, threat: bool,
-                         limit: int | None = None) -> str | None:
-    """The automatic acknowledgement of a new ticket (routed as a row), or None when it gets none: never
-    for threats, never for replayed history, and not when it is longer than the platform's `limit` (the
-    platform would refuse it).
+def fit_acknowledgement(catalog: Catalog, decision: RouteDecision, language: str | None,
+                        room: int | None) -> Acknowledgement:
+    """The `Acknowledgement` for `room` characters (None: no limit). Lengths as the composer counts them."""
+    text = promise_text(catalog, decision, language)
+    if room is None or len(text) <= room:
+        return Acknowledgement(text)
+    short = promise_text(catalog, decision, language, category_text=False)
+    if len(short) <= room:
+        return Acknowledgement(short, default_text=True)
+    return Acknowledgement(text, fits=False)
 
-    Store the ticket with `promise_text` = this text and `auto_ack_sent_at` = the moment, then queue the
-    replies with `acknowledge_new_tickets`."""
+
+def acknowledgement(session: Session, decision: RouteDecision, language: str | None, threat: bool,
+                    room: int | None = None) -> Acknowledgement | None:
+    """The automatic acknowledgement of a new ticket (routed as a row), or None when it gets none: never for
+    threats, never for replayed history. `room`: the characters the reply has (`fit_acknowledgement`).
+
+    When it fits, store the ticket with `promise_text` = its text and `auto_ack_sent_at` = the moment; then
+    queue all of them with `acknowledge_new_tickets` (one that does not fit is recorded there, not sent)."""
     if not _acknowledges(session, decision, threat):
         return None
-    text = promise_text(current_ruleset(session).catalog, decision, language)
-    return None if limit is not None and len(text) > limit else text
+    return fit_acknowledgement(current_ruleset(session).catalog, decision, language, room)
 
 
 def _acknowledges(session: Session, decision: RouteDecision, threat: bool) -> bool:
@@ -203,22 +217,51 @@ def _acknowledges(session: Session, decision: RouteDecision, threat: bool) -> bo
 
 
 def acknowledge_new_tickets(session: Session, acks: list[AutomaticReply]) -> None:
-    """Queue the acknowledgements of stored new tickets in bulk, each with its `auto_ack_sent` event."""
+    """Queue the acknowledgements of stored new tickets in bulk, each with its `auto_ack_sent` event (with
+    `default_text` when the category's promise did not fit); one that does not fit at all (`unsent`) is stored
+    `skipped` with its `auto_ack_skipped` event, so the ticket shows why the citizen got none."""
     if not acks:
         return
     made = queue_automatic_replies(session, acks)
-    insert_events(session, [event_row(ack.ticket_id, "auto_ack_sent", ack.at, {"message_id": made[ack.ticket_id]})
-                            for ack in acks])
+    insert_events(session, [_acknowledgement_event(ack, made[ack.ticket_id]) for ack in acks])
 
 
-def send_auto_ack(session: Session, ticket: Ticket, decision: RouteDecision, catalog: Catalog) -> TicketEvent:
-    """Queue the acknowledgement as an automatic reply (never a first response) and mark the ticket."""
+def _acknowledgement_event(ack: AutomaticReply, message_id: int) -> dict[str, Any]:
+    if ack.unsent:
+        return event_row(ack.ticket_id, "auto_ack_skipped", ack.at, {"message_id": message_id, "reason": ack.unsent})
+    data = {"message_id": message_id, "default_text": True} if ack.default_text else {"message_id": message_id}
+    return event_row(ack.ticket_id, "auto_ack_sent", ack.at, data)
+
+
+def acknowledge_ticket(session: Session, ticket: Ticket, decision: RouteDecision) -> None:
+    """Send the automatic acknowledgement when the decision asks for it: once per ticket, never for threats;
+    in the room the reply has on the ticket's channel (`fit_acknowledgement`), as ingest does.
+
+    Ingest routes a batch with `acknowledge=False` and calls this after the batch's history is written,
+    so a ticket's history starts with `created` and `routed`.
+    """
+    if not _acknowledges(session, decision, ticket.threat) or ticket.auto_ack_sent_at is not None:
+        return
     if ticket.id is None:
         session.flush()
-    text = promise_text(catalog, decision, ticket.language)
+    context = reply_context(ticket)
+    room = channels.reply_limit(ticket.channel) - overhead_for(ticket.channel.platform)(context)
+    ack = fit_acknowledgement(current_ruleset(session).catalog, decision, ticket.language, room)
+    if ack.fits:
+        send_auto_ack(session, ticket, ack)
+        return
+    acknowledge_new_tickets(session, [AutomaticReply(  # recorded, not sent (the platform would refuse it)
+        ticket_id=ticket.id, channel_id=ticket.channel_id, contact_id=ticket.contact_id,
+        platform=ticket.channel.platform, thread_key=ticket.thread_key, in_reply_to=reply_target(session, ticket),
+        visibility="private" if ticket.visibility == "private" else "public", text=ack.text,
+        handle=ticket.channel.handle, at=utcnow(), language=ticket.language, unsent="too_long")])
+
+
+def send_auto_ack(session: Session, ticket: Ticket, ack: Acknowledgement) -> TicketEvent:
+    """Queue the acknowledgement as an automatic reply (never a first response) and mark the ticket."""
     visibility = "private" if ticket.visibility == "private" else "public"
-    reply = queue_reply(session, ticket, None, text, visibility, automatic=True)
+    reply = queue_reply(session, ticket, None, ack.text, visibility, automatic=True)
     ticket.auto_ack_sent_at = reply.received_at or utcnow()
-    ticket.promise_text = text
-    return record_event(session, ticket, "auto_ack_sent", at=ticket.auto_ack_sent_at,
-                        data={"message_id": reply.id})
+    ticket.promise_text = ack.text
+    data = {"message_id": reply.id, "default_text": True} if ack.default_text else {"message_id": reply.id}
+    return record_event(session, ticket, "auto_ack_sent", at=ticket.auto_ack_sent_at, data=data)
