@@ -77,7 +77,8 @@ def rules_for(ticket: Ticket) -> PlatformRules:
     adapter, context = platforms.adapter_class(channel.platform), reply_context(ticket)
     allowed = bool(caps.private_replies and adapter.can_reply_privately(ticket.kind, context))
     private = ticket.visibility == "private" or (allowed and context["message_visibility"] == "private")
-    room = limit - overhead_for(channel.platform)(context)  # as ingest leaves for an acknowledgement
+    overhead = overhead_for(channel.platform)
+    room = limit - overhead(context) if overhead else limit  # as ingest leaves for an acknowledgement
     return PlatformRules(channel.platform, room, allowed, public_allowed,
                          caps.private_reply_note, default_visibility="private" if private else "public")
 

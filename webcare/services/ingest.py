@@ -201,7 +201,7 @@ def _plan_new_tickets(session: Session, batch: _Batch) -> dict[str, _NewTicket]:
     for key in batch.previous:
         row = _ticket_row(batch, key)
         decision = routing.route_new_row(session, row, _route_input(batch, batch.threads[key][0]))
-        room = limit - overhead(_reply_context(batch, key, row))
+        room = limit - overhead(_reply_context(batch, key, row)) if overhead else limit
         ack = routing.acknowledgement(session, decision, row["language"], row["threat"], room)
         if ack is not None and ack.fits:
             row["auto_ack_sent_at"], row["promise_text"] = batch.now, ack.text

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, object_session
 
 from webcare import platforms
 from webcare.models import Contact, Message, Ticket
+from webcare.platforms.base import PlatformAdapter
 
 
 def citizen_address(session: Session, ticket_id: int, contact_id: int | None, latest=None) -> str | None:
@@ -67,18 +68,15 @@ def reply_context(ticket: Ticket) -> dict[str, Any]:
                        message_visibility=latest.visibility if latest else None, recipient=recipient)
 
 
-def overhead_for(platform: str) -> Callable[[dict[str, Any]], int]:
+def overhead_for(platform: str) -> Callable[[dict[str, Any]], int] | None:
     """The platform's `reply_overhead` (what sending adds to a reply's text and counts against its limit, e.g.
-    Mastodon's @mentions and copied content warning), for a `context_for`; none for a platform without an
-    adapter. Look it up once and ask it per reply (ingest: once per batch)."""
+    Mastodon's @mentions and copied content warning), to ask about a `context_for`; None when it adds nothing
+    (no adapter, or the base class's), so no context need be built. Look it up once (ingest: once per batch)."""
     try:
-        return platforms.adapter_class(platform).reply_overhead
+        adapter = platforms.adapter_class(platform)
     except LookupError:
-        return _no_overhead
-
-
-def _no_overhead(context: dict[str, Any]) -> int:
-    return 0
+        return None
+    return None if adapter.reply_overhead.__func__ is PlatformAdapter.reply_overhead.__func__ else adapter.reply_overhead
 
 
 def reply_language(text: str, ticket_language: str | None) -> str:

@@ -12,8 +12,7 @@ written once), then stores their labels (`store_labels`) and acknowledges them i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
@@ -171,8 +170,7 @@ def _term(category, english: bool) -> str:
     return f"within {n} {unit}" if english else f"binnen {n} {unit}"
 
 
-@dataclass(frozen=True)
-class Acknowledgement:
+class Acknowledgement(NamedTuple):  # a tuple: made for every new ticket of an ingest batch
     """The automatic acknowledgement of a new ticket. `text` is the category's promise when it fits in the
     `room` the reply has (the platform's limit less what sending adds: Mastodon's @mentions and copied content
     warning, `reply_addressing.overhead_for`), else the default acknowledgement with the same department and
@@ -244,8 +242,8 @@ def acknowledge_ticket(session: Session, ticket: Ticket, decision: RouteDecision
         return
     if ticket.id is None:
         session.flush()
-    context = reply_context(ticket)
-    room = channels.reply_limit(ticket.channel) - overhead_for(ticket.channel.platform)(context)
+    overhead, room = overhead_for(ticket.channel.platform), channels.reply_limit(ticket.channel)
+    room -= overhead(reply_context(ticket)) if overhead else 0
     ack = fit_acknowledgement(current_ruleset(session).catalog, decision, ticket.language, room)
     if ack.fits:
         send_auto_ack(session, ticket, ack)
