@@ -31,13 +31,10 @@ from webcare.models import Category, Ticket, TicketEvent
 from webcare.services import defaults, metric_facts, sla_cache
 from webcare.services.sla_cache import SessionCache
 from webcare.services.sla_clocks import LEVEL_RANK, ClockState, Target, Timeline, clock_state
+from webcare.services.sla_crossings import Recorded
 
 CLOCK_EVENTS = ("message_in", "reopened", "reply_sent", "handoff", "feedback", "rerouted", "status_changed",
                 "sla_level")
-
-
-def crossing_key(ticket_id: int, clock: str, level: str, due: datetime) -> str:
-    return f"sla:{ticket_id}:{clock}:{level}:{int(due.timestamp())}"
 
 
 # --- entry points -------------------------------------------------------------------------------
@@ -140,7 +137,7 @@ def apply_history(session: Session, ticket: Ticket, events: list[TicketEvent],
     timeline = runs.timeline
     chosen = _choose_targets(cache, ticket, timeline, targets)
     states = _states(ticket, timeline, chosen, now)
-    _write(ticket, states, targets, {e.dedupe_key for e in events if e.type == "sla_level"}, now)
+    _write(ticket, states, targets, Recorded(events), now)
     _write_facts(session, cache, ticket, runs, chosen, states, now)
     return states
 
@@ -274,7 +271,7 @@ _CLOCK_COLUMNS = {clock: (f"{clock}_due_at", f"{clock}_met_at", f"{clock}_breach
                   for clock in ("first_response", "next_response", "department_feedback", "handling")}
 
 
-def _write(ticket: Ticket, states: dict[str, ClockState | None], targets: dict, recorded: set[str],
+def _write(ticket: Ticket, states: dict[str, ClockState | None], targets: dict, recorded: Recorded,
            now: datetime) -> None:
     marks = {}
     for clock, state in states.items():
@@ -302,13 +299,12 @@ def _iso(moment: datetime) -> str:
     return orjson.dumps(moment)[1:-1].decode()
 
 
-def _next_check(ticket_id: int | None, running: dict[str, ClockState], recorded: set[str],
+def _next_check(ticket_id: int | None, running: dict[str, ClockState], recorded: Recorded,
                 now: datetime) -> datetime | None:
-    """Now when a crossing is not recorded yet; else the next mark of a running clock."""
+    """Now when a crossing of a clock's current run is not recorded yet; else the next mark of a running clock."""
     for clock, state in running.items():
         crossed = state.crossed()
-        if crossed and (ticket_id is None or any(crossing_key(ticket_id, clock, level, state.due) not in recorded
-                                                 for level in crossed)):
+        if crossed and (ticket_id is None or not all(recorded.has(ticket_id, clock, level, state) for level in crossed)):
             return now
     return next_mark(running.values(), now)
 

@@ -2,9 +2,9 @@
 
 `sweep(session, now)` takes the tickets whose `sla_check_at` has come (PostgreSQL: locked with SKIP
 LOCKED, so a second scheduler takes other tickets), replays their clocks and records every level a
-running clock has reached as an `sla_level` event with `dedupe_key = sla:{ticket}:{clock}:{level}:{due}`,
-inserted with ON CONFLICT DO NOTHING: when two sweeps race, one inserts, the other quietly does nothing
-and notifies nobody. Who hears what is in docs/SLA.md.
+running clock has reached as an `sla_level` event with the crossing's key (once per run of a clock and per
+level: `services.sla_crossings`) as `dedupe_key`, inserted with ON CONFLICT DO NOTHING: when two sweeps race,
+one inserts, the other quietly does nothing and notifies nobody. Who hears what is in docs/SLA.md.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from webcare.queue import publish_after_commit
 from webcare.services import metric_facts, sla
 from webcare.services.notifications import department_members, notify
 from webcare.services.sla_clocks import ClockState
+from webcare.services.sla_crossings import Recorded, crossing_key
 
 SWEEP_LIMIT = 500
 INSERT_CHUNK = 200  # rows per INSERT statement (7 parameters each: well under SQLite's limit)
@@ -49,17 +50,16 @@ def sweep(session: Session, now: datetime, limit: int = SWEEP_LIMIT) -> dict[str
     candidates: list[tuple[Ticket, str, str, ClockState]] = []
     for ticket in tickets:
         history = events.get(ticket.id, [])
-        recorded = {event.dedupe_key for event in history if event.type == "sla_level"}
+        recorded = Recorded(history)
         states = sla.apply_history(session, ticket, history, now)
         candidates += [(ticket, clock, level, state) for clock, state in states.items() if state is not None
-                       for level in state.crossed()
-                       if sla.crossing_key(ticket.id, clock, level, state.due) not in recorded]
+                       for level in state.crossed() if not recorded.has(ticket.id, clock, level, state)]
         ticket.sla_check_at = sla.next_mark(states.values(), now)
     inserted = record_crossings(session, candidates)
     counts = {"tickets": len(tickets), "crossings": len(inserted), "notifications": 0}
     highest: dict[tuple[int, str], tuple[Ticket, str, str, ClockState]] = {}
     for ticket, clock, level, state in candidates:  # lowest level first: the last one kept is the highest
-        if sla.crossing_key(ticket.id, clock, level, state.due) in inserted:
+        if crossing_key(ticket.id, clock, level, state) in inserted:
             highest[ticket.id, clock] = (ticket, clock, level, state)
     for ticket, clock, level, state in highest.values():
         if now - state.marks[level] <= NOTIFY_WITHIN:
@@ -94,7 +94,7 @@ def _row(ticket: Ticket, clock: str, level: str, state: ClockState) -> dict:
         if clock == "department_feedback" else ticket.department_id
     return {"ticket_id": ticket.id, "type": "sla_level", "actor_id": None, "department_id": department_id,
             "at": state.marks[level], "data": {"clock": clock, "level": level, "due_at": state.due.isoformat()},
-            "dedupe_key": sla.crossing_key(ticket.id, clock, level, state.due)}
+            "dedupe_key": crossing_key(ticket.id, clock, level, state)}
 
 
 def alert(session: Session, ticket: Ticket, clock: str, level: str, state: ClockState) -> int:

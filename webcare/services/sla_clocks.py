@@ -202,6 +202,13 @@ class ClockState:
     paused_at: datetime | None
     paused_seconds: int
     level: str
+    target: Target
+
+    @property
+    def run(self) -> str:
+        """Which run of the clock this is: its start and its target. A pause moves the due time, not the run; a new
+        wait, a new hand-off or a new target (a category change) is a new run (docs/SLA.md, "Warnings")."""
+        return f"{int(self.start.timestamp())}:{self.target.value:g}:{self.target.unit}"
 
     @property
     def running(self) -> bool:
@@ -266,7 +273,7 @@ def clock_state(start: datetime | None, target: Target | None, now: datetime, *,
     paused_seconds = sum(target.calendar.business_seconds_between(b, e) for b, e in pauses if e is not None)
     return ClockState(start=start, due=marks["breached"], marks=marks, met_at=met_at, stopped_at=stopped_at,
                       paused_at=paused_at, paused_seconds=paused_seconds,
-                      level=level_at(marks, met_at, stopped_at, paused_at or now))
+                      level=level_at(marks, met_at, stopped_at, paused_at or now), target=target)
 
 
 def level_at(marks: Mapping[str, datetime], met_at: datetime | None, stopped_at: datetime | None,
