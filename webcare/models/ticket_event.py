@@ -27,7 +27,7 @@ Event types and their `data` (the SLA engine and the metrics read these; keep to
 | labels_changed | added, removed | |
 | priority_changed | from, to | |
 | merged | into_ticket_id or from_ticket_id | |
-| sla_level | clock, level, due_at | dedupe_key = sla:{ticket}:{clock}:{level}:{due_at} |
+| sla_level | clock, level, due_at | dedupe_key: once per run of a clock and level (services/sla_crossings.py) |
 | anonymised | cause: retention or erasure | texts removed; times, categories, departments kept |
 | exported | scope: contact or aangifte; format | actor = who exported |
 | pii_override | message_id, reason, kinds, count | a public reply sent despite personal data; actor = agent |
