@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
+import orjson
 from sqlalchemy import JSON, DateTime, MetaData, create_engine, event, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
@@ -80,6 +81,12 @@ class Base(DeclarativeBase):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def iso_text(moment: datetime) -> str:
+    """`moment.isoformat()` in a third of its time (orjson writes the same RFC 3339 text), for hot paths that
+    write many times into JSON (the SLA marks of every new ticket, a reply's context)."""
+    return orjson.dumps(moment)[1:-1].decode()
 
 
 def effective_at(at: datetime | None, now: datetime) -> datetime:

@@ -245,7 +245,7 @@ def _reply_context(batch: _Batch, key: str, row: dict) -> dict[str, Any]:
 def _answered(thread: list[InboundMessage]) -> InboundMessage:
     """The message a new ticket's acknowledgement answers: the citizen's stored last (`store.insert_messages`
     stores a batch in order of external id), as `replies.reply_target` would find it."""
-    return max(thread, key=lambda m: m.external_id)
+    return thread[0] if len(thread) == 1 else max(thread, key=lambda m: m.external_id)
 
 
 def _route_input(batch: _Batch, message: InboundMessage) -> routing.RouteInput:

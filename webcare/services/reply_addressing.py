@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
 from webcare import platforms
+from webcare.db import iso_text
 from webcare.models import Contact, Message, Ticket
 from webcare.platforms.base import PlatformAdapter
 
@@ -48,7 +49,7 @@ def context_for(raw: dict[str, Any] | None, *, kind: str, visibility: str, last_
     payload of the message a reply answers with the ticket's `kind` and `visibility`, `last_inbound_at` (ISO),
     that message's `author_handle` and own `message_visibility`, and `recipient` (`citizen_address`). Built from
     stored rows by `reply_context`, from a batch's messages by ingest."""
-    last = last_inbound_at.replace(tzinfo=last_inbound_at.tzinfo or UTC).isoformat() if last_inbound_at else None
+    last = iso_text(last_inbound_at.replace(tzinfo=last_inbound_at.tzinfo or UTC)) if last_inbound_at else None
     return {**(raw or {}), "kind": kind, "visibility": visibility, "last_inbound_at": last,
             "author_handle": author_handle, "message_visibility": message_visibility, "recipient": recipient}
 

@@ -20,13 +20,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-import orjson
 from babel.dates import format_date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webcare.calendar import Calendar
-from webcare.db import utcnow
+from webcare.db import iso_text, utcnow
 from webcare.models import Category, Ticket, TicketEvent
 from webcare.services import defaults, metric_facts, sla_cache
 from webcare.services.sla_cache import SessionCache
@@ -280,8 +279,8 @@ def _write(ticket: Ticket, states: dict[str, ClockState | None], targets: dict, 
         setattr(ticket, met, state.met_at if state else None)
         setattr(ticket, breached, state.breached_at if state else None)
         if state:
-            marks[clock] = {name: _iso(mark) for name, mark in state.marks.items()}
-            marks[clock]["stopped"] = _iso(state.stopped_at) if state.stopped_at else None
+            marks[clock] = {name: iso_text(mark) for name, mark in state.marks.items()}
+            marks[clock]["stopped"] = iso_text(state.stopped_at) if state.stopped_at else None
     ticket.next_response_started_at = states["next_response"].start if states["next_response"] else None
     ticket.department_feedback_started_at = states["department_feedback"].start if states["department_feedback"] else None
     handling = states["handling"]
@@ -292,11 +291,6 @@ def _write(ticket: Ticket, states: dict[str, ClockState | None], targets: dict, 
     ticket.sla_level = max((s.level for s in running.values()), key=LEVEL_RANK.__getitem__, default="none")
     ticket.sla_check_at = _next_check(ticket.id, running, recorded, now)
     ticket.sla_targets = {**targets, "marks": marks}
-
-
-def _iso(moment: datetime) -> str:
-    """`moment.isoformat()`, a third of its time (orjson writes the same RFC 3339 text): some eight a ticket."""
-    return orjson.dumps(moment)[1:-1].decode()
 
 
 def _next_check(ticket_id: int | None, running: dict[str, ClockState], recorded: Recorded,
