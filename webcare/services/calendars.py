@@ -44,15 +44,21 @@ def builtin_default() -> Calendar:
 
 def load_all(session: Session) -> dict[int, Calendar]:
     """Every calendar by id, in two queries."""
-    models = session.scalars(select(BusinessCalendar).options(selectinload(BusinessCalendar.closing_days)))
-    return {model.id: from_model(model) for model in models}
+    return {model.id: from_model(model) for model in _models(session)}
+
+
+def _models(session: Session) -> list[BusinessCalendar]:
+    return list(session.scalars(select(BusinessCalendar).options(selectinload(BusinessCalendar.closing_days))
+                                .order_by(BusinessCalendar.id)))
 
 
 def lookup(session: Session) -> Callable[[int | None], Calendar]:
     """A function from a calendar id to its calendar (the default one for None or an unknown id), with every
-    calendar loaded once: for pages that count time on many tickets."""
-    known = load_all(session)
-    default = known.get(default_id(session)) or builtin_default()
+    calendar loaded once, in two queries: for pages that count time on many tickets (the inbox's rows)."""
+    models = _models(session)
+    known = {model.id: from_model(model) for model in models}
+    default_model = next((model for model in models if model.is_default), None)  # the first by id (default_id)
+    default = known[default_model.id] if default_model else builtin_default()
     return lambda calendar_id: known.get(calendar_id) or default
 
 
