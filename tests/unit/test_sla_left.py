@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from webcare.calendar import Calendar
-from webcare.services.sla_left import TimeLeft, time_left
+from webcare.models.ticket import CLOCKS
+from webcare.services.sla_left import TimeLeft, next_due_clock, next_due_left, time_left
 
 STD = Calendar()  # Monday-Friday 08:30-17:00, Europe/Amsterdam
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -72,3 +74,48 @@ def test_a_day_not_yet_opened_is_a_whole_working_day_left():
 def test_lateness_counts_a_deadline_at_opening_time_as_the_whole_day_missed():
     # due Monday 08:30 (the end of Friday), now Wednesday 10:00: Monday, Tuesday and part of Wednesday
     assert time_left(clock(dec(7, 8, 30), "working_days"), STD, dec(9, 10)) == TimeLeft(3, "working_days", True)
+
+
+def row(next_due: datetime | None, targets: dict, **columns) -> SimpleNamespace:
+    """A list row (`ticket_rows.TicketRow`-like): the clock columns, `sla_targets` and `next_due_at`."""
+    fields = {f"{clock}_{part}": None for clock in CLOCKS for part in ("due_at", "met_at", "breached_at")}
+    return SimpleNamespace(**{**fields, **columns}, next_due_at=next_due, sla_targets=targets, calendar_id=None,
+                           handling_paused_at=None)
+
+
+RESPONSE = {"value": 240, "unit": "business_minutes"}
+HANDLING = {"value": 3, "unit": "working_days"}
+
+
+def test_a_list_row_counts_the_clock_its_next_due_at_belongs_to():
+    friday, monday = at(20, 16), at(23, 10)
+    response = row(monday, {"response": RESPONSE}, first_response_due_at=monday)
+    assert next_due_clock(response) == "first_response"
+    assert next_due_left(response, lambda _id: STD, friday) == TimeLeft(2.5 * 3600, "office_seconds", False)
+    handling = row(monday, {"response": RESPONSE, "handling": HANDLING}, first_response_due_at=at(18, 11),
+                   first_response_met_at=at(18, 10), handling_due_at=monday)
+    assert next_due_clock(handling) == "handling"
+    assert next_due_left(handling, lambda _id: STD, friday) == TimeLeft(1, "working_days", False)
+
+
+def test_a_list_row_skips_clocks_that_do_not_run_and_falls_back_to_wall_time():
+    friday, monday = at(20, 16), at(23, 10)
+    stopped = {"response": RESPONSE, "handling": HANDLING, "marks": {"first_response": {"stopped": at(20, 12).isoformat()}}}
+    ticket = row(monday, stopped, first_response_due_at=monday, handling_due_at=monday)
+    assert next_due_clock(ticket) == "handling"  # the response clock stopped unmet: it is not the one due
+    paused = row(monday, {"handling": HANDLING}, handling_due_at=monday)
+    paused.handling_paused_at = at(20, 9)
+    assert next_due_clock(paused) is None
+    # no clock due at `next_due_at` (set by other means): wall time, as before
+    assert next_due_left(paused, lambda _id: STD, friday) == TimeLeft(66 * 3600, "seconds", False)
+    assert next_due_left(row(None, {}), lambda _id: STD, friday) is None
+
+
+def test_a_list_row_counts_department_feedback_on_the_departments_calendar():
+    friday, monday = at(20, 16), at(23, 10)
+    feedback = {"value": 1, "unit": "working_days", "calendar_id": 7}
+    ticket = row(monday, {"department_feedback": feedback}, department_feedback_due_at=monday)
+    asked = []
+    assert next_due_left(ticket, lambda calendar_id: asked.append(calendar_id) or STD, friday) == \
+        TimeLeft(1, "working_days", False)
+    assert asked == [7]

@@ -11,7 +11,7 @@ from webcare.db import utcnow
 from webcare.models import Ticket, TicketEvent, User
 from webcare.services import calendars
 from webcare.services.access import visible_tickets
-from webcare.services.sla_left import TimeLeft, calendar_id_of, time_left
+from webcare.services.sla_left import TimeLeft, calendar_id_of, next_due_left, time_left
 from webcare.services.sla_state import target_of
 from webcare.workflow import OPEN_STATUSES
 
@@ -24,6 +24,7 @@ class DepartmentLists:
     others: list[Ticket]
     questions: dict[int, str]
     feedback_left: dict[int, TimeLeft | None]  # per awaiting ticket, in working days or office hours
+    due_left: dict[int, TimeLeft | None]  # per other ticket: its next due clock's, counted as on the ticket page
 
 
 def lists_for(session: Session, user: User) -> DepartmentLists:
@@ -41,12 +42,13 @@ def lists_for(session: Session, user: User) -> DepartmentLists:
         Ticket.id).limit(LIMIT)).unique().all()
     others = session.scalars(own.where(~waiting).order_by(Ticket.next_due_at.asc().nulls_last(), Ticket.id)
                              .limit(LIMIT)).unique().all()
+    calendar, now = calendars.lookup(session), utcnow()
     return DepartmentLists(list(awaiting), list(others), _questions(session, [t.id for t in awaiting]),
-                           _feedback_left(session, awaiting, utcnow()))
+                           _feedback_left(awaiting, calendar, now),
+                           {t.id: next_due_left(t, calendar, now) for t in others})
 
 
-def _feedback_left(session: Session, tickets, now) -> dict[int, TimeLeft | None]:
-    calendar = calendars.lookup(session)
+def _feedback_left(tickets, calendar, now) -> dict[int, TimeLeft | None]:
     return {t.id: time_left({"due_at": t.department_feedback_due_at, "met_at": t.department_feedback_met_at,
                              "target": target_of(t, "department_feedback")},
                             calendar(calendar_id_of(t, "department_feedback")), now) for t in tickets}

@@ -2,15 +2,23 @@
 minutes, working days for a handling or feedback target in working days, wall time for calendar days.
 
 "Nog 34 uur" on a Friday afternoon for a four-hour response target is Monday's deadline in wall time; in
-office time it is "nog 3 uur", which is what the agent must know. The ticket page shows this (docs/SLA.md).
+office time it is "nog 3 uur", which is what the agent must know. The ticket page shows this for every clock,
+and the lists (inbox, department page) for the clock their rows are ordered by, `next_due_at` (docs/SLA.md).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy.orm import Session
+
 from webcare.calendar import Calendar
+from webcare.db import utcnow
+from webcare.models.ticket import CLOCKS
+from webcare.services import calendars
+from webcare.services.sla_state import COLUMNS, target_of
 
 MAX_DAYS_COUNTED = 3660  # a clock years late is shown in wall time
 
@@ -63,3 +71,40 @@ def calendar_id_of(ticket, clock: str) -> int | None:
         feedback = (ticket.sla_targets or {}).get("department_feedback") or {}
         return feedback.get("calendar_id") or ticket.calendar_id
     return ticket.calendar_id
+
+
+def next_due_clock(ticket) -> str | None:
+    """The clock whose due time is the ticket's `next_due_at`: the first one due then that runs (not met, not
+    stopped) and is not paused, as `services.sla` chose it. None when no clock is due then (a row whose
+    `next_due_at` was set by other means)."""
+    due = ticket.next_due_at
+    if due is None:
+        return None
+    marks = (ticket.sla_targets or {}).get("marks") or {}
+    for clock in CLOCKS:
+        due_column, met_column, _ = COLUMNS[clock]
+        if getattr(ticket, due_column) == due and getattr(ticket, met_column) is None \
+                and not (marks.get(clock) or {}).get("stopped") \
+                and not (clock == "handling" and ticket.handling_paused_at is not None):
+            return clock
+    return None
+
+
+def next_due_left(ticket, calendar: Callable[[int | None], Calendar], now: datetime) -> TimeLeft | None:
+    """A list row's time left: that of the clock `next_due_at` belongs to, counted as the ticket page counts
+    it; wall time when no clock is due then. No query: `calendar` maps a calendar id to a kept calendar."""
+    due = ticket.next_due_at
+    if due is None:
+        return None
+    clock = next_due_clock(ticket)
+    if clock is None:
+        return TimeLeft(abs((due - now).total_seconds()), "seconds", now > due)
+    return time_left({"due_at": due, "met_at": None, "target": target_of(ticket, clock)},
+                     calendar(calendar_id_of(ticket, clock)), now)
+
+
+def rows_left(session: Session, tickets: Iterable, now: datetime | None = None) -> dict[int, TimeLeft | None]:
+    """Per ticket id the time left that its list row shows (`next_due_left`); the calendars loaded once."""
+    now = now or utcnow()
+    calendar = calendars.lookup(session)
+    return {ticket.id: next_due_left(ticket, calendar, now) for ticket in tickets}

@@ -24,7 +24,7 @@ from webcare.models import Category, Channel, Department
 from webcare.models.channel import PLATFORMS
 from webcare.page_cache import keep, look_up
 from webcare.schemas.ticket_input import TicketListQuerySchema, load
-from webcare.services import inbox
+from webcare.services import inbox, sla_left
 from webcare.services.access import may_filter_on_department
 from webcare.services.inbox import Filters, Page
 from webcare.web.errors_text import explain
@@ -67,7 +67,7 @@ def _rows(session, args: dict, active: dict, query: dict) -> tuple[Markup, str |
         page = _page(session, args)
     except ValidationFailed as exc:
         return _refused(session, args, active, query, exc)
-    rows = Markup(render_template("inbox/_rows.html", page=page, active=active, query=query))
+    rows = _render(session, page, active, query)
     keep(slot, rows)
     return rows, None
 
@@ -88,7 +88,13 @@ def _refused(session, args: dict, active: dict, query: dict, exc: ValidationFail
             page = _page(session, {k: v for k, v in args.items() if k not in bad})
     else:
         message = explain(exc)
-    return Markup(render_template("inbox/_rows.html", page=page, active=active, query=query)), message
+    return _render(session, page, active, query), message
+
+
+def _render(session, page: Page, active: dict, query: dict) -> Markup:
+    """The rows, each with its clock's time left as the ticket page counts it (`services.sla_left`)."""
+    return Markup(render_template("inbox/_rows.html", page=page, left=sla_left.rows_left(session, page.items),
+                                  active=active, query=query))
 
 
 def _filters(args: dict) -> Filters:

@@ -55,7 +55,6 @@ KIND_LABELS = {"mention": _l("Mention"), "comment": _l("Comment"), "dm": _l("Dir
 
 
 def register(bp: Blueprint) -> None:
-    bp.add_app_template_filter(time_left, "time_left")
     bp.add_app_template_filter(clock_left, "clock_left")
     for name, labels in (("level_label", LEVEL_LABELS), ("clock_label", CLOCK_LABELS),
                          ("awaiting_label", AWAITING_LABELS), ("delivery_label", DELIVERY_LABELS),
@@ -96,14 +95,6 @@ def status_text(text: str | None) -> str:
     if number != text and number.isdigit():
         return _t(N_("merged into ticket %(id)s"), id=number)
     return text
-
-
-def time_left(due: datetime | None, now: datetime | None = None) -> str:
-    """'3 uur nog' style: how long until a clock is due, or how late it is (rounded, one unit)."""
-    if due is None:
-        return ""
-    seconds = (due - (now or utcnow())).total_seconds()
-    return clock_left(TimeLeft(abs(seconds), "seconds", seconds < 0))
 
 
 def clock_left(left: TimeLeft | None) -> str:
