@@ -88,6 +88,17 @@ def look_up(parts: tuple) -> tuple[Any, Slot | None]:
     """(the kept value or None, the slot to keep a new one in; None when caching is off or Redis is down).
     The stamp is read once per request, at its first look-up (before the queries of whatever is kept)."""
     from webcare.auth import current
+
+    return _look_up((current().id, *parts))
+
+
+def look_up_shared(parts: tuple) -> tuple[Any, Slot | None]:
+    """As `look_up`, for a value that is the same for every user (configuration a page reads, such as the
+    calendars): kept once per process, under the same stamp and time limit."""
+    return _look_up(("shared", *parts))
+
+
+def _look_up(key: tuple) -> tuple[Any, Slot | None]:
     from webcare.extensions import runtime
 
     cache = runtime().list_pages
@@ -97,7 +108,6 @@ def look_up(parts: tuple) -> tuple[Any, Slot | None]:
     if not read:
         return None, None
     stamp, made_at = read
-    key = (current().id, *parts)
     return cache.get(key, stamp), Slot(cache, key, stamp, made_at)
 
 

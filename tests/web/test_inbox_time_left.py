@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests import factories as f
-from webcare.services import department_view, sla, sla_left, ticket_view
+from webcare.services import calendars, department_view, sla, sla_left, ticket_view
 from webcare.services.events import record_event
 from webcare.web import ticket_format
 
@@ -89,3 +89,19 @@ def test_the_lists_keep_their_order_by_next_due_at(client, world, session):
     f.login(client, people["agent"].email)
     rows = client.get("/inbox?fragment=rows").get_data(as_text=True)
     assert rows.index(f'data-ticket-id="{tickets["handling"].id}"') < rows.index(f'data-ticket-id="{tickets["response"].id}"')
+
+
+def test_the_inbox_keeps_the_calendars_while_nothing_was_written(client, world, session, monkeypatch):
+    """No calendar query per page once they were loaded: kept per process under the write stamp, like the rows."""
+    people, tickets = world
+    f.login(client, people["agent"].email)
+    assert "nog 1 werkdag" in client.get("/inbox?fragment=rows").get_data(as_text=True)
+    loads = []
+    real_lookup = calendars.lookup
+    monkeypatch.setattr(calendars, "lookup", lambda s: loads.append(1) or real_lookup(s))
+    assert "nog 1 werkdag" in client.get("/inbox?fragment=rows&sort=newest").get_data(as_text=True)  # other rows
+    assert loads == []
+    tickets["response"].priority = "high"  # a write through Webcare: a new stamp
+    session.commit()
+    assert "nog 1 werkdag" in client.get("/inbox?fragment=rows").get_data(as_text=True)
+    assert loads == [1]

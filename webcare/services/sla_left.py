@@ -103,8 +103,10 @@ def next_due_left(ticket, calendar: Callable[[int | None], Calendar], now: datet
                      calendar(calendar_id_of(ticket, clock)), now)
 
 
-def rows_left(session: Session, tickets: Iterable, now: datetime | None = None) -> dict[int, TimeLeft | None]:
-    """Per ticket id the time left that its list row shows (`next_due_left`); the calendars loaded once."""
+def rows_left(session: Session, tickets: Iterable, now: datetime | None = None, *,
+              calendar: Callable[[int | None], Calendar] | None = None) -> dict[int, TimeLeft | None]:
+    """Per ticket id the time left that its list row shows (`next_due_left`); the calendars loaded once
+    (`calendars.lookup`, two queries) unless a kept `calendar` lookup is given."""
     now = now or utcnow()
-    calendar = calendars.lookup(session)
+    calendar = calendar or calendars.lookup(session)
     return {ticket.id: next_due_left(ticket, calendar, now) for ticket in tickets}

@@ -22,9 +22,9 @@ from webcare.errors import ValidationFailed
 from webcare.extensions import db, runtime
 from webcare.models import Category, Channel, Department
 from webcare.models.channel import PLATFORMS
-from webcare.page_cache import keep, look_up
+from webcare.page_cache import keep, look_up, look_up_shared
 from webcare.schemas.ticket_input import TicketListQuerySchema, load
-from webcare.services import inbox, sla_left
+from webcare.services import calendars, inbox, sla_left
 from webcare.services.access import may_filter_on_department
 from webcare.services.inbox import Filters, Page
 from webcare.web.errors_text import explain
@@ -93,8 +93,17 @@ def _refused(session, args: dict, active: dict, query: dict, exc: ValidationFail
 
 def _render(session, page: Page, active: dict, query: dict) -> Markup:
     """The rows, each with its clock's time left as the ticket page counts it (`services.sla_left`)."""
-    return Markup(render_template("inbox/_rows.html", page=page, left=sla_left.rows_left(session, page.items),
-                                  active=active, query=query))
+    left = sla_left.rows_left(session, page.items, calendar=_calendars(session))
+    return Markup(render_template("inbox/_rows.html", page=page, left=left, active=active, query=query))
+
+
+def _calendars(session):
+    """The calendars by id (`calendars.lookup`), kept in this process while nothing was written (page_cache)."""
+    lookup, slot = look_up_shared(("calendars",))
+    if lookup is None:
+        lookup = calendars.lookup(session)
+        keep(slot, lookup)
+    return lookup
 
 
 def _filters(args: dict) -> Filters:
