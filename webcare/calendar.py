@@ -152,11 +152,9 @@ def zone_of(name: str) -> ZoneInfo:
 
 
 def _aware(moment: datetime, what: str = "instant") -> datetime:
-    if moment.tzinfo is UTC:  # the usual case, and the cheap one
-        return moment
-    if moment.tzinfo is None or moment.utcoffset() is None:
+    if moment.tzinfo is not UTC and (moment.tzinfo is None or moment.utcoffset() is None):
         raise CalendarError(f"the {what} needs a time zone offset")
-    return moment.astimezone(UTC)
+    return moment if moment.tzinfo is UTC else moment.astimezone(UTC)  # UTC: the usual case, and the cheap one
 
 
 def _subtract(span: Span, skips: Sequence[Span]) -> list[Span]:
