@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import orjson
+
 # What a JSON payload's "\u0000" and a "\ud800" without its pair decode to.
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
@@ -29,8 +31,15 @@ def storable(value: Any) -> Any:
 def is_storable(value: Any) -> bool:
     """Whether every text in `value` (also inside lists and objects) can be stored as it is.
 
-    Walked with a stack of its own, not by recursion: a request body nested a thousand levels deep is
-    answered, not a RecursionError (a 500)."""
+    Usually answered by orjson in C (ingest asks it of every message): it refuses a lone surrogate and
+    writes NUL as `\\u0000`. Where it cannot tell (it refused, or that escape may be a citizen's own
+    backslash) the value is walked with a stack of its own, not by recursion: a request body nested a
+    thousand levels deep is answered, not a RecursionError (a 500)."""
+    try:
+        if b"\\u0000" not in orjson.dumps(value):
+            return True
+    except TypeError:  # orjson.JSONEncodeError: a lone surrogate, deep nesting, a type it does not know
+        pass
     pending = [value]
     while pending:
         item = pending.pop()

@@ -13,6 +13,7 @@ from abc import ABC, abstractmethod
 from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime, timedelta
+from operator import attrgetter
 from typing import Any, Protocol
 
 from webcare.storable import is_storable, storable
@@ -88,11 +89,14 @@ def checked(message: InboundMessage) -> InboundMessage:
 def storable_message(message: InboundMessage) -> InboundMessage:
     """The message with NUL and lone surrogates replaced by U+FFFD in every text (see `storable`); the message
     itself when every text can be stored as it is (the usual case: no copy)."""
+    if is_storable(_text_fields(message)):
+        return message
     fixes = {name: storable(value) for name in _TEXT_FIELDS if not is_storable(value := getattr(message, name))}
-    return replace(message, **fixes) if fixes else message
+    return replace(message, **fixes)
 
 
 _TEXT_FIELDS = tuple(f.name for f in fields(InboundMessage) if f.name != "created_at")
+_text_fields = attrgetter(*_TEXT_FIELDS)
 
 
 @dataclass
