@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import sys
 
 from webcare.runtime import build_runtime
 from webcare.services import seed
@@ -34,3 +35,21 @@ def test_a_database_that_is_not_there_leaves_it_to_the_first_batch(settings, cap
     finally:
         missing.dispose()
     assert "routing rules not compiled at start-up" in caplog.text
+
+
+def test_the_adapters_of_enabled_channels_are_imported_before_the_first_batch(runtime, monkeypatch):
+    import webcare.platforms
+    from webcare.services import channels
+
+    with runtime.transaction() as session:
+        seed.seed_defaults(session)
+        channels.create_channel(session, platform="mastodon", name="Mastodon", base_url="https://social.example",
+                                token="unused")
+    for name in ("mastodon", "x"):  # as if this process had not imported them yet (restored afterwards)
+        monkeypatch.delitem(sys.modules, f"webcare.platforms.{name}", raising=False)
+        monkeypatch.delattr(webcare.platforms, name, raising=False)
+
+    warm_up(runtime)
+
+    assert "webcare.platforms.mastodon" in sys.modules
+    assert "webcare.platforms.x" not in sys.modules  # no X channel: not imported
