@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
+import weakref
+from contextlib import nullcontext
+from dataclasses import asdict
 from pathlib import Path
 
 import requests
 
 from tests.unit.gunicorn_server import gunicorn_with_our_config
+from webcare.memory import collections_paused
+from webcare.services import ingest
+from workers import ingest as ingest_job
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -55,3 +62,49 @@ def test_every_way_we_start_the_web_process_loads_the_config(settings):
     run_web = next(child for child in child_commands(settings, with_demo_feed=False) if child.name == "web")
     assert "--config python:webcare.gunicorn_conf" in procfile_web
     assert run_web.args[run_web.args.index("--config") + 1] == "python:webcare.gunicorn_conf"
+
+
+def test_collections_wait_for_the_end_of_a_batch_and_its_cycles_are_collected_after():
+    class Node:
+        pass
+
+    assert gc.isenabled()
+    with collections_paused():
+        assert not gc.isenabled()
+        with collections_paused():  # nested: stays off, and the outer block turns it back on
+            pass
+        assert not gc.isenabled()
+        node = Node()
+        node.me = node
+        alive = weakref.ref(node)
+        del node
+        kept = [[] for _ in range(20_000)]  # allocations that would start automatic collections
+        del kept
+        assert alive() is not None
+    assert gc.isenabled()
+    gc.collect()
+    assert alive() is None  # the batch's cycle is collected after it
+
+
+def test_collections_stay_off_where_they_were_off():
+    gc.disable()
+    try:
+        with collections_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_an_ingest_batch_runs_with_collections_paused(monkeypatch):
+    seen = []
+
+    def records(result):
+        return lambda *args, **kwargs: seen.append(gc.isenabled()) or result
+
+    monkeypatch.setattr(ingest, "store_contacts", records({}))
+    monkeypatch.setattr(ingest, "ingest_batch", records(ingest.IngestResult()))
+    monkeypatch.setattr(ingest_job, "job_context", lambda: nullcontext(None))
+    assert ingest_job.ingest_batch(1, []) == asdict(ingest.IngestResult())
+    assert seen == [False, False]
+    assert gc.isenabled()
