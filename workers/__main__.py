@@ -64,7 +64,10 @@ def warm_up(runtime: Runtime) -> None:
         log.warning("routing rules not compiled at start-up: %s", exc.__class__.__name__)
         return
     for platform in sorted(in_use & set(platforms.supported_platforms())):
-        platforms.adapter_class(platform)
+        try:
+            platforms.adapter_class(platform)
+        except ImportError as exc:  # its batches fail and are retried with this error, as they always would
+            log.warning("the %s adapter could not be imported at start-up: %s", platform, exc)
 
 
 def _import_jobs() -> None:

@@ -53,3 +53,21 @@ def test_the_adapters_of_enabled_channels_are_imported_before_the_first_batch(ru
 
     assert "webcare.platforms.mastodon" in sys.modules
     assert "webcare.platforms.x" not in sys.modules  # no X channel: not imported
+
+
+def test_an_adapter_that_cannot_be_imported_does_not_stop_the_worker(runtime, monkeypatch, caplog):
+    import webcare.platforms
+    from webcare.services import channels
+
+    with runtime.transaction() as session:
+        seed.seed_defaults(session)
+        channels.create_channel(session, platform="mastodon", name="Mastodon", base_url="https://social.example",
+                                token="unused")
+
+    def broken(platform):
+        raise ImportError("No module named 'mastodon'")
+
+    monkeypatch.setattr(webcare.platforms, "adapter_class", broken)
+    with caplog.at_level(logging.WARNING, logger="workers.__main__"):
+        warm_up(runtime)
+    assert "the mastodon adapter could not be imported at start-up" in caplog.text
