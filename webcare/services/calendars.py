@@ -42,23 +42,20 @@ def builtin_default() -> Calendar:
     return Calendar(defaults.DEFAULT_CALENDAR)
 
 
-def load_all(session: Session) -> dict[int, Calendar]:
-    """Every calendar by id, in two queries."""
-    return {model.id: from_model(model) for model in _models(session)}
-
-
-def _models(session: Session) -> list[BusinessCalendar]:
-    return list(session.scalars(select(BusinessCalendar).options(selectinload(BusinessCalendar.closing_days))
-                                .order_by(BusinessCalendar.id)))
+def load_all(session: Session) -> tuple[dict[int, Calendar], Calendar]:
+    """Every calendar by id, and the default one (the first marked default by id, as `default_id`; else the
+    built-in default), in two queries."""
+    models = list(session.scalars(select(BusinessCalendar).options(selectinload(BusinessCalendar.closing_days))
+                                  .order_by(BusinessCalendar.id)))
+    known = {model.id: from_model(model) for model in models}
+    default_model = next((model for model in models if model.is_default), None)
+    return known, known[default_model.id] if default_model else builtin_default()
 
 
 def lookup(session: Session) -> Callable[[int | None], Calendar]:
     """A function from a calendar id to its calendar (the default one for None or an unknown id), with every
     calendar loaded once, in two queries: for pages that count time on many tickets (the inbox's rows)."""
-    models = _models(session)
-    known = {model.id: from_model(model) for model in models}
-    default_model = next((model for model in models if model.is_default), None)  # the first by id (default_id)
-    default = known[default_model.id] if default_model else builtin_default()
+    known, default = load_all(session)
     return lambda calendar_id: known.get(calendar_id) or default
 
 

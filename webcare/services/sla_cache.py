@@ -42,9 +42,7 @@ class SessionCache:
 
     def calendar(self, calendar_id: int | None) -> Calendar:
         if self._calendars is None:
-            self._calendars = calendars.load_all(self.session)
-            default_id = calendars.default_id(self.session)
-            self._default_calendar = self._calendars.get(default_id) or calendars.builtin_default()
+            self._calendars, self._default_calendar = calendars.load_all(self.session)
         return self._calendars.get(calendar_id) or self._default_calendar
 
     def default_calendar_id(self) -> int | None:
