@@ -23,6 +23,7 @@ from webcare.memory import freeze_startup_objects
 from webcare.models import Channel
 from webcare.queue import QUEUE_INGEST
 from webcare.runtime import Runtime, build_runtime
+from webcare.services import sla_cache
 from webcare.services.routing.store import current_ruleset
 from workers import context
 from workers.heartbeat import BeatingWorker
@@ -51,14 +52,15 @@ def run_worker(settings: Settings, queues, *, burst: bool = False, name: str | N
 
 
 def warm_up(runtime: Runtime) -> None:
-    """Compile the routing rules now rather than in the first batch (about 0.2 s for the default rule set),
-    and import the adapters of the enabled channels' platforms (a batch asks its adapter for the reply's
+    """Compile the routing rules and load the SLA configuration now rather than in the first batch (about
+    0.2 s for the default rule set), and import the adapters of the enabled channels' platforms (a batch asks its adapter for the reply's
     length limit; Mastodon.py takes 0.1-0.2 s to import), so they are frozen with the start-up objects. A
     database that is not reachable or not migrated yet leaves both to the first batch, which does them (or
     fails and is retried) as it always could."""
     try:
         with runtime.transaction() as session:
             current_ruleset(session)
+            sla_cache.cache(session)
             in_use = set(session.scalars(select(Channel.platform).where(Channel.enabled).distinct()))
     except SQLAlchemyError as exc:
         log.warning("routing rules not compiled at start-up: %s", exc.__class__.__name__)

@@ -8,7 +8,7 @@ from sqlalchemy import delete, event, func, select
 from tests import factories as f
 from webcare.errors import Conflict, NotFound, ValidationFailed
 from webcare.models import AppState, AuditEntry, RoutingRule
-from webcare.services import routing
+from webcare.services import config_version, routing
 from webcare.services.routing import rules, store
 from webcare.services.routing.seeding import seed_rules
 
@@ -79,7 +79,7 @@ def test_every_change_is_audited_with_before_and_after_and_bumps_versions(sessio
     catalog_only(session)
     admin = f.user(session, "admin")
     rule = rules.create_rule(session, LAMP, admin)
-    stamp = store.read_stamp(session)
+    stamp = config_version.read(session)
     rules.update_rule(session, rule.id, {"actions": {"category": "wegen.straatverlichting", "priority": "high"}}, admin)
     rules.set_enabled(session, rule.id, False, admin)
     rules.delete_rule(session, rule.id, admin)
@@ -92,7 +92,7 @@ def test_every_change_is_audited_with_before_and_after_and_bumps_versions(sessio
     assert entries[1].data["after"]["actions"]["priority"] == "high"
     assert entries[1].data["after"]["version"] == 2 and entries[2].data["after"]["version"] == 3
     assert entries[3].data["after"] is None and entries[0].actor_email == admin.email
-    assert store.read_stamp(session)[0] == stamp[0] + 3
+    assert config_version.read(session)[0] == stamp[0] + 3
 
 
 def test_a_change_reaches_the_cached_rule_set_in_the_next_transaction(runtime, session):
@@ -130,18 +130,18 @@ def test_a_stored_rule_that_no_longer_compiles_is_skipped_not_fatal(session):
     session.execute(RoutingRule.__table__.update().where(RoutingRule.id == rule.id)
                     .values(conditions={"regex": "(broken"}))
     session.expire_all()
-    store.bump_version(session)
+    config_version.bump(session)
     ruleset = store.current_ruleset(session)
     assert rule.id in ruleset.broken and not ruleset.rules
     assert routing.decide(session, routing.RouteInput(text="straatlamp")).department == "KCC"
 
 
 def test_stamp_row_is_created_on_first_change(session):
-    assert session.get(AppState, store.STATE_KEY) is None
+    assert session.get(AppState, config_version.STATE_KEY) is None
     catalog_only(session)
     session.execute(delete(AppState))
     rules.create_rule(session, LAMP, None)
-    state = session.get(AppState, store.STATE_KEY)
+    state = session.get(AppState, config_version.STATE_KEY)
     assert state.version == 1 and len(state.value["token"]) == 32
 
 

@@ -11,7 +11,7 @@ from tests import factories as f
 from webcare.models import AuditEntry, Category, Department, Ticket
 from webcare.platforms.base import InboundMessage
 from webcare.services import ingest, sla
-from webcare.services.routing.store import read_stamp
+from webcare.services.config_version import read as read_stamp
 
 EDIT = {"name": "Zwerfvuil", "parent_code": "afval", "department_code": "AFV", "default_priority": "",
         "first_response_business_minutes": "45", "handling_target": "3", "handling_unit": "calendar_days",

@@ -1,4 +1,5 @@
-"""An ingest worker compiles the routing rules at start-up, before it takes its first batch."""
+"""An ingest worker compiles the routing rules and loads the SLA configuration at start-up, before it takes
+its first batch."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import logging
 import sys
 
 from webcare.runtime import build_runtime
-from webcare.services import seed
+from webcare.services import config_version, seed, sla_cache
 from webcare.services.routing import store
 from workers.__main__ import warm_up
 
@@ -15,15 +16,17 @@ from workers.__main__ import warm_up
 def test_the_rules_are_compiled_before_the_first_batch(runtime):
     with runtime.transaction() as session:
         seed.seed_defaults(session)
-    store._cache.clear()
+    config_version._kept.clear()
 
     warm_up(runtime)
 
     with runtime.transaction() as session:
-        stamp = store.read_stamp(session)
-        (cached_stamp, ruleset), = store._cache.values()
-        assert cached_stamp == stamp and ruleset.rules
-        assert store.current_ruleset(session) is ruleset  # the first batch uses it, no second compile
+        stamp = config_version.read(session)
+        kept = {name: value for (_, name), value in config_version._kept.items()}
+        (routing_stamp, ruleset), (sla_stamp, sla_config) = kept["routing"], kept["sla"]
+        assert routing_stamp == sla_stamp == stamp and ruleset.rules and sla_config.policy()["id"]
+        assert store.current_ruleset(session) is ruleset  # the first batch uses them, no second load
+        assert sla_cache.cache(session) is sla_config
 
 
 def test_a_database_that_is_not_there_leaves_it_to_the_first_batch(settings, caplog, tmp_path):

@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session, selectinload
 from webcare.errors import Conflict, NotFound, ValidationFailed
 from webcare.models import Category, Department
 from webcare.models.ticket import PRIORITIES
-from webcare.services.routing.store import bump_version, enabled_rules
+from webcare.services import config_version
+from webcare.services.routing.store import enabled_rules
 from webcare.services.text_fields import check_fields
 
 EDITABLE = ("name", "parent_code", "department_code", "first_response_business_minutes", "handling_target",
@@ -82,7 +83,7 @@ def update_category(session: Session, category: Category, **fields) -> dict:
             setattr(category, key, value)
     if changes:
         session.flush()
-        bump_version(session)
+        config_version.bump(session)
     return changes
 
 

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from webcare.errors import Conflict, NotFound, ValidationFailed
 from webcare.models import Department
-from webcare.services.routing.store import bump_version, enabled_rules
+from webcare.services import config_version
+from webcare.services.routing.store import enabled_rules
 
 EDITABLE = ("name", "email", "active", "feedback_working_days")
 
@@ -57,7 +58,7 @@ def update_department(session: Session, department: Department, **fields) -> dic
     if not department.name:
         raise ValidationFailed("a department needs a name", fields={"name": "required"})
     if changes:
-        bump_version(session)
+        config_version.bump(session)
     return changes
 
 

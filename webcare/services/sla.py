@@ -1,9 +1,9 @@
 """SLA clocks: one service recomputes a ticket's due, met and breached times from its history.
 
 - `start_clocks(session, tickets, now)`: for tickets just created (batches of hundreds): snapshot the
-  active policy and start the clocks; a few queries per session, none per ticket. Ingest's hot path
-  uses `start_clocks_for_rows`: the same for tickets not stored yet (dicts of their columns), so a new
-  ticket is written once with its clocks.
+  active policy and start the clocks; no query per ticket (the configuration is kept per process,
+  `sla_cache`). Ingest's hot path uses `start_clocks_for_rows`: the same for tickets not stored yet (dicts
+  of their columns), so a new ticket is written once with its clocks.
 - `recompute(session, ticket, now)`: after every event that matters (message in, reopen, reply sent or
   failed, hand-off, feedback, status change, pause/resume): replay the ticket's events and write every
   clock, `next_due_at` (inbox order), `sla_level` and `sla_check_at` (when the sweep must look again).
@@ -26,9 +26,9 @@ from sqlalchemy.orm import Session
 
 from webcare.calendar import Calendar
 from webcare.db import iso_text, utcnow
-from webcare.models import Category, Ticket, TicketEvent
+from webcare.models import Ticket, TicketEvent
 from webcare.services import defaults, metric_facts, sla_cache
-from webcare.services.sla_cache import SessionCache
+from webcare.services.sla_cache import CategoryTerms, SlaConfig
 from webcare.services.sla_clocks import LEVEL_RANK, ClockState, Target, Timeline, clock_state
 from webcare.services.sla_crossings import Recorded
 
@@ -131,7 +131,7 @@ def apply_history(session: Session, ticket: Ticket, events: list[TicketEvent],
         ticket.calendar_id = targets["policy"]["calendar_id"] or cache.default_calendar_id()
     clock_events = [e for e in events if e.type != "sla_level"]
     needs_members = any(e.type in ("handoff", "status_changed") for e in clock_events)
-    members = cache.members(e.actor_id for e in clock_events) if needs_members else {}
+    members = sla_cache.members(session, (e.actor_id for e in clock_events)) if needs_members else {}
     runs = metric_facts.watch(clock_events, members, ticket.department_id)  # Timeline.replay, noting every run
     timeline = runs.timeline
     chosen = _choose_targets(cache, ticket, timeline, targets)
@@ -141,7 +141,7 @@ def apply_history(session: Session, ticket: Ticket, events: list[TicketEvent],
     return states
 
 
-def _write_facts(session: Session, cache: SessionCache, ticket: Ticket, runs: metric_facts.RunLog, chosen: _Targets,
+def _write_facts(session: Session, cache: SlaConfig, ticket: Ticket, runs: metric_facts.RunLog, chosen: _Targets,
                  states: dict[str, ClockState | None], now: datetime) -> None:
     """The metrics' copy of every clock run (services.metric_facts, docs/METRICS.md)."""
     policy, calendar = ticket.sla_targets["policy"], cache.calendar(ticket.calendar_id)
@@ -159,9 +159,9 @@ def _write_facts(session: Session, cache: SessionCache, ticket: Ticket, runs: me
         metric_facts.store(ticket, rows)
 
 
-def _choose_targets(cache: SessionCache, ticket: Ticket, timeline: Timeline, targets: dict) -> _Targets:
-    """The targets of the ticket's clocks (`_work_out_targets`). A new ticket (no targets yet, the session's
-    policy) gets those of its category, kind and calendar, worked out once per session for each such
+def _choose_targets(cache: SlaConfig, ticket: Ticket, timeline: Timeline, targets: dict) -> _Targets:
+    """The targets of the ticket's clocks (`_work_out_targets`). A new ticket (no targets yet, the current
+    policy) gets those of its category, kind and calendar, worked out once per configuration for each such
     combination: a batch of new tickets has few."""
     if targets["policy"] is not cache.policy() or not _fresh(targets, timeline):
         return _work_out_targets(cache, ticket, timeline, targets)
@@ -187,7 +187,7 @@ def _response_kind(ticket: Ticket) -> str:
     return "dm" if ticket.kind == "dm" or ticket.visibility == "private" else "public"
 
 
-def _work_out_targets(cache: SessionCache, ticket: Ticket, timeline: Timeline, targets: dict) -> _Targets:
+def _work_out_targets(cache: SlaConfig, ticket: Ticket, timeline: Timeline, targets: dict) -> _Targets:
     """Keep the targets a ticket was given; take new ones only for what changed while a clock runs."""
     policy, calendar = targets["policy"], cache.calendar(ticket.calendar_id)
     category = cache.category(ticket.category_id)
@@ -220,7 +220,7 @@ def _work_out_targets(cache: SessionCache, ticket: Ticket, timeline: Timeline, t
     )
 
 
-def _next_response_target(category: Category | None, policy: dict, response: dict) -> dict:
+def _next_response_target(category: CategoryTerms | None, policy: dict, response: dict) -> dict:
     """The next-response target: the category's own response target, else the policy's next-response target
     for the ticket's kind (by default the same as the first response's, DOMAIN.md)."""
     minutes = (category.first_response_business_minutes if category else None) \
@@ -228,13 +228,13 @@ def _next_response_target(category: Category | None, policy: dict, response: dic
     return {**response, "value": minutes}
 
 
-def _handling_target(category: Category | None, category_id: int | None) -> dict:
+def _handling_target(category: CategoryTerms | None, category_id: int | None) -> dict:
     if category is None or category.handling_target is None:
         return {"value": None, "unit": None, "category_id": category_id}
     return {"value": category.handling_target, "unit": category.handling_unit, "category_id": category_id}
 
 
-def _department_feedback(cache: SessionCache, policy: dict, department_id: int | None,
+def _department_feedback(cache: SlaConfig, policy: dict, department_id: int | None,
                          ticket_calendar: Calendar) -> tuple[int, int | None]:
     """A department's feedback target in working days and the calendar it is counted on."""
     department = cache.department(department_id)
@@ -244,7 +244,7 @@ def _department_feedback(cache: SessionCache, policy: dict, department_id: int |
     return days, calendar_id
 
 
-def _feedback_target(cache: SessionCache, policy: dict, timeline: Timeline, ticket_calendar: Calendar) -> dict:
+def _feedback_target(cache: SlaConfig, policy: dict, timeline: Timeline, ticket_calendar: Calendar) -> dict:
     days, calendar_id = _department_feedback(cache, policy, timeline.feedback_department_id, ticket_calendar)
     return {"value": days, "unit": "working_days", "department_id": timeline.feedback_department_id,
             "calendar_id": calendar_id, "started_at": timeline.feedback_start.isoformat()}

@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 
 from webcare.errors import Conflict, NotFound, ValidationFailed
 from webcare.models import RoutingRule, User
-from webcare.services import audit
+from webcare.services import audit, config_version
 from webcare.services.audit import CLI, Origin
 from webcare.services.routing.conditions import RuleError
 from webcare.services.routing.engine import RuleSpec, compile_rule
-from webcare.services.routing.store import bump_version, load_catalog
+from webcare.services.routing.store import load_catalog
 
 FIELDS = ("name", "description", "enabled", "continue_matching", "conditions", "actions")
 MAX_NAME = 120
@@ -65,7 +65,7 @@ def create_rule(session: Session, data: dict, actor: User | None, origin: Origin
     """Add a rule at `data["position"]` (1 = first) or at the end."""
     data = _clean(data)
     validate(session, data)
-    version = bump_version(session)
+    version = config_version.bump(session)
     rules = list_rules(session)
     rule = RoutingRule(position=0, version=1, **{key: data[key] for key in FIELDS})
     session.add(rule)
@@ -82,7 +82,7 @@ def update_rule(session: Session, rule_id: int, data: dict, actor: User | None, 
     rule = get_rule(session, rule_id)
     merged = _clean({**snapshot(rule), **data})
     validate(session, merged, rule_id=rule.id)
-    version = bump_version(session)
+    version = config_version.bump(session)
     before = snapshot(rule)
     for key in FIELDS:
         setattr(rule, key, merged[key])
@@ -99,7 +99,7 @@ def set_enabled(session: Session, rule_id: int, enabled: bool, actor: User | Non
         return rule
     if enabled:
         validate(session, snapshot(rule), rule_id=rule.id)
-    version = bump_version(session)
+    version = config_version.bump(session)
     before = snapshot(rule)
     rule.enabled = enabled
     return _changed(session, rule, before, actor, origin, "routing_rule.enable" if enabled else
@@ -110,7 +110,7 @@ def move_rule(session: Session, rule_id: int, direction: str, actor: User | None
     """Swap a rule with its neighbour above ("up") or below ("down"); at the edge nothing changes."""
     if direction not in ("up", "down"):
         raise ValidationFailed("direction must be up or down", fields={"direction": direction})
-    version = bump_version(session)
+    version = config_version.bump(session)
     rules = list_rules(session)
     rule = get_rule(session, rule_id)
     i = rules.index(rule)
@@ -125,7 +125,7 @@ def move_rule(session: Session, rule_id: int, direction: str, actor: User | None
 
 def delete_rule(session: Session, rule_id: int, actor: User | None, origin: Origin = CLI) -> None:
     rule = get_rule(session, rule_id)
-    version = bump_version(session)
+    version = config_version.bump(session)
     before = snapshot(rule)
     session.delete(rule)
     session.flush()

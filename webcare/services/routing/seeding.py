@@ -17,12 +17,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from webcare.models import AppState, RoutingRule
-from webcare.services import audit
+from webcare.services import audit, config_version
 from webcare.services.routing.conditions import RuleError
 from webcare.services.routing.default_rules import all_rules
 from webcare.services.routing.engine import RuleSpec, compile_rule
 from webcare.services.routing.rules import snapshot
-from webcare.services.routing.store import bump_version, load_catalog
+from webcare.services.routing.store import load_catalog
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ def seed_rules(session: Session) -> int:
         if updated:
             _remember(session, state, sorted(seeded), known)
         return 0
-    version = bump_version(session)
+    version = config_version.bump(session)
     catalog = load_catalog(session)
     names = {name.lower() for name in session.scalars(select(RoutingRule.name))}
     position = session.scalar(select(func.max(RoutingRule.position))) or 0
@@ -96,7 +96,7 @@ def _update_untouched(session: Session, known: dict[str, dict]) -> int:
         known[key] = {"id": rule.id, "fingerprint": new}
         changed += 1
     if changed:
-        bump_version(session)
+        config_version.bump(session)
     return changed
 
 

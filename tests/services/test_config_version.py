@@ -1,0 +1,97 @@
+"""The configuration version: each process keeps its copy of the configuration while the version stays the
+same, and every committed change to the configuration, however it was made, changes the version."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select, update
+
+from tests import factories as f
+from webcare.models import BusinessCalendar, Category, ClosingDay, Department, SlaPolicy
+from webcare.services import config_version, sla_cache
+
+
+def test_transactions_share_the_process_copy_while_nothing_changes(runtime, session):
+    f.seeded(session)
+    session.commit()
+    with runtime.transaction() as one:
+        first = sla_cache.cache(one)
+        assert sla_cache.cache(one) is first
+    with runtime.transaction() as two:
+        assert sla_cache.cache(two) is first
+
+
+def test_a_change_through_the_orm_reaches_the_next_transaction_without_a_bump_call(runtime, session):
+    f.seeded(session)
+    session.commit()
+    with runtime.transaction() as worker:
+        before = sla_cache.cache(worker)
+        stamp = config_version.read(worker)
+    with runtime.transaction() as admin:
+        admin.scalar(select(SlaPolicy)).first_response_public_minutes = 61
+    with runtime.transaction() as worker:
+        assert config_version.read(worker) != stamp
+        after = sla_cache.cache(worker)
+        assert after is not before and after.policy()["first_response_public_minutes"] == 61
+
+
+def test_every_kind_of_configuration_row_changes_the_version(runtime, session):
+    f.seeded(session)
+    session.commit()
+    changes = [
+        lambda s: setattr(s.scalar(select(Category).limit(1)), "handling_target", 9),
+        lambda s: setattr(s.scalar(select(Department).limit(1)), "feedback_working_days", 4),
+        lambda s: setattr(s.scalar(select(BusinessCalendar).limit(1)), "statutory_holidays", False),
+        lambda s: s.add(ClosingDay(calendar_id=s.scalar(select(BusinessCalendar.id).limit(1)),
+                                   day=date(2031, 12, 24), name="Kerstavond")),
+    ]
+    for change in changes:
+        with runtime.transaction() as reader:
+            stamp = config_version.read(reader)
+        with runtime.transaction() as admin:
+            change(admin)
+        with runtime.transaction() as reader:
+            assert config_version.read(reader) != stamp
+
+
+def test_a_transaction_that_changes_the_configuration_sees_its_change_and_keeps_it_to_itself(runtime, session):
+    f.seeded(session)
+    session.commit()
+    with runtime.transaction() as worker:
+        shared = sla_cache.cache(worker)
+    admin = runtime.session_factory()
+    try:
+        admin.scalar(select(SlaPolicy)).first_response_public_minutes = 62
+        admin.flush()
+        own = sla_cache.cache(admin)
+        assert own is not shared and own.policy()["first_response_public_minutes"] == 62
+        admin.rollback()
+    finally:
+        admin.close()
+    with runtime.transaction() as worker:
+        assert sla_cache.cache(worker) is shared  # the rolled-back change was never kept for the others
+
+
+def test_a_core_statement_with_forget_cache_changes_the_version(runtime, session):
+    f.seeded(session)
+    session.commit()
+    with runtime.transaction() as reader:
+        stamp = config_version.read(reader)
+    with runtime.transaction() as admin:
+        admin.execute(update(SlaPolicy).values(first_response_dm_minutes=63))
+        sla_cache.forget_cache(admin)
+    with runtime.transaction() as reader:
+        assert config_version.read(reader) != stamp
+        assert sla_cache.cache(reader).policy()["first_response_dm_minutes"] == 63
+
+
+def test_reading_changes_nothing(runtime, session):
+    f.seeded(session)
+    session.commit()
+    with runtime.transaction() as reader:
+        stamp = config_version.read(reader)
+        sla_cache.cache(reader)
+        reader.scalar(select(Category).limit(1)).name  # noqa: B018 - loaded, not changed
+    with runtime.transaction() as reader:
+        assert config_version.read(reader) == stamp

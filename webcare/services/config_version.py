@@ -1,0 +1,134 @@
+"""The configuration version, and the copies of the configuration each process keeps by it.
+
+Workers and web processes keep what they work out of the configuration in memory: the compiled routing
+rules (`routing.store`), the SLA engine's policy, calendars, categories and departments (`sla_cache`).
+One stamp tells them whether that configuration changed: the `app_state` row `routing_rules` (named after
+its first user), a version number and a random token, so a restored or emptied database never repeats an
+old stamp.
+
+- `kept(session, name, load)` is the process's copy of `load(session)`: the stamp is read at most once per
+  transaction (one primary-key lookup, shared by every copy) and `load` runs again only after it changed,
+  so every process follows a change from its next transaction on.
+- Every committed change to the configuration's rows changes the stamp. Services that change rules call
+  `bump()` first (it locks the row, which serialises concurrent edits and gives the version for the audit
+  trail); any other change to those rows through the ORM (an administrator's form, a seed, an import, a
+  test) is noticed when it is flushed and bumped before its transaction commits.
+- A transaction that changed the configuration loads its own copies and keeps them to itself: the
+  process's copy does not have its change, and a copy loaded before its last change must not be kept
+  under the stamp it commits.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from itertools import chain
+from threading import Lock
+from typing import Any, TypeVar
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from webcare.models import (
+    AppState,
+    BusinessCalendar,
+    Category,
+    ClosingDay,
+    Department,
+    RoutingRule,
+    SlaPolicy,
+)
+
+STATE_KEY = "routing_rules"
+CONFIGURATION = (RoutingRule, Department, Category, SlaPolicy, BusinessCalendar, ClosingDay)
+
+Stamp = tuple[int, str]
+T = TypeVar("T")
+
+_MEMO_KEY = "webcare.config_version"
+_CHANGED, _BUMPED, _STAMP = "changed", "bumped", "stamp"  # keys of a transaction's memo (copies: by name)
+_kept: dict[tuple[str, str], tuple[Stamp, Any]] = {}
+_kept_lock = Lock()
+
+
+def read(session: Session) -> Stamp | None:
+    """The stamp as the database has it now (None before any change was made)."""
+    row = session.execute(select(AppState.version, AppState.value).where(AppState.key == STATE_KEY)).first()
+    return None if row is None else (row[0], str((row[1] or {}).get("token", "")))
+
+
+def kept(session: Session, name: str, load: Callable[[Session], T]) -> T:
+    """This process's copy of `load(session)` for the configuration as this transaction sees it."""
+    memo = _memo(session)
+    if name in memo:
+        return memo[name]
+    if memo.get(_CHANGED):  # this transaction's own configuration: neither the process's copy nor for it
+        memo[name] = value = load(session)
+        return value
+    if _STAMP not in memo:
+        memo[_STAMP] = read(session)
+    stamp = memo[_STAMP]
+    key = (str(session.get_bind().url), name)
+    cached = _kept.get(key)
+    if stamp is not None and cached is not None and cached[0] == stamp:
+        value = cached[1]
+    else:
+        value = load(session)
+        if stamp is not None:
+            with _kept_lock:
+                _kept[key] = (stamp, value)
+    memo[name] = value
+    return value
+
+
+def bump(session: Session) -> int:
+    """Mark the configuration as changed by this transaction; return the new version.
+
+    Call it first in a transaction that changes rules: it locks the stamp row, which serialises concurrent
+    rule edits (positions stay consistent)."""
+    state = session.scalar(select(AppState).where(AppState.key == STATE_KEY).with_for_update())
+    if state is None:
+        state = AppState(key=STATE_KEY, version=0, value={})
+        session.add(state)
+    state.version = (state.version or 0) + 1
+    state.value = {**(state.value or {}), "token": uuid.uuid4().hex}
+    session.flush()
+    _forget(session)[_BUMPED] = True
+    return state.version
+
+
+def changed(session: Session) -> None:
+    """This transaction changed the configuration: drop its copies; the stamp is bumped before it commits."""
+    _forget(session)
+
+
+def _forget(session: Session) -> dict:
+    memo = _memo(session)
+    bumped = memo.get(_BUMPED, False)
+    memo.clear()
+    memo.update({_CHANGED: True, _BUMPED: bumped})
+    return memo
+
+
+def _memo(session: Session) -> dict:
+    """What this transaction has read and loaded (a new transaction starts empty)."""
+    transaction = session.get_transaction() or session.begin()
+    held = session.info.get(_MEMO_KEY)
+    if held is None or held[0] is not transaction:
+        held = session.info[_MEMO_KEY] = (transaction, {})
+    return held[1]
+
+
+@event.listens_for(Session, "before_flush")
+def _note_changes(session: Session, _context, _instances) -> None:
+    if any(isinstance(obj, CONFIGURATION) for obj in chain(session.new, session.dirty, session.deleted)):
+        changed(session)
+
+
+@event.listens_for(Session, "before_commit")
+def _bump_before_commit(session: Session) -> None:
+    session.flush()  # a change still pending is noticed now, not in the commit's own flush after this hook
+    held = session.info.get(_MEMO_KEY)
+    if held is not None and held[0] is session.get_transaction() and held[1].get(_CHANGED) \
+            and not held[1].get(_BUMPED):
+        bump(session)
