@@ -13,6 +13,7 @@ import pytest
 
 from webcare.services.routing.conditions import ConditionCompiler, Context
 from webcare.services.routing.decision import RouteInput
+from webcare.services.routing.text import read
 
 WORDS = [f"w{i}" for i in range(8)]
 
@@ -55,7 +56,7 @@ def test_compiled_conditions_match_their_meaning(seed):
     for _ in range(60):
         found = set(rng.sample(WORDS, rng.randint(0, len(WORDS))))
         platform = rng.choice(["x", "facebook", "mastodon"])
-        ctx = Context(RouteInput(text="", platform=platform), "", leaves_for(compiler, found))
+        ctx = Context(RouteInput(text="", platform=platform), read(""), leaves_for(compiler, found))
         expected = naive(tree, found, platform)
         assert bool(check(ctx)) == expected, (tree, found, platform)
         if gated and expected:
@@ -69,5 +70,5 @@ def test_a_large_any_only_needs_the_parts_whose_keywords_were_found():
     both = leaves_for(compiler, {"a7", "b7"})
     half = leaves_for(compiler, {"a7", "b8"})
     assert gated
-    assert check(Context(RouteInput(text=""), "", both)) is True
-    assert check(Context(RouteInput(text=""), "", half)) is False
+    assert check(Context(RouteInput(text=""), read(""), both)) is True
+    assert check(Context(RouteInput(text=""), read(""), half)) is False

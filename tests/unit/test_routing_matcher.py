@@ -55,7 +55,7 @@ def test_terms_are_normalised():
     ("👍", None),
 ])
 def test_language_guess(text, language):
-    assert guess_language(normalise(text)) == language
+    assert guess_language(word_text(normalise(text))) == language
 
 
 def test_cost_does_not_depend_on_rule_count():

@@ -28,7 +28,7 @@ import regex
 from webcare.models.channel import PLATFORMS
 from webcare.models.message import KINDS, VISIBILITIES
 from webcare.services.routing.matcher import Term, parse_term
-from webcare.services.routing.text import guess_language
+from webcare.services.routing.text import Text, guess_language
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 GROUPS = ("all", "any", "none")
@@ -54,11 +54,11 @@ class RuleError(ValueError):
 class Context:
     """What the conditions of one message look at; the time and the language are computed lazily."""
 
-    __slots__ = ("item", "normalised", "leaves", "labels", "_local", "_language")
+    __slots__ = ("item", "normalised", "words", "leaves", "labels", "_local", "_language")
 
-    def __init__(self, item, normalised: str, leaves):
+    def __init__(self, item, text: Text, leaves):
         self.item = item
-        self.normalised = normalised
+        self.normalised, self.words = text
         self.leaves = leaves
         self.labels: tuple[str, ...] | set[str] = item.labels
         self._local: datetime | None = None
@@ -79,7 +79,7 @@ class Context:
     def language(self) -> str | None:
         if self._language is False:
             given = (self.item.language or "").strip().lower()[:2]
-            self._language = given or guess_language(self.normalised)
+            self._language = given or guess_language(self.words)
         return self._language
 
 

@@ -17,7 +17,7 @@ from webcare.services import defaults
 from webcare.services.routing.conditions import Check, ConditionCompiler, Context, RuleError
 from webcare.services.routing.decision import RouteDecision, RouteInput
 from webcare.services.routing.matcher import KeywordMatcher
-from webcare.services.routing.text import normalise, word_text
+from webcare.services.routing.text import Text, read
 
 ACTION_KEYS = ("category", "department", "priority", "labels", "threat", "assignee", "auto_ack")
 MAX_LABEL_LENGTH = 64
@@ -162,9 +162,10 @@ class RuleSet:
         self.matcher = KeywordMatcher(compiler.terms) if compiler.terms else None
         self._decisions: dict[tuple[int, ...], RouteDecision] = {}
 
-    def decide(self, item: RouteInput) -> RouteDecision:
-        normalised = normalise(item.text)
-        leaves = self.matcher.match(word_text(normalised)) if self.matcher is not None else _NOTHING
+    def decide(self, item: RouteInput, text: Text | None = None) -> RouteDecision:
+        """The decision for `item`; `text` is `read(item.text)` when the caller has it already."""
+        text = text or read(item.text)
+        leaves = self.matcher.match(text.words) if self.matcher is not None else _NOTHING
         if len(leaves) == 1 and not self._ungated:  # the common case: one keyword list of one rule found
             (leaf,) = leaves
             index = self._leaf_rule[leaf]
@@ -187,12 +188,12 @@ class RuleSet:
                 if rule.leaf not in leaves:
                     continue
             else:
-                ctx = ctx or Context(item, normalised, leaves)
+                ctx = ctx or Context(item, text, leaves)
                 if not rule.check(ctx):
                     continue
             matched.append(index)
             if rule.actions.labels:
-                ctx = ctx or Context(item, normalised, leaves)
+                ctx = ctx or Context(item, text, leaves)
                 ctx.add_labels(rule.actions.labels)
             if not rule.spec.continue_matching:
                 break

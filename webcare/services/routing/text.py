@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import NamedTuple
 
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-WORDS = re.compile(r"\w+")
 SEPARATORS = re.compile(r"\W+")
 
 _DUTCH = frozenset(["de", "het", "een", "en", "van", "ik", "je", "jij", "u", "wij", "niet", "dat", "die", "er", "op", "met", "voor", "naar", "bij", "nog", "al", "weer", "ook", "maar", "wel", "kan", "kunnen", "wordt", "worden", "heeft", "hebben", "zijn", "mijn", "onze", "jullie", "hier", "daar", "staat", "ligt", "al", "sinds", "graag", "bedankt", "gemeente", "straat"])
@@ -37,14 +37,27 @@ def word_text(normalised: str) -> str:
     return " " + b" ".join(words).decode("ascii") + " "
 
 
+class Text(NamedTuple):
+    """A message's text as routing reads it: normalised (for regular expressions) and as word text (for
+    keywords and the language guess)."""
+
+    normalised: str
+    words: str
+
+
+def read(text: str) -> Text:
+    normalised = normalise(text)
+    return Text(normalised, word_text(normalised))
+
+
 def term_words(text: str) -> str:
     """A keyword reduced to its words, separated by single spaces ("Gat in de  weg!" -> "gat in de weg")."""
     return word_text(normalise(text)).strip()
 
 
-def guess_language(normalised: str) -> str | None:
-    """'nl' or 'en' from common function words, or None when the text gives no clue."""
-    words = WORDS.findall(normalised)
+def guess_language(words: str) -> str | None:
+    """'nl' or 'en' from common function words in a word text (`word_text`), or None when it gives no clue."""
+    words = words.split()
     dutch, english = sum(map(_DUTCH.__contains__, words)), sum(map(_ENGLISH.__contains__, words))
     if dutch == english:
         return None

@@ -28,7 +28,7 @@ from webcare.services.reply_addressing import overhead_for, reply_context
 from webcare.services.routing.decision import RouteDecision, RouteInput
 from webcare.services.routing.engine import Catalog
 from webcare.services.routing.store import current_ruleset
-from webcare.services.routing.text import guess_language, normalise
+from webcare.services.routing.text import Text, guess_language, read
 
 # The acknowledgement's {termijn} is a term ("binnen 3 werkdagen"), not a date as in `defaults.DEFAULT_PROMISE`
 # ("uiterlijk donderdag 10 december", the promise an agent gives), so its default sentence has no "uiterlijk".
@@ -105,10 +105,11 @@ def route_new_ticket(session: Session, ticket: Ticket, message: Message, *, ackn
     acknowledgement once. Pass `acknowledge=False` when replaying history (imports).
     """
     ruleset = current_ruleset(session)
-    decision = ruleset.decide(_input(ticket, message, _labels_without_query(ticket)))
+    text = read(message.text or "")
+    decision = ruleset.decide(_input(ticket, message, _labels_without_query(ticket)), text)
     apply_decision(session, ticket, decision)
     if ticket.language is None:
-        ticket.language = _language(message.language, message.text)
+        ticket.language = _language(message.language, text)
     if acknowledge:
         acknowledge_ticket(session, ticket, decision)
     if decision.threat:
@@ -116,8 +117,8 @@ def route_new_ticket(session: Session, ticket: Ticket, message: Message, *, ackn
     return decision
 
 
-def _language(given: str | None, text: str | None) -> str | None:
-    return (given or "")[:8] or guess_language(normalise(text or ""))
+def _language(given: str | None, text: Text) -> str | None:
+    return (given or "")[:8] or guess_language(text.words)
 
 
 def route_new_row(session: Session, row: dict[str, Any], item: RouteInput) -> RouteDecision:
@@ -125,11 +126,12 @@ def route_new_row(session: Session, row: dict[str, Any], item: RouteInput) -> Ro
     columns). The caller stores the labels (`store_labels`), records `routed`, tells the safety team of a
     threat (`safety.on_threat_flagged`) and acknowledges (`acknowledgement`, `acknowledge_new_tickets`)."""
     ruleset = current_ruleset(session)
-    decision = ruleset.decide(item)
+    text = read(item.text)
+    decision = ruleset.decide(item, text)
     row.update(decision_columns(ruleset.catalog, decision))
     row["threat"] = bool(row.get("threat")) or decision.threat
     if row.get("language") is None:
-        row["language"] = _language(item.language, item.text)
+        row["language"] = _language(item.language, text)
     return decision
 
 
