@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, String, UniqueConstraint, text
+from sqlalchemy import Index, String, text
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from webcare.db import Base
@@ -41,7 +41,6 @@ _ENDED = ("result", "end_week", "department_id", "channel_id", "category_id", "a
 class MetricFact(Base):
     __tablename__ = "metric_facts"
     __table_args__ = (
-        UniqueConstraint("ticket_id", "kind", "seq"),
         Index("ix_metric_facts_kind_start_day", "kind", "start_day", postgresql_include=list(_STARTED)),
         Index("ix_metric_facts_kind_end_day", "kind", "end_day", postgresql_include=list(_ENDED),
               postgresql_where=_ENDED_RUN, sqlite_where=_ENDED_RUN),  # a run still going has no end day
@@ -49,10 +48,10 @@ class MetricFact(Base):
               sqlite_where=text("late_3x")),  # the 3x-late list: a small index of the few very late runs
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    ticket_id: Mapped[int] = mapped_column()  # no foreign key: a derived copy (migration ingest_0004)
-    kind: Mapped[str] = mapped_column(String(20))
-    seq: Mapped[int] = mapped_column(default=0)
+    # keyed by the run it counts (migration ingest_0005); no foreign key: a derived copy (ingest_0004)
+    ticket_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    seq: Mapped[int] = mapped_column(primary_key=True, default=0)
     started_at: Mapped[datetime] = mapped_column()
     start_day: Mapped[date] = mapped_column()
     start_week: Mapped[date] = mapped_column()
