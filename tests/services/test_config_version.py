@@ -8,8 +8,10 @@ from datetime import date
 from sqlalchemy import select, update
 
 from tests import factories as f
-from webcare.models import BusinessCalendar, Category, ClosingDay, Department, SlaPolicy
-from webcare.services import config_version, sla_cache
+from webcare.models import BusinessCalendar, Category, ClosingDay, Department, SlaPolicy, User
+from webcare.services import config_version, routing, sla_cache, users
+from webcare.services.routing import rules
+from webcare.services.users import ThrottlePolicy
 
 
 def test_transactions_share_the_process_copy_while_nothing_changes(runtime, session):
@@ -95,3 +97,32 @@ def test_reading_changes_nothing(runtime, session):
         reader.scalar(select(Category).limit(1)).name  # noqa: B018 - loaded, not changed
     with runtime.transaction() as reader:
         assert config_version.read(reader) == stamp
+
+
+def test_a_rule_stops_assigning_to_a_user_deactivated_since_its_rules_were_compiled(runtime, session):
+    f.seeded(session)
+    agent = f.user(session, "agent", email="vera@voorbeeldstad.nl")
+    rules.create_rule(session, {"name": "Vera", "position": 1, "conditions": {"words": ["krokodil"]},
+                                "actions": {"department": "OW", "assignee": agent.email}}, None)
+    session.commit()
+    item = routing.RouteInput(text="Er zwemt een krokodil in de vijver")
+    with runtime.transaction() as worker:
+        assert routing.decide(worker, item).assignee_id == agent.id
+    with runtime.transaction() as admin:
+        users.update_user(admin, admin.get(User, agent.id), name="Vera", role="agent", department_codes=[],
+                          active=False)
+    with runtime.transaction() as worker:
+        assert routing.decide(worker, item).assignee_id is None
+
+
+def test_a_login_does_not_change_the_version(runtime, session):
+    f.seeded(session)
+    f.user(session, "agent", email="wim@voorbeeldstad.nl")
+    session.commit()
+    with runtime.transaction() as reader:
+        stamp = config_version.read(reader)
+    with runtime.transaction() as login:
+        users.authenticate(login, "wim@voorbeeldstad.nl", f.PASSWORD, "127.0.0.1", ThrottlePolicy(5, 900))
+    with runtime.transaction() as reader:
+        assert config_version.read(reader) == stamp
+        assert reader.scalar(select(User.last_login_at).where(User.email == "wim@voorbeeldstad.nl")) is not None

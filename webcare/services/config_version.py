@@ -1,7 +1,8 @@
 """The configuration version, and the copies of the configuration each process keeps by it.
 
 Workers and web processes keep what they work out of the configuration in memory: the compiled routing
-rules (`routing.store`), the SLA engine's policy, calendars, categories and departments (`sla_cache`).
+rules with the users they may assign to (`routing.store`), the SLA engine's policy, calendars, categories
+and departments (`sla_cache`).
 One stamp tells them whether that configuration changed: the `app_state` row `routing_rules` (named after
 its first user), a version number and a random token, so a restored or emptied database never repeats an
 old stamp.
@@ -26,7 +27,7 @@ from itertools import chain
 from threading import Lock
 from typing import Any, TypeVar
 
-from sqlalchemy import event, select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from webcare.models import (
@@ -37,10 +38,12 @@ from webcare.models import (
     Department,
     RoutingRule,
     SlaPolicy,
+    User,
 )
 
 STATE_KEY = "routing_rules"
 CONFIGURATION = (RoutingRule, Department, Category, SlaPolicy, BusinessCalendar, ClosingDay)
+USER_FIELDS = ("email", "active")  # what the configuration reads of a user (routing's assignees), not logins
 
 Stamp = tuple[int, str]
 T = TypeVar("T")
@@ -121,8 +124,16 @@ def _memo(session: Session) -> dict:
 
 @event.listens_for(Session, "before_flush")
 def _note_changes(session: Session, _context, _instances) -> None:
-    if any(isinstance(obj, CONFIGURATION) for obj in chain(session.new, session.dirty, session.deleted)):
+    if any(isinstance(obj, (*CONFIGURATION, User)) for obj in chain(session.new, session.deleted)) \
+            or any(_changes_configuration(obj) for obj in session.dirty):
         changed(session)
+
+
+def _changes_configuration(obj) -> bool:
+    if isinstance(obj, User):
+        state = inspect(obj)
+        return any(state.attrs[name].history.has_changes() for name in USER_FIELDS)
+    return isinstance(obj, CONFIGURATION)
 
 
 @event.listens_for(Session, "before_commit")
