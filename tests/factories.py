@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webcare.db import utcnow
-from webcare.models import Category, Channel, Contact, Department, Message, Ticket, User
+from webcare.models import Category, Channel, Contact, Department, Message, Ticket, TicketEvent, User
 from webcare.passwords import hash_password
 from webcare.services import seed
 from webcare.services.users import create_user
@@ -83,6 +83,20 @@ def ticket(session: Session, channel_: Channel | None = None, department_code: s
                         author_name=who.display_name, platform_created_at=created_at, received_at=created_at))
     session.flush()
     return record
+
+
+def tickets_with_facts(session: Session, count: int = 3) -> list[Ticket]:
+    """Seeded defaults and `count` OW tickets with their `created` events, clocks and metric facts (for
+    migration tests that check stored rows survive)."""
+    from webcare.services import sla
+
+    seeded(session)
+    tickets = [ticket(session, department_code="OW", text=f"Losse stoeptegel {n}") for n in range(count)]
+    for record in tickets:
+        session.add(TicketEvent(ticket_id=record.id, type="created", department_id=record.department_id))
+    session.flush()
+    sla.recompute_stored(session, tickets)
+    return tickets
 
 
 def csrf_token(html: str) -> str:

@@ -10,7 +10,6 @@ from tests import factories as f
 from webcare import migrate
 from webcare.db import make_engine
 from webcare.models import Contact, Message, MetricFact, Ticket, TicketEvent
-from webcare.services import sla
 
 STORED = (Contact, Ticket, Message, TicketEvent, MetricFact)
 
@@ -25,12 +24,7 @@ def test_upgrade_keeps_contacts_tickets_messages_and_facts(tmp_path):
     engine = make_engine(url)
     try:
         with Session(engine) as session:
-            f.seeded(session)
-            tickets = [f.ticket(session, department_code="OW", text=f"Losse stoeptegel {n}") for n in range(3)]
-            for ticket in tickets:
-                session.add(TicketEvent(ticket_id=ticket.id, type="created", department_id=ticket.department_id))
-            session.flush()
-            sla.recompute_stored(session, tickets)
+            tickets = f.tickets_with_facts(session)
             session.commit()
             before = _counts(session)
             handles = {ticket.id: ticket.contact.handle for ticket in tickets}

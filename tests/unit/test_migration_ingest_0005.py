@@ -10,8 +10,6 @@ from sqlalchemy.orm import Session
 from tests import factories as f
 from webcare import migrate
 from webcare.db import make_engine
-from webcare.models import TicketEvent
-from webcare.services import sla
 
 FACTS = "SELECT ticket_id, kind, seq, result, start_day FROM metric_facts ORDER BY ticket_id, kind, seq"
 
@@ -22,12 +20,7 @@ def test_upgrade_keeps_every_fact_and_downgrade_restores_the_id(tmp_path):
     engine = make_engine(url)
     try:
         with Session(engine) as session:
-            f.seeded(session)
-            tickets = [f.ticket(session, department_code="OW", text=f"Losse stoeptegel {n}") for n in range(3)]
-            for ticket in tickets:
-                session.add(TicketEvent(ticket_id=ticket.id, type="created", department_id=ticket.department_id))
-            session.flush()
-            sla.recompute_stored(session, tickets)
+            f.tickets_with_facts(session)
             session.commit()
         with engine.connect() as conn:
             before = conn.execute(text(FACTS)).all()
