@@ -52,11 +52,11 @@ def run_worker(settings: Settings, queues, *, burst: bool = False, name: str | N
 
 
 def warm_up(runtime: Runtime) -> None:
-    """Compile the routing rules and load the SLA configuration now rather than in the first batch (about
-    0.2 s for the default rule set), and import the adapters of the enabled channels' platforms (a batch asks its adapter for the reply's
-    length limit; Mastodon.py takes 0.1-0.2 s to import), so they are frozen with the start-up objects. A
-    database that is not reachable or not migrated yet leaves both to the first batch, which does them (or
-    fails and is retried) as it always could."""
+    """Compile the routing rules (about 0.2 s for the default rule set) and load the SLA configuration now
+    rather than in the first batch, and import the adapters of the enabled channels' platforms (a batch asks
+    its adapter for the reply's length limit; Mastodon.py takes 0.1-0.2 s to import), so they are frozen with
+    the start-up objects. A database that is not reachable or not migrated yet leaves all of it to the first
+    batch, which does it (or fails and is retried) as it always could."""
     try:
         with runtime.transaction() as session:
             current_ruleset(session)

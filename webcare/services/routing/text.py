@@ -46,6 +46,7 @@ class Text(NamedTuple):
 
 
 def read(text: str) -> Text:
+    """A message's text normalised once, for everything routing looks at."""
     normalised = normalise(text)
     return Text(normalised, word_text(normalised))
 
