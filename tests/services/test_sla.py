@@ -6,7 +6,7 @@ working day; handling from the category. Calendar: Monday-Friday 08:30-17:00 wit
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import event, select
@@ -261,6 +261,24 @@ def test_pause_and_resume_across_easter(session, world):
     assert ticket.next_due_at == t("2025-04-22T14:30+02:00")
     # 3x late: 9 working days (Wed 30 April 10:00) plus the 4.5 paused hours
     assert t(ticket.sla_targets["marks"]["handling"]["late_3x"]) == t("2025-04-30T14:30+02:00")
+
+
+def test_a_pause_moves_a_calendar_day_deadline_by_its_wall_time(session, world):
+    """Brug, 21 calendar days from Mon 10 March 2025 10:00: due Mon 31 March 10:00 (over the DST switch).
+    Waiting for the citizen from Fri 14 March 16:00 to Mon 17 March 10:00 is 66 hours of wall time (2.5 of
+    them business hours): every mark moves by the 66 hours, as the term counts in days, not office hours."""
+    ticket = make(session, world, "2025-03-10T10:00+01:00", [
+        ("reply_sent", "2025-03-10T11:00+01:00", REPLY, "agent"),
+        ("status_changed", "2025-03-14T16:00+01:00", {"from": "open", "to": "waiting_citizen", "text": "?"}, "agent"),
+        ("status_changed", "2025-03-17T10:00+01:00", {"from": "waiting_citizen", "to": "open"}, "agent"),
+    ], category="wegen.brug")
+    sla.recompute(session, ticket, t("2025-03-17T11:00+01:00"))
+    assert ticket.handling_due_at == t("2025-04-03T04:00+02:00")  # Mon 31 March 10:00 + 66 h
+    marks = {name: t(mark) for name, mark in ticket.sla_targets["marks"]["handling"].items() if mark}
+    assert marks["late_3x"] == t("2025-05-15T04:00+02:00")  # Mon 12 May 10:00 (63 days) + 66 h
+    unpaused = t("2025-03-10T10:00+01:00") + 0.8 * (t("2025-03-31T10:00+02:00") - t("2025-03-10T10:00+01:00"))
+    assert marks["at_risk"] == unpaused + timedelta(hours=66)
+    assert ticket.handling_paused_seconds == 9000  # the metrics' business time leaves the pause's office hours out
 
 
 def test_a_citizen_answer_ends_the_pause(session, world):

@@ -251,11 +251,16 @@ def base_marks(target: Target, start: datetime, at_risk_fraction: float) -> dict
     return {"at_risk": at_risk, "breached": due, "late_3x": calendar.add(start, LATE_FACTOR * value, unit)}
 
 
-def shifted(calendar: Calendar, mark: datetime, pauses: list[list]) -> datetime:
-    """Move a mark by the business time of every finished pause that began before it."""
+def shifted(target: Target, mark: datetime, pauses: list[list]) -> datetime:
+    """Move a mark by every finished pause that began before it, in the target's own time: the pause's
+    wall time for calendar days, its business time walked along the opening hours otherwise."""
+    calendar = target.calendar
     for begin, end in pauses:
         if end is not None and begin < mark:
-            mark = calendar.add_business_seconds(mark, calendar.business_seconds_between(begin, end))
+            if target.unit == "calendar_days":
+                mark += end - begin
+            else:
+                mark = calendar.add_business_seconds(mark, calendar.business_seconds_between(begin, end))
     return mark
 
 
@@ -268,7 +273,7 @@ def clock_state(start: datetime | None, target: Target | None, now: datetime, *,
     pauses = pauses or []
     marks = base_marks(target, start, at_risk_fraction)
     if pauses:
-        marks = {name: shifted(target.calendar, mark, pauses) for name, mark in marks.items()}
+        marks = {name: shifted(target, mark, pauses) for name, mark in marks.items()}
     paused_at = pauses[-1][0] if pauses and pauses[-1][1] is None and met_at is None and stopped_at is None else None
     paused_seconds = sum(target.calendar.business_seconds_between(b, e) for b, e in pauses if e is not None)
     return ClockState(start=start, due=marks["breached"], marks=marks, met_at=met_at, stopped_at=stopped_at,
