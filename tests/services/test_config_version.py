@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select, update
+import pytest
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import OperationalError
 
 from tests import factories as f
-from webcare.models import BusinessCalendar, Category, ClosingDay, Department, SlaPolicy, User
+from webcare.models import AppState, BusinessCalendar, Category, ClosingDay, Department, SlaPolicy, User
 from webcare.services import config_version, routing, sla_cache, users
 from webcare.services.routing import rules
 from webcare.services.users import ThrottlePolicy
@@ -126,3 +128,41 @@ def test_a_login_does_not_change_the_version(runtime, session):
     with runtime.transaction() as reader:
         assert config_version.read(reader) == stamp
         assert reader.scalar(select(User.last_login_at).where(User.email == "wim@voorbeeldstad.nl")) is not None
+
+
+def test_a_flush_that_changes_the_configuration_locks_the_stamp_before_the_rows(runtime, session):
+    """Two administrators changing the same category by different paths wait for each other: the one that
+    flushed first holds the stamp, which the other's rule service (bump first) or flush asks for before it
+    touches the category. Before, the bump waited for the commit and the two could deadlock."""
+    if runtime.engine.dialect.name != "postgresql":
+        pytest.skip("row locks are PostgreSQL's (SQLite takes the whole database at the first write)")
+    f.seeded(session)
+    config_version.bump(session)
+    session.commit()
+    with runtime.transaction() as admin:
+        admin.scalar(select(Category).limit(1)).handling_target = 11
+        admin.flush()
+        with runtime.engine.connect() as other:
+            other.execute(text("SET lock_timeout = '200ms'"))
+            with pytest.raises(OperationalError, match="lock timeout"):
+                other.execute(select(AppState.key).where(AppState.key == config_version.STATE_KEY).with_for_update())
+            other.rollback()
+        version = config_version.bump(admin)  # the transaction's own bump does not wait for itself
+    with runtime.transaction() as reader:
+        assert config_version.read(reader)[0] == version
+
+
+def test_inside_a_savepoint_the_bump_waits_for_the_commit(runtime, session):
+    f.seeded(session)
+    session.commit()
+    with runtime.transaction() as reader:
+        stamp = config_version.read(reader)
+    with runtime.transaction() as admin:
+        with admin.begin_nested() as savepoint:
+            admin.scalar(select(Category).limit(1)).handling_target = 12
+            admin.flush()
+            savepoint.rollback()  # the change and anything bumped with it are gone ...
+        admin.scalar(select(Department).limit(1)).feedback_working_days = 5  # ... this one is not
+        admin.flush()
+    with runtime.transaction() as reader:
+        assert config_version.read(reader) != stamp

@@ -13,7 +13,8 @@ old stamp.
 - Every committed change to the configuration's rows changes the stamp. Services that change rules call
   `bump()` first (it locks the row, which serialises concurrent edits and gives the version for the audit
   trail); any other change to those rows through the ORM (an administrator's form, a seed, an import, a
-  test) is noticed when it is flushed and bumped before its transaction commits.
+  test) is noticed when it is flushed and bumped before the flush writes it (inside a savepoint: before
+  its transaction commits). So every such transaction takes the stamp's lock before its rows' locks.
 - A transaction that changed the configuration loads its own copies and keeps them to itself: the
   process's copy does not have its change, and a copy loaded before its last change must not be kept
   under the stamp it commits.
@@ -27,9 +28,10 @@ from itertools import chain
 from threading import Lock
 from typing import Any, TypeVar
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 
+from webcare.db import utcnow
 from webcare.models import (
     AppState,
     BusinessCalendar,
@@ -40,6 +42,7 @@ from webcare.models import (
     SlaPolicy,
     User,
 )
+from webcare.services.bulk import dialect_insert
 
 STATE_KEY = "routing_rules"
 CONFIGURATION = (RoutingRule, Department, Category, SlaPolicy, BusinessCalendar, ClosingDay)
@@ -87,17 +90,19 @@ def kept(session: Session, name: str, load: Callable[[Session], T]) -> T:
 def bump(session: Session) -> int:
     """Mark the configuration as changed by this transaction; return the new version.
 
-    Call it first in a transaction that changes rules: it locks the stamp row, which serialises concurrent
-    rule edits (positions stay consistent)."""
-    state = session.scalar(select(AppState).where(AppState.key == STATE_KEY).with_for_update())
-    if state is None:
-        state = AppState(key=STATE_KEY, version=0, value={})
-        session.add(state)
-    state.version = (state.version or 0) + 1
-    state.value = {**(state.value or {}), "token": uuid.uuid4().hex}
-    session.flush()
+    It locks the stamp row until the transaction ends, which serialises concurrent configuration changes
+    (rule positions stay consistent). Core statements only, so that it can run inside a flush."""
+    session.execute(dialect_insert(session, AppState.__table__).values(key=STATE_KEY, version=0, value={},
+                                                                       updated_at=utcnow())
+                    .on_conflict_do_nothing(index_elements=["key"]))
+    old = session.execute(select(AppState.version, AppState.value).where(AppState.key == STATE_KEY)
+                          .with_for_update()).one()
+    version = (old.version or 0) + 1
+    session.execute(update(AppState).where(AppState.key == STATE_KEY)
+                    .values(version=version, value={**(old.value or {}), "token": uuid.uuid4().hex},
+                            updated_at=utcnow()))
     _forget(session)[_BUMPED] = True
-    return state.version
+    return version
 
 
 def changed(session: Session) -> None:
@@ -124,9 +129,15 @@ def _memo(session: Session) -> dict:
 
 @event.listens_for(Session, "before_flush")
 def _note_changes(session: Session, _context, _instances) -> None:
+    """A flush that writes configuration rows bumps the stamp before it writes them: every transaction that
+    changes the configuration takes the stamp's lock before the rows' locks, in the same order as the
+    services that bump first, so two of them wait for each other instead of deadlocking. Inside a savepoint
+    the bump waits for the commit (a savepoint rolled back would take the bump with it)."""
     if any(isinstance(obj, (*CONFIGURATION, User)) for obj in chain(session.new, session.deleted)) \
             or any(_changes_configuration(obj) for obj in session.dirty):
         changed(session)
+        if not session.in_nested_transaction() and not _memo(session).get(_BUMPED):
+            bump(session)
 
 
 def _changes_configuration(obj) -> bool:
