@@ -187,6 +187,8 @@ def test_admins_are_sent_to_enrolment_until_enrolled(strict_client, session, cli
     assert client.get("/admin/audit").headers["Location"] == "/account/two-factor"
     assert client.get("/api/v1/departments").status_code == 403  # the browser session on the API
     assert client.get("/api/v1/departments", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    basic = client.get("/api/v1/departments", headers={"Authorization": "Basic YWRtaW46YWRtaW4="})
+    assert basic.status_code == 401 and "Bearer" in basic.get_json()["error"]["message"]  # the header, not the session
     page = client.get("/account/two-factor").get_data(as_text=True)
     assert "verplicht" in page
     client.post("/account/two-factor/start", data={"csrf_token": f.csrf_token(page)})

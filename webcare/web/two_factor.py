@@ -179,6 +179,8 @@ def _require_enrolment():
     """Send staff whose role requires 2FA to enrolment until they have enrolled."""
     if request.endpoint in OPEN_DURING_ENROLMENT or bearer_token() is not None:
         return None
+    if request.path.startswith("/api/") and "Authorization" in request.headers:
+        return None  # credentials presented: the API judges them alone (a header that is no token: its 401)
     if not current_user.is_authenticated or not two_factor.needs_enrolment(current(), runtime().settings):
         return None
     if request.path.startswith("/api/"):
