@@ -1,8 +1,9 @@
 """Worker entry point: build the runtime once and run an rq worker on Webcare's queues.
 
-`BeatingWorker` (a `SimpleWorker` with a heartbeat for the running job, workers/heartbeat.py) runs jobs in this long-lived process (no fork per job: a fork costs ~10 ms and our
-imports ~0.6 s, see PERFORMANCE-NOTES.md); a job's failure is recorded by rq and does not stop the
-worker. Run more of these, on more machines, to scale out.
+`BeatingWorker` (a `SimpleWorker` with a heartbeat for the running job, workers/heartbeat.py) runs jobs
+in this long-lived process (no fork per job: a fork costs ~10 ms and our imports ~0.6 s, see
+PERFORMANCE-NOTES.md); a job's failure is recorded by rq and does not stop the worker. Run more of these,
+on more machines, to scale out.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Loading the rule set from the database, kept per process by the configuration version.
 
 Every change to what it reads (rules, departments, categories, users' addresses and active flags) changes
-the configuration version (`services.config_version`). `current_ruleset` reads the version at most once per transaction (a
-request, a job's batch) with one primary-key lookup and recompiles only when it changed, so all workers
-pick up a change at their next batch.
+the configuration version (`services.config_version`). `current_ruleset` reads the version at most once
+per transaction (a request, a job's batch) with one primary-key lookup and recompiles only when it
+changed, so all workers pick up a change at their next batch.
 """
 
 from __future__ import annotations
